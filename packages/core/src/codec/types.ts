@@ -1,0 +1,21 @@
+/**
+ * A codec turns a value into bytes and back, preserving its types, for stores whose values leave
+ * the process (Redis). The in-memory store keeps live values and never decodes.
+ *
+ * @example
+ * ```ts
+ * const jsonCodec: Codec = {
+ *   id: 'json',
+ *   encode: (value) => new TextEncoder().encode(JSON.stringify(value)),
+ *   decode: (bytes) => JSON.parse(new TextDecoder().decode(bytes)),
+ * };
+ * ```
+ */
+export interface Codec {
+  /** Stable identifier written into every entry envelope; an entry with an unknown id is a miss. */
+  readonly id: string;
+  /** Encode a value. Throws `CodecError` (`ROUTECACHE_CODEC_UNSUPPORTED_VALUE`) when it cannot. */
+  encode(value: unknown): Uint8Array;
+  /** Decode bytes made by `encode` of the same codec id. */
+  decode(bytes: Uint8Array): unknown;
+}

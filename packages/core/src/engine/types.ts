@@ -1,0 +1,144 @@
+import type { Codec } from '../codec/types.js';
+import type { StoreError } from '../errors.js';
+import type { CacheEntry, CacheStore, EvictionReason } from '../stores/types.js';
+
+/** How a route namespace combines with the cache's root namespace. */
+export type NamespacePolicy = 'concat' | 'replace';
+
+/** Options of {@link createCache}, validated once at factory time. */
+export interface CacheOptions {
+  /** Where entries live. @default memoryStore() */
+  store?: CacheStore;
+  /** Root namespace prefixed to every key. @default undefined (none) */
+  namespace?: string;
+  /** How a route's namespace combines with the root one. @default 'concat' */
+  namespacePolicy?: NamespacePolicy;
+  /** Codec for encoding values (ETag bytes, out-of-process stores). @default the core default codec */
+  codec?: Codec;
+  /** Extra codecs accepted when reading (migration between codecs). */
+  readCodecs?: readonly Codec[];
+  /** Default time to live, seconds. @default 60 */
+  ttl?: number;
+  /** Random extra ttl, as a fraction of ttl in [0, 1], spreading expiries. @default 0 */
+  jitter?: number;
+  /** Default window (seconds) after ttl in which a stale entry is served while one refresh runs. @default 0 */
+  staleWhileRevalidate?: number;
+  /** Default window (seconds) after ttl in which a stale entry is served if the loader fails. @default 0 */
+  staleIfError?: number;
+  /** Budget (ms) for one store call before it counts as a failure (fail-open). @default 50 */
+  storeTimeout?: number;
+}
+
+/** Per-call overrides a lookup may carry (from a route's options). */
+export interface EntryPolicy {
+  ttl?: number;
+  staleWhileRevalidate?: number;
+  staleIfError?: number;
+}
+
+/** Cache status of one call, as reported in `X-Cache`. */
+export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
+
+/** What to look up or fill. */
+export interface LoadRequest<T> extends EntryPolicy {
+  /** From {@link Cache.keyFor}. */
+  baseKey: string;
+  /** From `deriveVariant` (vary header values, private principal); `''` for none. */
+  variant?: string;
+  tags?: readonly string[];
+  /** Produce the value on a miss. Its rejection is never cached. */
+  load: () => Promise<T>;
+  /**
+   * Decide after loading whether the value may be stored (e.g. not when the response says
+   * `Vary: *`). @default always
+   */
+  cacheable?: (value: T) => boolean;
+  /** An ETag the endpoint set itself, kept verbatim instead of hashing. */
+  etag?: (value: T) => string | undefined;
+}
+
+/** The outcome of {@link Cache.getOrLoad}. */
+export interface LoadResult<T> {
+  value: T;
+  status: CacheStatus;
+  /** The entry's ETag, when the value was stored or served from the cache. */
+  etag: string | undefined;
+  /** Seconds of freshness left (for Cache-Control max-age), 0 when stale or not stored. */
+  maxAge: number;
+}
+
+/** Key derivation input for {@link Cache.keyFor}. */
+export interface KeyRequest {
+  /** Route id, e.g. the tRPC procedure path `users.get`. */
+  route: string;
+  /** The parsed input. Ignored when `key` is given. */
+  input?: unknown;
+  /** A custom key that replaces route + input. */
+  key?: string;
+  /** The route's own namespace, combined with the root one by the cache's policy. */
+  namespace?: string;
+}
+
+/**
+ * A miss the caller fills itself (used for streams, whose value arrives chunk by chunk).
+ * `commit` stores the value unless an invalidation landed since the lookup; `abort` stores nothing.
+ */
+export interface PendingFill {
+  commit(
+    value: unknown,
+    kind: CacheEntry['kind'],
+  ): Promise<{ stored: boolean; etag: string | undefined }>;
+  abort(): void;
+}
+
+/** Result of {@link Cache.lookup}. */
+export type LookupResult =
+  | { hit: true; status: 'HIT' | 'STALE'; entry: CacheEntry; maxAge: number }
+  | { hit: false; fill: PendingFill };
+
+/** Payloads of the events a cache emits. */
+export interface CacheEventMap {
+  hit: { key: string; baseKey: string };
+  miss: { key: string; baseKey: string };
+  stale: { key: string; baseKey: string; reason: 'revalidate' | 'error' };
+  coalesced: { key: string; baseKey: string };
+  stored: { key: string; baseKey: string; size: number };
+  /** A value was served but not stored (uncacheable, codec refused, fenced out by an invalidation). */
+  skipped: {
+    key: string;
+    baseKey: string;
+    reason: 'uncacheable' | 'codec' | 'invalidated' | 'store';
+  };
+  invalidated: { baseKeys: readonly string[]; tags: readonly string[]; removed: number };
+  storeError: { operation: string; error: StoreError };
+  evicted: { key: string; reason: EvictionReason };
+}
+
+/** A listener for one event type. */
+export type CacheListener<E extends keyof CacheEventMap> = (payload: CacheEventMap[E]) => void;
+
+/**
+ * A cache: routecache's engine. Made by `createCache`.
+ */
+export interface Cache {
+  /** The resolved root namespace. */
+  readonly namespace: string | undefined;
+  readonly store: CacheStore;
+  /** The base key for a route + input (or custom key), with namespaces applied. */
+  keyFor(request: KeyRequest): string;
+  /**
+   * Return the cached value for the request, or run `load` once (single-flight across concurrent
+   * callers of the same storage key), store its result, and return it.
+   */
+  getOrLoad<T>(request: LoadRequest<T>): Promise<LoadResult<T>>;
+  /** Lower-level: a hit, or a pending fill the caller completes (streams). */
+  lookup(request: Omit<LoadRequest<unknown>, 'load' | 'cacheable' | 'etag'>): Promise<LookupResult>;
+  /** Remove every variant of `baseKey`; resolves to the count removed. Wins over fills in flight. */
+  invalidate(baseKey: string): Promise<number>;
+  /** Remove every entry carrying any of `tags`; resolves to the count removed. */
+  invalidateTags(tags: readonly string[]): Promise<number>;
+  /** Subscribe to an event; returns the unsubscribe function. Emitting costs nothing without listeners. */
+  on<E extends keyof CacheEventMap>(event: E, listener: CacheListener<E>): () => void;
+  /** Release the store. */
+  dispose(): Promise<void>;
+}

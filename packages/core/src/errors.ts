@@ -1,0 +1,111 @@
+/**
+ * Every error routecache throws. Each class carries a stable `code` (safe to match on), a fixed
+ * message prefix, context fields, and the underlying `cause` when there is one.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   createCache({ ttl: -1 });
+ * } catch (error) {
+ *   if (error instanceof RoutecacheError && error.code === 'ROUTECACHE_INVALID_OPTION') {
+ *     console.error(error.message); // names the bad option
+ *   }
+ * }
+ * ```
+ */
+export type RoutecacheErrorCode =
+  | 'ROUTECACHE_INVALID_OPTION'
+  | 'ROUTECACHE_CODEC_UNSUPPORTED_VALUE'
+  | 'ROUTECACHE_CODEC_DECODE_FAILED'
+  | 'ROUTECACHE_STORE_ERROR'
+  | 'ROUTECACHE_STORE_TIMEOUT'
+  | 'ROUTECACHE_CONFIGURATION';
+
+/** Options shared by every routecache error. */
+export interface RoutecacheErrorOptions {
+  /** The error that caused this one, kept verbatim. */
+  cause?: unknown;
+  /** Structured facts about the failure (option name, store name, key…). */
+  context?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Base class of every routecache error.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof RoutecacheError) console.log(error.code, error.context);
+ * ```
+ */
+export class RoutecacheError extends Error {
+  /** A stable, documented code; never changes between releases for the same failure. */
+  readonly code: RoutecacheErrorCode;
+  /** Structured facts about the failure. */
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(code: RoutecacheErrorCode, message: string, options: RoutecacheErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.context = options.context ?? {};
+  }
+}
+
+/**
+ * An option given to a factory (`createCache`, `memoryStore`, `cacheMiddleware`, …) is invalid.
+ * Thrown at factory time, never per request.
+ *
+ * @example
+ * ```ts
+ * memoryStore({ maxBytes: -5 }); // throws InvalidOptionError: maxBytes must be a positive integer
+ * ```
+ */
+export class InvalidOptionError extends RoutecacheError {
+  /** The dotted name of the offending option, e.g. `staleWhileRevalidate` or `vary[0]`. */
+  readonly option: string;
+
+  constructor(option: string, problem: string, options: RoutecacheErrorOptions = {}) {
+    super('ROUTECACHE_INVALID_OPTION', `Invalid option "${option}": ${problem}`, {
+      ...options,
+      context: { option, ...options.context },
+    });
+    this.option = option;
+  }
+}
+
+/**
+ * A valid option combination that cannot work where it is used (e.g. a cache middleware on a
+ * mutation). Thrown on first use with a stable code.
+ *
+ * @example
+ * ```ts
+ * // t.procedure.use(cacheMiddleware()).mutation(...) → ConfigurationError on first call
+ * ```
+ */
+export class ConfigurationError extends RoutecacheError {
+  constructor(message: string, options: RoutecacheErrorOptions = {}) {
+    super('ROUTECACHE_CONFIGURATION', message, options);
+  }
+}
+
+/**
+ * The codec cannot encode a value (a function, a symbol, a class instance…). The engine serves
+ * such a value uncached and warns once.
+ *
+ * @example
+ * ```ts
+ * defaultCodec.encode({ f: () => 1 }); // throws CodecError (ROUTECACHE_CODEC_UNSUPPORTED_VALUE)
+ * ```
+ */
+export class CodecError extends RoutecacheError {}
+
+/**
+ * A store operation failed or exceeded its time budget. The engine treats it as a miss
+ * (fail-open) and reports it through the `storeError` event; it never reaches the caller.
+ *
+ * @example
+ * ```ts
+ * cache.on('storeError', ({ error }) => log.warn(error.code, error.cause));
+ * ```
+ */
+export class StoreError extends RoutecacheError {}

@@ -1,0 +1,36 @@
+// The curated public surface of @routecache/core. Each module adds its named exports here.
+export type { Codec } from './codec/types.js';
+export type {
+  Cache,
+  CacheEventMap,
+  CacheListener,
+  CacheOptions,
+  CacheStatus,
+  EntryPolicy,
+  KeyRequest,
+  LoadRequest,
+  LoadResult,
+  LookupResult,
+  NamespacePolicy,
+  PendingFill,
+} from './engine/types.js';
+export {
+  CodecError,
+  ConfigurationError,
+  InvalidOptionError,
+  RoutecacheError,
+  type RoutecacheErrorCode,
+  type RoutecacheErrorOptions,
+  StoreError,
+} from './errors.js';
+export type {
+  CacheEntry,
+  CacheStore,
+  EntryAddress,
+  EvictionReason,
+  Fence,
+  StreamRecord,
+} from './stores/types.js';
+export { ENTRY_FORMAT } from './stores/types.js';
+export type { MaybePromise } from './types.js';
+export { type WarningCode, warnOnce } from './warn.js';

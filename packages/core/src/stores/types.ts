@@ -1,0 +1,99 @@
+import type { MaybePromise } from '../types.js';
+
+/** Current entry envelope format version. An entry with another version is read as a miss. */
+export const ENTRY_FORMAT = 1;
+
+/** What a cached stream holds: its chunks in order and the generator's return value. */
+export interface StreamRecord {
+  readonly chunks: readonly unknown[];
+  readonly returnValue: unknown;
+}
+
+/**
+ * One cached entry, as the engine hands it to a store and gets it back.
+ *
+ * `value` is always the live value (for `kind: 'stream'` a {@link StreamRecord}). `bytes`, when
+ * present, is the codec's encoding of `value`, made once at fill time: stores that keep values
+ * out of process (Redis) write these bytes and decode on read; the memory store ignores them and
+ * keeps `value` itself (a hit is the live object: no copy, no decode).
+ */
+export interface CacheEntry {
+  readonly format: typeof ENTRY_FORMAT;
+  /** Id of the codec that produced `bytes` (and that decodes them). */
+  readonly codec: string;
+  readonly kind: 'value' | 'stream';
+  readonly value: unknown;
+  readonly bytes?: Uint8Array | undefined;
+  /** Strong ETag (quoted), computed once at fill time, or preserved from the endpoint. */
+  readonly etag: string | undefined;
+  /** Epoch milliseconds. */
+  readonly storedAt: number;
+  /** Epoch ms after which the entry is stale. */
+  readonly freshUntil: number;
+  /** Epoch ms after which the entry must not be served at all; stores expire it then. */
+  readonly staleUntil: number;
+  readonly tags: readonly string[];
+  /** Approximate size in bytes (the encoded length when known); the memory store bounds by it. */
+  readonly size: number;
+}
+
+/** Where an entry lives: its storage key, the base key it is a variant of, and its tags. */
+export interface EntryAddress {
+  /** Storage key: base key + variant digest. */
+  readonly key: string;
+  /** Base key: namespace + route + canonical input (or custom key). Invalidation works on it. */
+  readonly baseKey: string;
+  readonly tags: readonly string[];
+}
+
+/**
+ * An opaque snapshot of the invalidation state of an address, taken before a loader runs.
+ * `set` with a fence commits only if neither the base key nor any tag was invalidated since.
+ */
+export type Fence = { readonly __fence: unique symbol } | object;
+
+/** Why a store dropped an entry on its own. */
+export type EvictionReason = 'capacity' | 'expired';
+
+/**
+ * The contract every store fulfils (memory, Redis, tiered, third-party). Run
+ * `storeContractSuite` from `@routecache/core/testing` to prove a store keeps it.
+ *
+ * Methods may answer synchronously (memory) or with a promise (Redis); the engine awaits only
+ * promises. A rejected promise or a thrown error is a store failure: the engine treats it as a miss.
+ *
+ * @example
+ * ```ts
+ * const store: CacheStore = memoryStore({ maxBytes: 64 * 1024 * 1024 });
+ * const fence = await store.fence(address);
+ * await store.set(address, entry, fence); // false if invalidated in between
+ * ```
+ */
+export interface CacheStore {
+  /** Short name for events and errors, e.g. `memory`, `redis`, `tiered`. */
+  readonly name: string;
+  /** True when entries leave the process, so the engine must provide `entry.bytes`. */
+  readonly requiresBytes: boolean;
+  /** The entry at a storage key, or `undefined`. Expired entries (past `staleUntil`) are misses. */
+  get(key: string): MaybePromise<CacheEntry | undefined>;
+  /** Snapshot the invalidation state of `address` (its base key and tags) before loading. */
+  fence(address: EntryAddress): MaybePromise<Fence>;
+  /**
+   * Store `entry` at `address` until `entry.staleUntil`, indexed under its base key and tags,
+   * unless the base key or a tag was invalidated after `fence` was taken. Resolves to whether
+   * the entry was stored.
+   */
+  set(address: EntryAddress, entry: CacheEntry, fence: Fence): MaybePromise<boolean>;
+  /** Remove one storage key. Resolves to whether it existed. */
+  delete(key: string): MaybePromise<boolean>;
+  /** Remove every variant of a base key and fence out fills in flight. Resolves to the count removed. */
+  invalidate(baseKey: string): MaybePromise<number>;
+  /** Remove every entry carrying any of `tags` and fence out fills in flight. Resolves to the count removed. */
+  invalidateTags(tags: readonly string[]): MaybePromise<number>;
+  /** Remove everything this store holds (within its namespace, for shared stores). */
+  clear(): MaybePromise<void>;
+  /** Register a listener for entries the store drops on its own (capacity, expiry). */
+  onEvict?(listener: (key: string, reason: EvictionReason) => void): void;
+  /** Release connections and timers. */
+  dispose?(): MaybePromise<void>;
+}

@@ -1,0 +1,37 @@
+/**
+ * One-time warnings with a stable code, for valid-but-risky setups (an unbounded memory store, a
+ * private ctx without `scope`, a value the codec cannot encode). Each code warns once per process.
+ */
+const warned = new Set<string>();
+
+/** Stable codes of routecache's one-time warnings. */
+export type WarningCode =
+  | 'ROUTECACHE_UNBOUNDED_STORE'
+  | 'ROUTECACHE_UNCACHEABLE_VALUE'
+  | 'ROUTECACHE_PRIVATE_WITHOUT_SCOPE'
+  | 'ROUTECACHE_SET_COOKIE_NOT_CACHED'
+  | 'ROUTECACHE_STORE_UNAVAILABLE';
+
+/**
+ * Emit `message` once per `code` (and optional `detail` discriminator) for this process.
+ * Uses `process.emitWarning` where it exists, `console.warn` elsewhere.
+ *
+ * @example
+ * ```ts
+ * warnOnce('ROUTECACHE_UNBOUNDED_STORE', 'memoryStore({ maxBytes: Infinity }) never evicts');
+ * ```
+ */
+export function warnOnce(code: WarningCode, message: string, detail = ''): void {
+  const id = `${code}\u0000${detail}`;
+  if (warned.has(id)) return;
+  warned.add(id);
+  const proc = (globalThis as { process?: { emitWarning?: (m: string, o: object) => void } })
+    .process;
+  if (proc?.emitWarning) proc.emitWarning(message, { type: 'RoutecacheWarning', code });
+  else console.warn(`[${code}] ${message}`);
+}
+
+/** @internal Forget which warnings were emitted (tests only). */
+export function resetWarningsForTests(): void {
+  warned.clear();
+}
