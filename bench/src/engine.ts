@@ -1,0 +1,43 @@
+/**
+ * Engine hit path vs raw lru-cache and bentocache (issue 2). All three hold the same live value
+ * under the same logical key, in memory, without serialization, and are measured side by side.
+ */
+import { createCache, memoryStore } from '@routecache/core';
+import { BentoCache, bentostore } from 'bentocache';
+import { memoryDriver } from 'bentocache/drivers/memory';
+import { LRUCache } from 'lru-cache';
+import { compare, type Row } from './harness.js';
+
+const input = { userId: 42, include: ['profile', 'teams'] };
+const value = { id: 42, name: 'Ada', teams: [{ id: 1, name: 'core' }], createdAt: new Date(0) };
+const route = 'users.get';
+
+/** Run the engine section; returns its rows (ratios relative to `lru.get(JSON.stringify(key))`). */
+export async function runEngineBench(): Promise<Row[]> {
+  const lru = new LRUCache<string, object>({ max: 10_000 });
+  lru.set(JSON.stringify([route, input]), value);
+
+  const cache = createCache({ store: memoryStore(), ttl: 3600 });
+  const load = async () => value;
+  const request = () => ({ baseKey: cache.keyFor({ route, input }), load });
+  await cache.getOrLoad(request());
+
+  const bento = new BentoCache({
+    default: 'memory',
+    stores: { memory: bentostore().useL1Layer(memoryDriver({ maxItems: 10_000, serialize: false })) },
+  });
+  const bentoKey = () => `${route}:${JSON.stringify(input)}`;
+  await bento.getOrSet({ key: bentoKey(), factory: load, ttl: '1h' });
+
+  const rows = await compare({
+    title: 'engine hit path (memory, live values; key derivation included)',
+    baseline: { name: 'lru-cache get + JSON.stringify key', fn: () => lru.get(JSON.stringify([route, input])) },
+    contenders: [
+      { name: 'routecache getOrLoad (await)', fn: () => cache.getOrLoad(request()) },
+      { name: 'bentocache getOrSet (await)', fn: () => bento.getOrSet({ key: bentoKey(), factory: load, ttl: '1h' }) },
+    ],
+  });
+  await bento.disconnect();
+  await cache.dispose();
+  return rows;
+}
