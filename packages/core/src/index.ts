@@ -31,6 +31,12 @@ export type {
   Fence,
   StreamRecord,
 } from './stores/types.js';
+export {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_ENTRY_SIZE,
+  type MemoryStoreOptions,
+  memoryStore,
+} from './stores/memory.js';
 export { ENTRY_FORMAT } from './stores/types.js';
 export type { MaybePromise } from './types.js';
 export { type WarningCode, warnOnce } from './warn.js';

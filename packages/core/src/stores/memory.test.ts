@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { InvalidOptionError } from '../errors.js';
+import { testEntry, uniqueNames } from '../testing/entries.js';
+import { storeContractSuite } from '../testing/store-contract.js';
+import { resetWarningsForTests } from '../warn.js';
+import { memoryStore } from './memory.js';
+import type { CacheEntry, CacheStore, EntryAddress, EvictionReason } from './types.js';
+
+storeContractSuite('memoryStore', () => memoryStore());
+
+const names = uniqueNames('memory');
+
+function put(store: CacheStore, address: EntryAddress, entry: CacheEntry): boolean {
+  const stored = store.set(address, entry, store.fence(address) as object);
+  if (typeof stored !== 'boolean') throw new Error('memoryStore.set must answer synchronously');
+  return stored;
+}
+
+function sizedEntry(bytes: number, tags: readonly string[] = []): CacheEntry {
+  return { ...testEntry('x', { tags }), size: bytes };
+}
+
+describe('memoryStore', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('answers synchronously and returns the live entry (no copy)', () => {
+    const store = memoryStore();
+    const address = names.address();
+    const value = { nested: { list: [1, 2] } };
+    const entry = testEntry(value);
+    expect(put(store, address, entry)).toBe(true);
+    const got = store.get(address.key);
+    expect(got).toBe(entry);
+    expect((got as CacheEntry).value).toBe(value);
+    expect(store.invalidate(address.baseKey)).toBe(1);
+    expect(store.requiresBytes).toBe(false);
+  });
+
+  it('stays within maxBytes under a flood of distinct keys, evicting the oldest', () => {
+    const store = memoryStore({ maxBytes: 10_000 });
+    const evicted: Array<[string, EvictionReason]> = [];
+    store.onEvict?.((key, reason) => evicted.push([key, reason]));
+    const tag = names.name('flood');
+    const addresses = Array.from({ length: 1_000 }, () => names.address({ tags: [tag] }));
+    for (const address of addresses) put(store, address, sizedEntry(100, [tag]));
+
+    const live = addresses.filter((address) => store.get(address.key) !== undefined);
+    // Each entry costs 100 bytes + keys + overhead, so far fewer than 100 fit in 10 000 bytes.
+    expect(live.length).toBeGreaterThan(0);
+    expect(live.length).toBeLessThan(30);
+    expect(live.at(-1)).toBe(addresses.at(-1));
+    expect(evicted.length).toBe(addresses.length - live.length);
+    expect(evicted.every(([, reason]) => reason === 'capacity')).toBe(true);
+    // Evicted entries left the tag index: only live ones are counted.
+    expect(store.invalidateTags([tag])).toBe(live.length);
+  });
+
+  it('does not store an entry above maxEntrySize, and drops the older value at that key', () => {
+    const store = memoryStore({ maxBytes: 100_000, maxEntrySize: 1_000 });
+    const address = names.address();
+    expect(put(store, address, sizedEntry(10))).toBe(true);
+    expect(put(store, address, sizedEntry(5_000))).toBe(false);
+    expect(store.get(address.key)).toBeUndefined();
+    expect(store.invalidate(address.baseKey)).toBe(0);
+  });
+
+  it('expires by Date.now() and reports the expiry', () => {
+    vi.useFakeTimers();
+    const store = memoryStore();
+    const evicted: Array<[string, EvictionReason]> = [];
+    store.onEvict?.((key, reason) => evicted.push([key, reason]));
+    const address = names.address();
+    put(store, address, testEntry('v', { freshMs: 1_000, staleMs: 2_000 }));
+
+    vi.advanceTimersByTime(1_999);
+    expect(store.get(address.key)).toBeDefined();
+    vi.advanceTimersByTime(1);
+    expect(store.get(address.key)).toBeUndefined();
+    expect(evicted).toEqual([[address.key, 'expired']]);
+    expect(store.invalidate(address.baseKey)).toBe(0);
+  });
+
+  it('reports an expired entry pushed out by capacity as expired', () => {
+    vi.useFakeTimers();
+    const store = memoryStore({ maxBytes: 2_000 });
+    const reasons: EvictionReason[] = [];
+    store.onEvict?.((_key, reason) => reasons.push(reason));
+    put(store, names.address(), { ...testEntry('old', { freshMs: 10, staleMs: 10 }), size: 1_000 });
+    vi.advanceTimersByTime(20);
+    put(store, names.address(), sizedEntry(1_000));
+    expect(reasons).toEqual(['expired']);
+  });
+
+  it('forgets old invalidations beyond its history by refusing older fences', () => {
+    const store = memoryStore({ invalidationHistory: 2 });
+    const address = names.address();
+    const oldFence = store.fence(address) as object;
+    for (let i = 0; i < 3; i++) store.invalidate(names.name('unrelated'));
+    // The address itself was never invalidated, but its fence predates a forgotten invalidation:
+    // refusing it is the safe answer (one fill not stored, never a resurrected entry).
+    expect(store.set(address, testEntry('v'), oldFence)).toBe(false);
+    expect(put(store, address, testEntry('v'))).toBe(true);
+  });
+
+  it('refuses a fence made by another store', () => {
+    const address = names.address();
+    const foreign = memoryStore().fence(address) as object;
+    expect(memoryStore().set(address, testEntry('v'), foreign)).toBe(false);
+    expect(memoryStore().set(address, testEntry('v'), {})).toBe(false);
+  });
+
+  it('warns once when explicitly unbounded', () => {
+    resetWarningsForTests();
+    const emit = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    memoryStore({ maxBytes: Number.POSITIVE_INFINITY });
+    memoryStore({ maxBytes: Number.POSITIVE_INFINITY });
+    expect(emit).toHaveBeenCalledTimes(1);
+    expect(emit.mock.calls[0]?.[1]).toMatchObject({ code: 'ROUTECACHE_UNBOUNDED_STORE' });
+  });
+
+  it.each([
+    [{ maxBytes: 0 }, 'maxBytes'],
+    [{ maxBytes: -5 }, 'maxBytes'],
+    [{ maxBytes: 1.5 }, 'maxBytes'],
+    [{ maxBytes: Number.NaN }, 'maxBytes'],
+    [{ maxEntrySize: 0 }, 'maxEntrySize'],
+    [{ maxBytes: 100, maxEntrySize: 200 }, 'maxEntrySize'],
+    [{ invalidationHistory: 0 }, 'invalidationHistory'],
+  ])('rejects %o naming %s', (options, option) => {
+    expect(() => memoryStore(options)).toThrowError(InvalidOptionError);
+    expect(() => memoryStore(options)).toThrowError(expect.objectContaining({ option }));
+  });
+});

@@ -1,0 +1,3 @@
+// @routecache/core/testing: the store contract suite and its helpers, for store authors.
+export { type TestEntryOptions, testEntry, type UniqueNames, uniqueNames } from './entries.js';
+export { type StoreContractOptions, storeContractSuite } from './store-contract.js';
