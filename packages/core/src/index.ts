@@ -23,6 +23,24 @@ export {
   type RoutecacheErrorOptions,
   StoreError,
 } from './errors.js';
+export {
+  type CacheableResponseOptions,
+  type CacheControlDirectives,
+  type CallCachePolicy,
+  combineEtags,
+  etagMatches,
+  isCacheableResponse,
+  isValidEtag,
+  MAX_IF_NONE_MATCH_ENTRIES,
+  MAX_IF_NONE_MATCH_LENGTH,
+  mergeVary,
+  normalizeVaryOption,
+  parseCacheControl,
+  parseVaryHeader,
+  RETAINED_304_HEADERS,
+  strictestCacheControl,
+  strongEtag,
+} from './http/index.js';
 export type {
   CacheEntry,
   CacheStore,

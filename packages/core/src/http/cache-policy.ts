@@ -1,0 +1,89 @@
+import { MAX_DELTA_SECONDS } from './cache-control.js';
+
+/**
+ * What one call (one procedure result) allows downstream HTTP caches to do with it.
+ * The adapter records one per call; {@link strictestCacheControl} folds them per response.
+ */
+export interface CallCachePolicy {
+  /** `false` when the call must not be stored anywhere (not cached, bypassed, failed…). */
+  cacheable: boolean;
+  /** `'private'` when the result belongs to one principal; browsers may keep it, CDNs must not. */
+  scope: 'public' | 'private';
+  /**
+   * Seconds a browser may reuse the response without asking (`max-age`).
+   * `undefined` = revalidate every time (`no-cache`): an invalidation is seen at once and an
+   * unchanged result costs a 304.
+   */
+  maxAge: number | undefined;
+  /** Seconds a shared cache (CDN) may reuse the response (`s-maxage`); public calls only. */
+  sMaxAge?: number | undefined;
+  /** Seconds a stale response may be served while it is refetched (`stale-while-revalidate`). */
+  staleWhileRevalidate?: number | undefined;
+}
+
+/**
+ * The `Cache-Control` value of one HTTP response carrying `calls` (a tRPC batch may hold several):
+ * the strictest policy any of them allows (RFC 9111 §5.2.2).
+ *
+ * 1. `no-store` when the list is empty or any call is not cacheable.
+ * 2. `private` first when any call is private. `s-maxage` is then dropped: shared caches must not
+ *    store a private response anyway.
+ * 3. `max-age=<min>` only when **every** call set `maxAge`; otherwise `no-cache` — the browser
+ *    stores the response and revalidates with `If-None-Match` each time (the default for a
+ *    cached GET). `s-maxage=<min>` likewise needs every call to set `sMaxAge`; if it is present
+ *    without `max-age`, `max-age=0` replaces `no-cache`, because `no-cache` would also force
+ *    shared caches to revalidate and void the `s-maxage`.
+ * 4. `stale-while-revalidate=<min>` when every call set it and a lifetime was emitted.
+ *
+ * `public` is **never** emitted: `s-maxage` already lets shared caches store the response
+ * (RFC 9111 §3.5), and `public` would additionally let a CDN store and replay a response to a
+ * request carrying `Authorization` — serving it to clients the auth middleware would reject.
+ *
+ * Lifetimes that are not finite non-negative numbers count as not set (the stricter reading);
+ * fractions are floored and values are capped at 2^31 (RFC 9111 §1.2.2).
+ *
+ * @example
+ * ```ts
+ * strictestCacheControl([{ cacheable: true, scope: 'public', maxAge: undefined }]);  // 'no-cache'
+ * strictestCacheControl([{ cacheable: true, scope: 'private', maxAge: undefined }]); // 'private, no-cache'
+ * strictestCacheControl([
+ *   { cacheable: true, scope: 'public', maxAge: 60 },
+ *   { cacheable: true, scope: 'public', maxAge: 30 },
+ * ]); // 'max-age=30'
+ * strictestCacheControl([{ cacheable: true, scope: 'public', maxAge: undefined, sMaxAge: 300 }]);
+ * // 'max-age=0, s-maxage=300'
+ * strictestCacheControl([{ cacheable: false, scope: 'public', maxAge: 60 }]); // 'no-store'
+ * ```
+ */
+export function strictestCacheControl(calls: readonly CallCachePolicy[]): string {
+  if (calls.length === 0 || calls.some((call) => !call.cacheable)) return 'no-store';
+  const isPrivate = calls.some((call) => call.scope === 'private');
+  const maxAge = minOverAll(calls, (call) => call.maxAge);
+  const sMaxAge = isPrivate ? undefined : minOverAll(calls, (call) => call.sMaxAge);
+
+  const directives: string[] = [];
+  if (isPrivate) directives.push('private');
+  if (maxAge !== undefined) directives.push(`max-age=${maxAge}`);
+  else if (sMaxAge !== undefined) directives.push('max-age=0');
+  else directives.push('no-cache');
+  if (sMaxAge !== undefined) directives.push(`s-maxage=${sMaxAge}`);
+  if (maxAge !== undefined || sMaxAge !== undefined) {
+    const swr = minOverAll(calls, (call) => call.staleWhileRevalidate);
+    if (swr !== undefined) directives.push(`stale-while-revalidate=${swr}`);
+  }
+  return directives.join(', ');
+}
+
+/** The smallest lifetime when every call set a valid one, else `undefined`. */
+function minOverAll(
+  calls: readonly CallCachePolicy[],
+  pick: (call: CallCachePolicy) => number | undefined,
+): number | undefined {
+  let min = MAX_DELTA_SECONDS;
+  for (const call of calls) {
+    const seconds = pick(call);
+    if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return undefined;
+    min = Math.min(min, Math.floor(seconds));
+  }
+  return min;
+}
