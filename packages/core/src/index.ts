@@ -1,5 +1,7 @@
 // The curated public surface of @routecache/core. Each module adds its named exports here.
 export type { Codec } from './codec/types.js';
+export { createCache } from './engine/create-cache.js';
+export { DEFAULT_STORE_TIMEOUT, DEFAULT_TTL } from './engine/options.js';
 export type {
   Cache,
   CacheEventMap,
@@ -41,6 +43,12 @@ export {
   strictestCacheControl,
   strongEtag,
 } from './http/index.js';
+export {
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MAX_ENTRY_SIZE,
+  type MemoryStoreOptions,
+  memoryStore,
+} from './stores/memory.js';
 export type {
   CacheEntry,
   CacheStore,
@@ -49,12 +57,6 @@ export type {
   Fence,
   StreamRecord,
 } from './stores/types.js';
-export {
-  DEFAULT_MAX_BYTES,
-  DEFAULT_MAX_ENTRY_SIZE,
-  type MemoryStoreOptions,
-  memoryStore,
-} from './stores/memory.js';
 export { ENTRY_FORMAT } from './stores/types.js';
 export type { MaybePromise } from './types.js';
 export { type WarningCode, warnOnce } from './warn.js';

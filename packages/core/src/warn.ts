@@ -10,7 +10,8 @@ export type WarningCode =
   | 'ROUTECACHE_UNCACHEABLE_VALUE'
   | 'ROUTECACHE_PRIVATE_WITHOUT_SCOPE'
   | 'ROUTECACHE_SET_COOKIE_NOT_CACHED'
-  | 'ROUTECACHE_STORE_UNAVAILABLE';
+  | 'ROUTECACHE_STORE_UNAVAILABLE'
+  | 'ROUTECACHE_LISTENER_ERROR';
 
 /**
  * Emit `message` once per `code` (and optional `detail` discriminator) for this process.

@@ -1,0 +1,123 @@
+import { strongEtag } from '../http/etag.js';
+import type { CacheEntry, EntryAddress, Fence } from '../stores/types.js';
+import { ENTRY_FORMAT } from '../stores/types.js';
+import { warnOnce } from '../warn.js';
+import type { CacheEvents } from './events.js';
+import type { ResolvedCacheOptions } from './options.js';
+import type { FillOutcome } from './single-flight.js';
+import { FAILED, type Failed, isPromiseLike, type StoreCalls } from './store-calls.js';
+import type { CacheEventMap, EntryPolicy } from './types.js';
+
+/** Per-call hooks of a fill (from {@link LoadRequest}). */
+export interface CommitHooks {
+  cacheable?: ((value: never) => boolean) | undefined;
+  etag?: ((value: never) => string | undefined) | undefined;
+}
+
+/** Stores a loaded value: {@link Committer.commit}. */
+export type Committer = (
+  address: EntryAddress,
+  value: unknown,
+  kind: CacheEntry['kind'],
+  fence: Fence | Failed,
+  policy: EntryPolicy,
+  hooks: CommitHooks,
+) => Promise<FillOutcome>;
+
+/** A per-call window in seconds, or the cache's default (already in ms). */
+export function windowMs(seconds: number | undefined, defaultMs: number): number {
+  return seconds === undefined ? defaultMs : seconds * 1000;
+}
+
+/**
+ * The fill side of the engine: after a load, decide whether to keep the value, encode it once
+ * (its bytes give the ETag and the size), build the entry and store it under the fence taken
+ * before the load started.
+ *
+ * A value the codec refuses is served uncached on every store (one-time
+ * `ROUTECACHE_UNCACHEABLE_VALUE` warning, `skipped` reason `codec`): without bytes there is no
+ * ETag and no size to bound memory by, and a memory-only cache would behave differently from a
+ * Redis one for the same route.
+ *
+ * @example
+ * ```ts
+ * const commit = createCommitter(options, calls, events);
+ * const outcome = await commit(address, value, 'value', fence, request, request);
+ * ```
+ */
+export function createCommitter(
+  options: ResolvedCacheOptions,
+  calls: StoreCalls,
+  events: CacheEvents,
+): Committer {
+  const { store, codec, jitter } = options;
+
+  function skip(
+    address: EntryAddress,
+    value: unknown,
+    reason: CacheEventMap['skipped']['reason'],
+    etag: string | undefined,
+  ): FillOutcome {
+    if (events.listening.skipped > 0) {
+      events.emit('skipped', { key: address.key, baseKey: address.baseKey, reason });
+    }
+    return { value, etag, stored: false, maxAge: 0 };
+  }
+
+  return async function commit(address, value, kind, fence, policy, hooks) {
+    // `never` parameters: the hooks were typed for the caller's own T, which `value` is.
+    const typed = value as never;
+    if (hooks.cacheable !== undefined && !hooks.cacheable(typed)) {
+      return skip(address, value, 'uncacheable', undefined);
+    }
+    const now = Date.now();
+    const ttlMs = windowMs(policy.ttl, options.ttlMs);
+    const freshUntil = now + (jitter === 0 ? ttlMs : ttlMs * (1 + jitter * Math.random()));
+    const staleUntil =
+      freshUntil +
+      Math.max(
+        windowMs(policy.staleWhileRevalidate, options.staleWhileRevalidateMs),
+        windowMs(policy.staleIfError, options.staleIfErrorMs),
+      );
+    // ttl 0 without stale windows: nothing would survive the store's expiry check.
+    if (staleUntil <= now) return skip(address, value, 'uncacheable', undefined);
+
+    let bytes: Uint8Array;
+    try {
+      bytes = codec.encode(value);
+    } catch (error) {
+      warnOnce(
+        'ROUTECACHE_UNCACHEABLE_VALUE',
+        `Codec "${codec.id}" cannot encode a value of ${address.baseKey}; it is served uncached: ${String(error)}`,
+        codec.id,
+      );
+      return skip(address, value, 'codec', undefined);
+    }
+    const etag = hooks.etag?.(typed) ?? strongEtag(bytes);
+    if (fence === FAILED) return skip(address, value, 'store', etag);
+
+    const entry: CacheEntry = {
+      format: ENTRY_FORMAT,
+      codec: codec.id,
+      kind,
+      value,
+      // In-process stores keep the live value; holding its bytes as well would double its memory.
+      bytes: store.requiresBytes ? bytes : undefined,
+      etag,
+      storedAt: now,
+      freshUntil,
+      staleUntil,
+      tags: address.tags,
+      size: bytes.length,
+    };
+    let stored = calls.run('set', () => store.set(address, entry, fence));
+    if (isPromiseLike(stored)) stored = await stored;
+    if (stored === FAILED) return skip(address, value, 'store', etag);
+    // Refused: fenced out by an invalidation since the load started (or too large for the store).
+    if (!stored) return skip(address, value, 'invalidated', etag);
+    if (events.listening.stored > 0) {
+      events.emit('stored', { key: address.key, baseKey: address.baseKey, size: bytes.length });
+    }
+    return { value, etag, stored: true, maxAge: Math.floor((freshUntil - now) / 1000) };
+  };
+}

@@ -1,0 +1,262 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { defaultCodec } from '../codec/index.js';
+import { strongEtag } from '../http/etag.js';
+import { memoryStore } from '../stores/memory.js';
+import { resetWarningsForTests } from '../warn.js';
+import { createCache } from './create-cache.js';
+import { record } from './test-support.js';
+
+// Made before fake timers install their own Date class, which the default codec does not encode.
+const userValue = { id: 1, at: new Date(0) };
+
+describe('createCache: hits, misses and ttl', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  it('misses, stores, then hits with the live value, its etag and the remaining max-age', async () => {
+    const cache = createCache({ ttl: 30 });
+    const value = userValue;
+    const load = vi.fn(async () => value);
+    const baseKey = cache.keyFor({ route: 'users.get', input: { id: 1 } });
+
+    const first = await cache.getOrLoad({ baseKey, load });
+    expect(first).toEqual({
+      value,
+      status: 'MISS',
+      etag: strongEtag(defaultCodec.encode(value)),
+      maxAge: 30,
+    });
+
+    vi.advanceTimersByTime(10_500);
+    const second = await cache.getOrLoad({ baseKey, load });
+    expect(second.status).toBe('HIT');
+    expect(second.value).toBe(value);
+    expect(second.etag).toBe(first.etag);
+    expect(second.maxAge).toBe(19);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('expires after ttl and loads again', async () => {
+    const cache = createCache({ ttl: 5 });
+    let n = 0;
+    const request = { baseKey: 'k', load: async () => ++n };
+    await cache.getOrLoad(request);
+    vi.advanceTimersByTime(4_999);
+    expect(await cache.getOrLoad(request)).toMatchObject({ value: 1, status: 'HIT' });
+    vi.advanceTimersByTime(1);
+    expect(await cache.getOrLoad(request)).toMatchObject({ value: 2, status: 'MISS' });
+  });
+
+  it('lets a request override the ttl', async () => {
+    const cache = createCache({ ttl: 60 });
+    const request = { baseKey: 'k', ttl: 1, load: async () => 'v' };
+    expect((await cache.getOrLoad(request)).maxAge).toBe(1);
+    vi.advanceTimersByTime(1_000);
+    expect((await cache.getOrLoad(request)).status).toBe('MISS');
+  });
+
+  it('spreads expiry by jitter: ttl × (1 + jitter × random)', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const cache = createCache({ ttl: 100, jitter: 0.2 });
+    const request = { baseKey: 'k', load: async () => 'v' };
+    expect((await cache.getOrLoad(request)).maxAge).toBe(110);
+    vi.advanceTimersByTime(109_999);
+    expect((await cache.getOrLoad(request)).status).toBe('HIT');
+    vi.advanceTimersByTime(1);
+    expect((await cache.getOrLoad(request)).status).toBe('MISS');
+  });
+
+  it('keeps variants of one base key apart', async () => {
+    const cache = createCache();
+    await cache.getOrLoad({ baseKey: 'k', variant: 'fr', load: async () => 'bonjour' });
+    await cache.getOrLoad({ baseKey: 'k', variant: 'en', load: async () => 'hello' });
+    const fr = await cache.getOrLoad({ baseKey: 'k', variant: 'fr', load: async () => 'x' });
+    const plain = await cache.getOrLoad({ baseKey: 'k', load: async () => 'plain' });
+    expect([fr.value, fr.status, plain.value, plain.status]).toEqual([
+      'bonjour',
+      'HIT',
+      'plain',
+      'MISS',
+    ]);
+    expect(await cache.invalidate('k')).toBe(3);
+  });
+
+  it('does not store what `cacheable` refuses, nor with ttl 0 and no stale window', async () => {
+    const cache = createCache();
+    const skipped = record(cache, 'skipped');
+    const refused = { baseKey: 'a', cacheable: () => false, load: async () => 'v' };
+    await cache.getOrLoad(refused);
+    expect((await cache.getOrLoad(refused)).status).toBe('MISS');
+    const zero = { baseKey: 'b', ttl: 0, load: async () => 'v' };
+    await cache.getOrLoad(zero);
+    expect((await cache.getOrLoad(zero)).status).toBe('MISS');
+    expect(skipped.map((s) => s.payload.reason)).toEqual(Array(4).fill('uncacheable'));
+  });
+
+  it('keeps an etag the endpoint set instead of hashing', async () => {
+    const cache = createCache();
+    const request = { baseKey: 'k', etag: () => '"v1"', load: async () => 'v' };
+    expect((await cache.getOrLoad(request)).etag).toBe('"v1"');
+    expect((await cache.getOrLoad(request)).etag).toBe('"v1"');
+  });
+
+  it('serves a value the codec refuses uncached, with one warning and a skipped event', async () => {
+    resetWarningsForTests();
+    const emit = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const cache = createCache();
+    const skipped = record(cache, 'skipped');
+    const fn = () => 1;
+    const load = vi.fn(async () => ({ fn }));
+
+    const first = await cache.getOrLoad({ baseKey: 'k', load });
+    const second = await cache.getOrLoad({ baseKey: 'k', load });
+    expect(first).toEqual({ value: { fn }, status: 'MISS', etag: undefined, maxAge: 0 });
+    expect(second.status).toBe('MISS');
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(skipped.map((s) => s.payload.reason)).toEqual(['codec', 'codec']);
+    expect(emit).toHaveBeenCalledTimes(1);
+    expect(emit.mock.calls[0]?.[1]).toMatchObject({ code: 'ROUTECACHE_UNCACHEABLE_VALUE' });
+  });
+
+  it('never caches an error', async () => {
+    const cache = createCache();
+    const load = vi.fn().mockRejectedValueOnce(new Error('boom')).mockResolvedValueOnce('ok');
+    await expect(cache.getOrLoad({ baseKey: 'k', load })).rejects.toThrow('boom');
+    expect(await cache.getOrLoad({ baseKey: 'k', load })).toMatchObject({
+      value: 'ok',
+      status: 'MISS',
+    });
+  });
+
+  it('rejects (never throws synchronously) when load throws synchronously', async () => {
+    const cache = createCache();
+    const load = () => {
+      throw new Error('sync');
+    };
+    await expect(cache.getOrLoad({ baseKey: 'k', load })).rejects.toThrow('sync');
+  });
+});
+
+describe('createCache: stale serving', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('serves stale within staleWhileRevalidate while exactly one refresh runs', async () => {
+    const cache = createCache({ ttl: 10, staleWhileRevalidate: 20 });
+    let version = 0;
+    const load = vi.fn(async () => ++version);
+    const request = { baseKey: 'k', load };
+    await cache.getOrLoad(request);
+    vi.advanceTimersByTime(15_000);
+
+    const stale = await Promise.all([cache.getOrLoad(request), cache.getOrLoad(request)]);
+    expect(stale.map((r) => [r.value, r.status, r.maxAge])).toEqual([
+      [1, 'STALE', 0],
+      [1, 'STALE', 0],
+    ]);
+    await vi.waitFor(() => expect(load).toHaveBeenCalledTimes(2));
+    expect(await cache.getOrLoad(request)).toMatchObject({ value: 2, status: 'HIT' });
+  });
+
+  it('keeps serving stale when the background refresh fails, without caching the error', async () => {
+    const cache = createCache({ ttl: 10, staleWhileRevalidate: 20 });
+    const load = vi.fn().mockResolvedValueOnce('v1').mockRejectedValue(new Error('down'));
+    const request = { baseKey: 'k', load };
+    await cache.getOrLoad(request);
+    vi.advanceTimersByTime(11_000);
+    expect(await cache.getOrLoad(request)).toMatchObject({ value: 'v1', status: 'STALE' });
+    await vi.waitFor(() => expect(load).toHaveBeenCalledTimes(2));
+    expect(await cache.getOrLoad(request)).toMatchObject({ value: 'v1', status: 'STALE' });
+  });
+
+  it('loads past the staleWhileRevalidate window', async () => {
+    const cache = createCache({ ttl: 10, staleWhileRevalidate: 5 });
+    let version = 0;
+    const request = { baseKey: 'k', load: async () => ++version };
+    await cache.getOrLoad(request);
+    vi.advanceTimersByTime(15_000);
+    expect(await cache.getOrLoad(request)).toMatchObject({ value: 2, status: 'MISS' });
+  });
+
+  it('serves stale within staleIfError when the loader fails, and the fresh value when it works', async () => {
+    const cache = createCache({ ttl: 10, staleIfError: 60 });
+    const stale = record(cache, 'stale');
+    const load = vi
+      .fn()
+      .mockResolvedValueOnce('v1')
+      .mockRejectedValueOnce(new Error('down'))
+      .mockResolvedValueOnce('v2');
+    const request = { baseKey: 'k', load };
+    await cache.getOrLoad(request);
+    vi.advanceTimersByTime(30_000);
+
+    expect(await cache.getOrLoad(request)).toEqual({
+      value: 'v1',
+      status: 'STALE',
+      etag: expect.any(String),
+      maxAge: 0,
+    });
+    expect(stale.map((s) => s.payload.reason)).toEqual(['error']);
+    expect(await cache.getOrLoad(request)).toMatchObject({ value: 'v2', status: 'MISS' });
+  });
+
+  it('throws the loader error past the staleIfError window', async () => {
+    const cache = createCache({ ttl: 10, staleIfError: 5 });
+    const load = vi.fn().mockResolvedValueOnce('v1').mockRejectedValue(new Error('down'));
+    await cache.getOrLoad({ baseKey: 'k', load });
+    vi.advanceTimersByTime(14_000);
+    await expect(cache.getOrLoad({ baseKey: 'k', staleIfError: 1, load })).rejects.toThrow('down');
+  });
+});
+
+describe('createCache: keys and invalidation', () => {
+  it('derives base keys with the root and route namespaces', () => {
+    const concat = createCache({ namespace: 'api' });
+    const replace = createCache({ namespace: 'api', namespacePolicy: 'replace' });
+    const bare = createCache();
+    const input = { id: 1 };
+    expect(concat.keyFor({ route: 'users.get', input })).toBe('api|users.get|{"id":1}');
+    expect(concat.keyFor({ route: 'users.get', input, namespace: 'v2' })).toBe(
+      'api:v2|users.get|{"id":1}',
+    );
+    expect(replace.keyFor({ route: 'users.get', input, namespace: 'v2' })).toBe(
+      'v2|users.get|{"id":1}',
+    );
+    expect(bare.keyFor({ route: 'users.get', input, key: 'user:1' })).toBe('|user:1');
+    expect(concat.namespace).toBe('api');
+  });
+
+  it('invalidates every variant of a base key and by tags, counting removals', async () => {
+    const cache = createCache({ store: memoryStore() });
+    const invalidated = record(cache, 'invalidated');
+    for (const variant of ['', 'a', 'b']) {
+      await cache.getOrLoad({ baseKey: 'k', variant, tags: ['users'], load: async () => variant });
+    }
+    await cache.getOrLoad({ baseKey: 'other', tags: ['users', 'teams'], load: async () => 'o' });
+
+    expect(await cache.invalidate('k')).toBe(3);
+    expect(await cache.invalidateTags(['users', 'teams'])).toBe(1);
+    expect(await cache.invalidateTags(['users'])).toBe(0);
+    expect(invalidated.map((e) => e.payload)).toEqual([
+      { baseKeys: ['k'], tags: [], removed: 3 },
+      { baseKeys: [], tags: ['users', 'teams'], removed: 1 },
+      { baseKeys: [], tags: ['users'], removed: 0 },
+    ]);
+  });
+
+  it('releases the store on dispose', async () => {
+    const store = memoryStore();
+    const dispose = vi.spyOn(store, 'dispose');
+    await createCache({ store }).dispose();
+    expect(dispose).toHaveBeenCalledTimes(1);
+  });
+});

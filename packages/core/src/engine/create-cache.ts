@@ -1,0 +1,229 @@
+import {
+  deriveBaseKey,
+  deriveCustomBaseKey,
+  resolveNamespace,
+  storageKey,
+} from '../keying/index.js';
+import type { CacheEntry, EntryAddress } from '../stores/types.js';
+import type { MaybePromise } from '../types.js';
+import { createCommitter, windowMs } from './commit.js';
+import { CacheEvents } from './events.js';
+import { createLookup, type LookupRequest } from './lookup.js';
+import { resolveCacheOptions } from './options.js';
+import { type FillOutcome, Flights } from './single-flight.js';
+import { FAILED, isPromiseLike, StoreCalls } from './store-calls.js';
+import type { Cache, CacheOptions, LoadRequest, LoadResult } from './types.js';
+
+const NO_TAGS: readonly string[] = [];
+/** Route namespaces whose resolution is memoized; beyond it they are resolved per call. */
+const MAX_MEMOIZED_NAMESPACES = 256;
+
+function ignore(): void {}
+
+/**
+ * Create a cache: keys, lookups, single-flight fills, stale serving, invalidation and events
+ * over one {@link CacheStore}. Options are validated and defaults resolved here, once.
+ *
+ * - A fresh hit returns the stored live value (memory store: no copy, no decode, no hashing).
+ * - Concurrent misses of one storage key run `load` once; all callers get its value or error.
+ *   Errors are never cached.
+ * - `staleWhileRevalidate`: a stale entry is served while one background refresh runs.
+ *   `staleIfError`: a stale entry is served when `load` fails.
+ * - Store failures and timeouts (`storeTimeout`) are misses (fail-open) reported as `storeError`
+ *   events (or one `ROUTECACHE_STORE_UNAVAILABLE` warning when nobody listens). Invalidations
+ *   are the exception: they reject with a `StoreError`, because their caller must know.
+ * - An invalidation wins over fills already in flight: they are not stored, and callers
+ *   arriving after it start a new load.
+ *
+ * @throws {InvalidOptionError} when an option is invalid (names the option).
+ * @example
+ * ```ts
+ * import { createCache, memoryStore } from '@routecache/core';
+ *
+ * const cache = createCache({ store: memoryStore(), ttl: 30, staleWhileRevalidate: 60 });
+ * const baseKey = cache.keyFor({ route: 'users.get', input: { id: 42 } });
+ * const { value, status, etag } = await cache.getOrLoad({
+ *   baseKey,
+ *   tags: ['users'],
+ *   load: () => db.users.find(42),
+ * });
+ * await cache.invalidateTags(['users']);
+ * ```
+ */
+export function createCache(options: CacheOptions = {}): Cache {
+  const resolved = resolveCacheOptions(options);
+  const { store, namespace, namespacePolicy } = resolved;
+  const events = new CacheEvents();
+  const calls = new StoreCalls(store, resolved.storeTimeoutMs, events);
+  const flights = new Flights();
+  const commit = createCommitter(resolved, calls, events);
+  const storageKeyOf = (request: LookupRequest) =>
+    storageKey(request.baseKey, request.variant ?? '');
+  const lookup = createLookup(resolved, calls, events, commit, storageKeyOf);
+
+  store.onEvict?.((key, reason) => {
+    if (events.listening.evicted > 0) events.emit('evicted', { key, reason });
+  });
+
+  const rootNamespace = resolveNamespace(namespace, undefined, namespacePolicy);
+  const routeNamespaces = new Map<string, string | undefined>();
+  function namespaceFor(route: string | undefined): string | undefined {
+    if (route === undefined) return rootNamespace;
+    let resolvedNamespace = routeNamespaces.get(route);
+    if (resolvedNamespace === undefined) {
+      resolvedNamespace = resolveNamespace(namespace, route, namespacePolicy);
+      if (routeNamespaces.size < MAX_MEMOIZED_NAMESPACES)
+        routeNamespaces.set(route, resolvedNamespace);
+    }
+    return resolvedNamespace;
+  }
+
+  /** Run `load` as the single fill of `key`: fence first, so an invalidation during it wins. */
+  async function fill(request: LoadRequest<unknown>, address: EntryAddress): Promise<FillOutcome> {
+    let fence = calls.run('fence', () => store.fence(address));
+    if (isPromiseLike(fence)) fence = await fence;
+    const value = await request.load();
+    return commit(address, value, 'value', fence, request, request);
+  }
+
+  function startFill(request: LoadRequest<unknown>, key: string) {
+    const tags = request.tags ?? NO_TAGS;
+    const address: EntryAddress = { key, baseKey: request.baseKey, tags };
+    return flights.start(key, request.baseKey, tags, () => fill(request, address));
+  }
+
+  /** A miss: join the fill in flight or start one; `stale` is served if the load fails. */
+  function load<T>(
+    request: LoadRequest<T>,
+    key: string,
+    stale: CacheEntry | undefined,
+  ): Promise<LoadResult<T>> {
+    let flight = flights.get(key);
+    if (flight !== undefined) {
+      if (events.listening.coalesced > 0)
+        events.emit('coalesced', { key, baseKey: request.baseKey });
+    } else {
+      if (events.listening.miss > 0) events.emit('miss', { key, baseKey: request.baseKey });
+      flight = startFill(request as LoadRequest<unknown>, key);
+    }
+    const toResult = (outcome: FillOutcome): LoadResult<T> => ({
+      value: outcome.value as T,
+      status: 'MISS',
+      etag: outcome.etag,
+      maxAge: outcome.maxAge,
+    });
+    if (stale === undefined) return flight.promise.then(toResult);
+    return flight.promise.then(toResult, () => {
+      if (events.listening.stale > 0) {
+        events.emit('stale', { key, baseKey: request.baseKey, reason: 'error' });
+      }
+      return { value: stale.value as T, status: 'STALE', etag: stale.etag, maxAge: 0 };
+    });
+  }
+
+  /** Answer from what the store returned. Kept free of `async` so a hit allocates one promise. */
+  function serve<T>(
+    request: LoadRequest<T>,
+    key: string,
+    entry: CacheEntry | undefined,
+  ): Promise<LoadResult<T>> {
+    if (entry === undefined) return load(request, key, undefined);
+    const now = Date.now();
+    if (now < entry.freshUntil) {
+      if (events.listening.hit > 0) events.emit('hit', { key, baseKey: request.baseKey });
+      return Promise.resolve({
+        value: entry.value as T,
+        status: 'HIT',
+        etag: entry.etag,
+        maxAge: Math.floor((entry.freshUntil - now) / 1000),
+      });
+    }
+    if (
+      now <
+      entry.freshUntil + windowMs(request.staleWhileRevalidate, resolved.staleWhileRevalidateMs)
+    ) {
+      if (events.listening.stale > 0) {
+        events.emit('stale', { key, baseKey: request.baseKey, reason: 'revalidate' });
+      }
+      // One background refresh per key: joins a fill in flight instead of starting another.
+      if (flights.get(key) === undefined) {
+        startFill(request as LoadRequest<unknown>, key).promise.catch(ignore);
+      }
+      return Promise.resolve({
+        value: entry.value as T,
+        status: 'STALE',
+        etag: entry.etag,
+        maxAge: 0,
+      });
+    }
+    const canFallBack =
+      now < entry.freshUntil + windowMs(request.staleIfError, resolved.staleIfErrorMs);
+    return load(request, key, canFallBack ? entry : undefined);
+  }
+
+  async function invalidateWith(
+    operation: 'invalidate' | 'invalidateTags',
+    call: () => MaybePromise<number>,
+  ): Promise<number> {
+    try {
+      return await call();
+    } catch (cause) {
+      throw calls.fail(operation, cause, 'ROUTECACHE_STORE_ERROR');
+    }
+  }
+
+  return {
+    namespace,
+    store,
+    keyFor(request) {
+      const ns = namespaceFor(request.namespace);
+      return request.key === undefined
+        ? deriveBaseKey(ns, request.route, request.input)
+        : deriveCustomBaseKey(ns, request.key);
+    },
+    getOrLoad<T>(request: LoadRequest<T>): Promise<LoadResult<T>> {
+      try {
+        const key = storageKey(request.baseKey, request.variant ?? '');
+        let got: MaybePromise<CacheEntry | undefined>;
+        try {
+          got = store.get(key);
+        } catch (cause) {
+          calls.fail('get', cause, 'ROUTECACHE_STORE_ERROR');
+          return load(request, key, undefined);
+        }
+        if (!isPromiseLike(got)) return serve(request, key, got);
+        return calls
+          .settle('get', got)
+          .then((entry) => serve(request, key, entry === FAILED ? undefined : entry));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    lookup,
+    async invalidate(baseKey) {
+      // Callers arriving from now on must not join a fill that started before this invalidation.
+      flights.dropBaseKey(baseKey);
+      const removed = await invalidateWith('invalidate', () => store.invalidate(baseKey));
+      if (events.listening.invalidated > 0) {
+        events.emit('invalidated', { baseKeys: [baseKey], tags: NO_TAGS, removed });
+      }
+      return removed;
+    },
+    async invalidateTags(tags) {
+      flights.dropTags(tags);
+      const removed = await invalidateWith('invalidateTags', () => store.invalidateTags(tags));
+      if (events.listening.invalidated > 0) {
+        events.emit('invalidated', { baseKeys: NO_TAGS, tags: [...tags], removed });
+      }
+      return removed;
+    },
+    on(event, listener) {
+      return events.on(event, listener);
+    },
+    async dispose() {
+      flights.clear();
+      events.clear();
+      await store.dispose?.();
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { StoreError } from '../errors.js';
+import type { CacheStore } from '../stores/types.js';
+import type { MaybePromise } from '../types.js';
+import { warnOnce } from '../warn.js';
+import type { CacheEvents } from './events.js';
+
+/** What a guarded store call yields when the store failed or ran out of time. */
+export const FAILED: unique symbol = Symbol('routecache.storeFailed');
+export type Failed = typeof FAILED;
+
+/** Whether a store answer is a promise (or any thenable) rather than a plain value. */
+export function isPromiseLike<T>(value: MaybePromise<T>): value is PromiseLike<T> & Promise<T> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * Store calls that fail open: a throw, a rejection or a promise slower than `timeoutMs` yields
+ * {@link FAILED} and a `storeError` event, never an exception and never a hang. Synchronous
+ * answers come back synchronously, so the memory store's hit path allocates no promise.
+ *
+ * @example
+ * ```ts
+ * const calls = new StoreCalls(store, 50, events);
+ * const entry = calls.run('get', () => store.get(key)); // value, FAILED, or a promise of either
+ * ```
+ */
+export class StoreCalls {
+  readonly #store: CacheStore;
+  readonly #timeoutMs: number;
+  readonly #events: CacheEvents;
+
+  constructor(store: CacheStore, timeoutMs: number, events: CacheEvents) {
+    this.#store = store;
+    this.#timeoutMs = timeoutMs;
+    this.#events = events;
+  }
+
+  /** Run one store operation, failing open. */
+  run<T>(operation: string, call: () => MaybePromise<T>): T | Failed | Promise<T | Failed> {
+    let answer: MaybePromise<T>;
+    try {
+      answer = call();
+    } catch (error) {
+      this.fail(operation, error, 'ROUTECACHE_STORE_ERROR');
+      return FAILED;
+    }
+    return isPromiseLike(answer) ? this.settle(operation, answer) : answer;
+  }
+
+  /**
+   * Report a store failure: a `storeError` event, or a one-time warning when nobody listens
+   * (a store outage must not go unnoticed). Returns the error, for callers that rethrow it.
+   */
+  fail(
+    operation: string,
+    cause: unknown,
+    code: 'ROUTECACHE_STORE_ERROR' | 'ROUTECACHE_STORE_TIMEOUT',
+  ): StoreError {
+    const store = this.#store.name;
+    const problem =
+      code === 'ROUTECACHE_STORE_TIMEOUT' ? `exceeded ${this.#timeoutMs} ms` : 'failed';
+    const error = new StoreError(code, `Store "${store}" ${operation} ${problem}`, {
+      cause,
+      context: { store, operation },
+    });
+    if (this.#events.listening.storeError > 0)
+      this.#events.emit('storeError', { operation, error });
+    else
+      warnOnce(
+        'ROUTECACHE_STORE_UNAVAILABLE',
+        `${error.message}; serving without the cache`,
+        store,
+      );
+    return error;
+  }
+
+  /** Await a store promise within the time budget; failures and timeouts yield {@link FAILED}. */
+  settle<T>(operation: string, answer: PromiseLike<T>): Promise<T | Failed> {
+    return new Promise((resolve) => {
+      let done = false;
+      const timer = setTimeout(() => {
+        if (done) return;
+        done = true;
+        this.fail(operation, undefined, 'ROUTECACHE_STORE_TIMEOUT');
+        resolve(FAILED);
+      }, this.#timeoutMs);
+      // A slow store must not keep the process alive; `unref` exists on Node/Bun/Deno timers only.
+      (timer as { unref?: () => void }).unref?.();
+      answer.then(
+        (value) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          this.fail(operation, error, 'ROUTECACHE_STORE_ERROR');
+          resolve(FAILED);
+        },
+      );
+    });
+  }
+}
