@@ -1,4 +1,11 @@
 // The curated public surface of @routecache/core. Each module adds its named exports here.
+export {
+  codecMap,
+  decodeEnvelope,
+  defaultCodec,
+  devalueCodec,
+  encodeEnvelope,
+} from './codec/index.js';
 export type { Codec } from './codec/types.js';
 export { createCache } from './engine/create-cache.js';
 export { DEFAULT_STORE_TIMEOUT, DEFAULT_TTL } from './engine/options.js';

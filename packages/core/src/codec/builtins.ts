@@ -1,0 +1,75 @@
+/**
+ * The built-in classes every routecache codec round-trips, keyed by their `Object.prototype.toString`
+ * tag. Codecs accept an object of such a class only when its prototype is exactly the built-in
+ * one: a subclass (`class Money extends Map`) would come back as the plain built-in and silently
+ * lose its methods, so it is rejected like any other class instance.
+ */
+const SUPPORTED_BUILTINS = [
+  'Array',
+  'Date',
+  'RegExp',
+  'Map',
+  'Set',
+  'ArrayBuffer',
+  'DataView',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float16Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  // Boxed primitives (`new String('x')`), which devalue and node:v8 both keep boxed.
+  'Number',
+  'String',
+  'Boolean',
+] as const;
+
+/** @internal Tags of the supported built-ins that exist in this runtime, e.g. `Map`. */
+export const BUILTIN_TAGS: ReadonlySet<string> = new Set(
+  // Float16Array is missing on older runtimes (Node 20); skip what the runtime lacks.
+  SUPPORTED_BUILTINS.filter(
+    (name) => typeof (globalThis as Record<string, unknown>)[name] === 'function',
+  ),
+);
+
+// Keyed by prototype, not by tag: one lookup both classifies a value and proves its prototype is
+// exactly the built-in one, with no string built from `Object.prototype.toString`.
+const TAG_BY_PROTOTYPE: ReadonlyMap<unknown, string> = new Map(
+  [...BUILTIN_TAGS].map((name) => {
+    const ctor = (globalThis as unknown as Record<string, { prototype: object } | undefined>)[name];
+    return [ctor?.prototype, name] as const;
+  }),
+);
+
+const bufferClass = (globalThis as { Buffer?: { isBuffer(value: unknown): boolean } }).Buffer;
+
+/**
+ * @internal The tag of `value` if it is a supported built-in with exactly the built-in prototype
+ * (`Date`, `Float64Array`…), else `undefined`: subclasses and class instances that fake a tag
+ * with `Symbol.toStringTag` are not built-ins. A Node `Buffer` counts as a `Uint8Array` (and
+ * decodes as one): results read from files or sockets are often Buffers, and rejecting them
+ * would surprise more than the lost subclass.
+ */
+export function builtinTag(value: object): string | undefined {
+  return (
+    TAG_BY_PROTOTYPE.get(Object.getPrototypeOf(value)) ??
+    (bufferClass?.isBuffer(value) === true ? 'Uint8Array' : undefined)
+  );
+}
+
+/** @internal `Object.prototype.toString` tag of a value, e.g. `Map` or `Float64Array`. */
+export function tagOf(value: object): string {
+  return Object.prototype.toString.call(value).slice(8, -1);
+}
+
+/** @internal Whether `value` is a plain object: its prototype is `Object.prototype` or `null`. */
+export function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

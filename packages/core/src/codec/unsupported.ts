@@ -1,0 +1,58 @@
+import { CodecError } from '../errors.js';
+import { isPlainObject } from './builtins.js';
+
+/** Name of the root in error paths: `value.user.save is a function`. */
+export const ROOT_PATH = 'value';
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** @internal One path segment in the style of JS property access: `.name`, `[3]`, `["a b"]`. */
+export function pathSegment(key: string | number): string {
+  if (typeof key === 'number') return `[${key}]`;
+  return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** @internal Path segment of a Map entry, `.get("id")`; non-primitive keys show as `...`. */
+export function mapKeySegment(key: unknown): string {
+  if (typeof key === 'string') return `.get(${JSON.stringify(key)})`;
+  if (typeof key === 'bigint') return `.get(${key}n)`;
+  const primitive = key === null || (typeof key !== 'object' && typeof key !== 'function');
+  return `.get(${primitive ? String(key) : '...'})`;
+}
+
+function constructorName(value: object): string {
+  const ctor: unknown = (Object.getPrototypeOf(value) as { constructor?: unknown } | null)
+    ?.constructor;
+  return typeof ctor === 'function' && ctor.name !== '' ? ctor.name : 'an anonymous class';
+}
+
+/**
+ * @internal Why `value` cannot be encoded, as the end of a sentence that starts with its path:
+ * `is a function`, `is an instance of User`. `detail` refines the case of a plain object the
+ * codec refused (symbol keys, an own `__proto__` key).
+ */
+export function describeUnsupported(value: unknown, detail?: string): string {
+  if (typeof value === 'function') return 'is a function';
+  if (typeof value === 'symbol') return 'is a symbol';
+  if (typeof value !== 'object' || value === null) return `cannot be encoded (${detail ?? ''})`;
+  if (isPlainObject(value)) return detail ?? 'has symbol keys';
+  if (typeof (value as { then?: unknown }).then === 'function') return 'is a Promise (await it)';
+  return `is an instance of ${constructorName(value)} (only plain objects and built-ins are encoded)`;
+}
+
+/**
+ * @internal The `CodecError` every codec throws for a value it refuses, so the engine's one-time
+ * warning reads the same whichever codec is configured.
+ */
+export function unsupportedValue(
+  codec: string,
+  path: string,
+  problem: string,
+  cause?: unknown,
+): CodecError {
+  return new CodecError(
+    'ROUTECACHE_CODEC_UNSUPPORTED_VALUE',
+    `Codec "${codec}" cannot encode the value: ${path} ${problem}`,
+    { cause, context: { codec, path } },
+  );
+}
