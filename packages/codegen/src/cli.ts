@@ -1,0 +1,125 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { diffSummary } from './check.js';
+import { loadConfig } from './config/load.js';
+import type { ResolvedConfig } from './config/schema.js';
+import { CodegenError } from './errors.js';
+import { formatDiagnostic, generate, writeIfChanged } from './generate.js';
+import { watchProject } from './watch.js';
+
+/** Where the CLI writes and which directory it starts from (injectable for tests). */
+export interface CliIo {
+  cwd: string;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Stops `--watch`. @default never */
+  signal?: AbortSignal;
+}
+
+export const USAGE = `Usage: routecache codegen [--check] [--watch] [--config <file>]
+
+  --check          exit 1 if the generated file on disk is stale (for CI); writes nothing
+  --watch          regenerate when sources change
+  --config <file>  routecache.config.json, or a package.json with a "routecache" field
+                   (default: ./routecache.config.json, else ./package.json)
+`;
+
+/** Exit codes: 0 ok, 1 stale file (--check) or discovery errors, 2 bad usage or config. */
+function runOnce(config: ResolvedConfig, check: boolean, io: CliIo): number {
+  const result = generate(config);
+  for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+  const output = relative(io.cwd, config.output) || config.output;
+  if (result.failed) {
+    io.stderr(
+      `routecache codegen: discovery failed; ${output} was not ${check ? 'checked' : 'written'}\n`,
+    );
+    return 1;
+  }
+  const cached = result.procedures.filter((p) => p.cached && p.type === 'query').length;
+  if (check) {
+    const onDisk = existsSync(config.output) ? readFileSync(config.output, 'utf8') : undefined;
+    const diff = diffSummary(onDisk, result.text);
+    if (diff === undefined) {
+      io.stdout(`routecache codegen: ${output} is up to date (${cached} cached procedures)\n`);
+      return 0;
+    }
+    io.stderr(
+      `routecache codegen --check: ${output} is stale; run \`routecache codegen\`\n${diff}\n`,
+    );
+    return 1;
+  }
+  const wrote = writeIfChanged(config.output, result.text);
+  io.stdout(
+    `routecache codegen: ${wrote ? 'wrote' : 'unchanged'} ${output} (${cached} cached procedures)\n`,
+  );
+  return 0;
+}
+
+/**
+ * Run the `routecache` command line; resolves to the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runCli(['codegen', '--check'], {
+ *   cwd: process.cwd(),
+ *   stdout: (t) => process.stdout.write(t),
+ *   stderr: (t) => process.stderr.write(t),
+ * });
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        check: { type: 'boolean', default: false },
+        watch: { type: 'boolean', default: false },
+        config: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    if (values.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (
+      positionals.length !== 1 ||
+      positionals[0] !== 'codegen' ||
+      (values.check && values.watch)
+    ) {
+      throw new CodegenError(
+        'ROUTECACHE_CODEGEN_USAGE',
+        `Invalid arguments: ${argv.join(' ')}\n${USAGE}`,
+      );
+    }
+    const config = loadConfig({ cwd: io.cwd, config: values.config });
+    if (!values.watch) return runOnce(config, values.check, io);
+    await watchProject(config, {
+      run: () => {
+        try {
+          runOnce(config, false, io);
+        } catch (error) {
+          io.stderr(`${error instanceof Error ? error.message : String(error)}\n`);
+        }
+      },
+      signal: io.signal ?? new AbortController().signal,
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof CodegenError) {
+      io.stderr(`${error.message}\n`);
+      return 2;
+    }
+    if (
+      error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
+      io.stderr(`${error.message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,33 @@
+import { relative, sep } from 'node:path';
+import type { ts } from 'ts-morph';
+import type { Diagnostic, SourceLocation } from './types.js';
+
+/** Shared state of one discovery run. */
+export class DiscoveryContext {
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(
+    readonly checker: ts.TypeChecker,
+    /** Locations are reported relative to this directory. */
+    readonly root: string,
+  ) {}
+
+  /** The `file:line:column` of a node, relative to the config root. */
+  locate(node: ts.Node): SourceLocation {
+    const sourceFile = node.getSourceFile();
+    const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+    const file = relative(this.root, sourceFile.fileName).split(sep).join('/');
+    return { file, line: line + 1, column: character + 1 };
+  }
+
+  /** Record a diagnostic at `node`. */
+  report(
+    node: ts.Node,
+    severity: Diagnostic['severity'],
+    code: string,
+    message: string,
+    hint: string,
+  ): void {
+    this.diagnostics.push({ severity, code, message, hint, location: this.locate(node) });
+  }
+}

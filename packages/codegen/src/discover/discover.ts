@@ -1,0 +1,69 @@
+import { Project, ts } from 'ts-morph';
+import type { ResolvedConfig } from '../config/schema.js';
+import { CodegenError } from '../errors.js';
+import { DiscoveryContext } from './context.js';
+import { RouterWalker } from './router.js';
+import type { DiscoveryResult } from './types.js';
+
+/**
+ * Load the app with its tsconfig. Only the router module is added as a root: the program pulls in
+ * what it imports (statically or via `import()`), which is all discovery needs to read.
+ */
+function loadProgram(config: Pick<ResolvedConfig, 'tsconfig' | 'router'>): ts.Program {
+  const project = new Project({
+    tsConfigFilePath: config.tsconfig,
+    skipAddingFilesFromTsConfig: true,
+  });
+  project.addSourceFileAtPath(config.router.module);
+  return project.getProgram().compilerObject;
+}
+
+function routerExport(program: ts.Program, config: Pick<ResolvedConfig, 'router'>): ts.Expression {
+  const checker = program.getTypeChecker();
+  const sourceFile = program.getSourceFile(config.router.module);
+  const moduleSymbol = sourceFile && checker.getSymbolAtLocation(sourceFile);
+  let symbol =
+    moduleSymbol &&
+    checker.getExportsOfModule(moduleSymbol).find((s) => s.name === config.router.export);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declaration = symbol?.valueDeclaration;
+  const value =
+    declaration && ts.isVariableDeclaration(declaration)
+      ? declaration.initializer
+      : declaration && ts.isExportAssignment(declaration)
+        ? declaration.expression
+        : undefined;
+  if (value === undefined) {
+    throw new CodegenError(
+      'ROUTECACHE_CODEGEN_ROUTER_NOT_FOUND',
+      `${config.router.module} has no const export "${config.router.export}" (routecache.router)`,
+      { context: { module: config.router.module, export: config.router.export } },
+    );
+  }
+  return value;
+}
+
+/**
+ * Discovery stage: find every procedure under the configured router export, whether its builder
+ * chain uses a routecache `cacheMiddleware`, and the static options of that middleware. Pure with
+ * respect to its input files: no code of the app runs.
+ *
+ * @throws {CodegenError} `ROUTECACHE_CODEGEN_ROUTER_NOT_FOUND` when the router export is missing.
+ * @example
+ * ```ts
+ * const { procedures, diagnostics } = discover(loadConfig({ cwd: process.cwd() }));
+ * for (const p of procedures.filter((p) => p.cached)) console.log(p.path, p.options?.tags);
+ * ```
+ */
+export function discover(
+  config: Pick<ResolvedConfig, 'root' | 'tsconfig' | 'router'>,
+): DiscoveryResult {
+  const program = loadProgram(config);
+  const context = new DiscoveryContext(program.getTypeChecker(), config.root);
+  const walker = new RouterWalker(context);
+  walker.walkValue(routerExport(program, config), { path: [], lazyPrefix: undefined });
+  const procedures = [...walker.procedures.values()].sort((a, b) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
+  );
+  return { procedures, diagnostics: context.diagnostics };
+}

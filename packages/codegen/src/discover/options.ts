@@ -1,0 +1,151 @@
+import { ts } from 'ts-morph';
+import type { DiscoveryContext } from './context.js';
+import { resolveValue } from './resolve.js';
+import type { ReadsContext, StaticCacheOptions } from './types.js';
+
+/** Options of a `cacheMiddleware()` call without arguments. */
+const DEFAULTS: StaticCacheOptions = {
+  namespace: undefined,
+  tags: [],
+  dynamicTags: false,
+  customKey: undefined,
+  vary: [],
+  scope: undefined,
+};
+
+function literalText(node: ts.Node | undefined): string | undefined {
+  if (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)))
+    return node.text;
+  return undefined;
+}
+
+/** String literals of an array literal; `undefined` when any element is not one. */
+function literalList(context: DiscoveryContext, value: ts.Expression): string[] | undefined {
+  const node = resolveValue(context.checker, value);
+  if (!node || !ts.isArrayLiteralExpression(node)) return undefined;
+  const items = node.elements.map((element) => literalText(resolveValue(context.checker, element)));
+  return items.every((item) => item !== undefined) ? (items as string[]) : undefined;
+}
+
+type FunctionLike =
+  | ts.ArrowFunction
+  | ts.FunctionExpression
+  | ts.FunctionDeclaration
+  | ts.MethodDeclaration;
+
+function isFunctionLike(node: ts.Node | undefined): node is FunctionLike {
+  return (
+    node !== undefined &&
+    (ts.isArrowFunction(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isFunctionDeclaration(node) ||
+      ts.isMethodDeclaration(node))
+  );
+}
+
+/** Whether a `key({ input, ctx, path })` function reads `ctx`. */
+export function readsContext(fn: FunctionLike): ReadsContext {
+  const param = fn.parameters[0];
+  if (param === undefined) return false;
+  if (ts.isObjectBindingPattern(param.name)) {
+    let result: ReadsContext = false;
+    for (const element of param.name.elements) {
+      const name = element.propertyName ?? element.name;
+      // `...rest` may carry ctx anywhere; we cannot tell.
+      if (element.dotDotDotToken) result = 'unknown';
+      else if (ts.isIdentifier(name) && name.text === 'ctx') return true;
+    }
+    return result;
+  }
+  if (!ts.isIdentifier(param.name) || fn.body === undefined) return 'unknown';
+  const paramName = param.name.text;
+  let result: ReadsContext = false;
+  const visit = (node: ts.Node): void => {
+    if (result === true) return;
+    if (ts.isIdentifier(node) && node.text === paramName && node !== param.name) {
+      const parent = node.parent;
+      if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
+        if (parent.name.text === 'ctx') result = true;
+      } else {
+        // The whole options object escapes (passed on, indexed dynamically): it may reach ctx.
+        result = 'unknown';
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(fn.body);
+  return result;
+}
+
+function keyInfo(context: DiscoveryContext, value: ts.Node): StaticCacheOptions['customKey'] {
+  const fn = isFunctionLike(value) ? value : resolveValue(context.checker, value as ts.Expression);
+  if (!isFunctionLike(fn)) return { readsContext: 'unknown' };
+  return { readsContext: readsContext(fn) };
+}
+
+/**
+ * Read what can be read statically from the options argument of `cacheMiddleware(options)`.
+ * Values that are not literals are reported as `'dynamic'`; keys still come from the runtime, so
+ * this only shapes the generated helpers' documentation, parameters and tag helpers.
+ */
+export function readCacheOptions(
+  context: DiscoveryContext,
+  argument: ts.Expression | undefined,
+): StaticCacheOptions {
+  if (argument === undefined) return DEFAULTS;
+  const node = resolveValue(context.checker, argument);
+  if (!node || !ts.isObjectLiteralExpression(node)) {
+    context.report(
+      argument,
+      'warning',
+      'RC_DYNAMIC_CACHE_OPTIONS',
+      'cacheMiddleware options are not an object literal; their static values are unknown',
+      'write the options inline (or as a const object literal) so codegen can read namespace, tags and key',
+    );
+    return {
+      ...DEFAULTS,
+      namespace: 'dynamic',
+      dynamicTags: true,
+      customKey: { readsContext: 'unknown' },
+      vary: 'dynamic',
+      scope: 'dynamic',
+    };
+  }
+  const options: { -readonly [K in keyof StaticCacheOptions]: StaticCacheOptions[K] } = {
+    ...DEFAULTS,
+  };
+  for (const property of node.properties) {
+    if (ts.isSpreadAssignment(property)) {
+      const spread = readCacheOptions(context, property.expression);
+      Object.assign(options, spread, { tags: [...options.tags, ...spread.tags] });
+      continue;
+    }
+    const name =
+      property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))
+        ? property.name.text
+        : undefined;
+    const value = ts.isPropertyAssignment(property)
+      ? property.initializer
+      : ts.isShorthandPropertyAssignment(property)
+        ? property.name
+        : ts.isMethodDeclaration(property)
+          ? property
+          : undefined;
+    if (name === undefined || value === undefined) continue;
+    if (name === 'key') {
+      options.customKey = keyInfo(context, value);
+    } else if (name === 'namespace' && ts.isExpression(value)) {
+      options.namespace = literalText(resolveValue(context.checker, value)) ?? 'dynamic';
+    } else if (name === 'scope' && ts.isExpression(value)) {
+      options.scope = literalText(resolveValue(context.checker, value)) ?? 'dynamic';
+    } else if (name === 'vary' && ts.isExpression(value)) {
+      options.vary = literalList(context, value) ?? 'dynamic';
+    } else if (name === 'tags') {
+      const tags = ts.isExpression(value) ? literalList(context, value) : undefined;
+      if (tags === undefined) options.dynamicTags = true;
+      else options.tags = [...options.tags, ...tags];
+    }
+  }
+  options.tags = [...new Set(options.tags)].sort();
+  return options;
+}

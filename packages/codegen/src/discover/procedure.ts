@@ -1,0 +1,147 @@
+import { ts } from 'ts-morph';
+import type { DiscoveryContext } from './context.js';
+import { readCacheOptions } from './options.js';
+import {
+  chainRoot,
+  isExportOf,
+  originOf,
+  ROUTECACHE_TRPC,
+  resolveValue,
+  TRPC_SERVER,
+} from './resolve.js';
+import type { ProcedureType, StaticCacheOptions } from './types.js';
+
+const PROCEDURE_TYPES = new Set<string>(['query', 'mutation', 'subscription']);
+
+/** `x.query(...)`, `x.mutation(...)` or `x.subscription(...)`: the end of a builder chain. */
+export function procedureTypeOf(node: ts.Node): ProcedureType | undefined {
+  if (!ts.isCallExpression(node)) return undefined;
+  const callee = node.expression;
+  if (!ts.isPropertyAccessExpression(callee) || !PROCEDURE_TYPES.has(callee.name.text))
+    return undefined;
+  return callee.name.text as ProcedureType;
+}
+
+/** True when `expr` resolves to `initTRPC….create()` (a tRPC instance, usually `t`). */
+export function isTrpcInstance(context: DiscoveryContext, expr: ts.Expression): boolean {
+  const node = resolveValue(context.checker, expr);
+  if (!node || !ts.isCallExpression(node)) return false;
+  return isExportOf(context.checker, chainRoot(node), TRPC_SERVER, 'initTRPC');
+}
+
+/**
+ * True when `callee` (of `callee(options)`) is a `cacheMiddleware` made by `createCacheMiddleware`
+ * of `@routecache/trpc`: it resolves to a value initialized by a call to that export.
+ * `undefined` when `callee` cannot be resolved.
+ */
+function isCacheMiddlewareFactory(
+  context: DiscoveryContext,
+  callee: ts.Expression,
+): boolean | undefined {
+  const factory = resolveValue(context.checker, callee);
+  if (factory === undefined) return undefined;
+  return (
+    ts.isCallExpression(factory) &&
+    isExportOf(context.checker, factory.expression, ROUTECACHE_TRPC, 'createCacheMiddleware')
+  );
+}
+
+/** The cache middleware call behind a `.use(arg)` argument, `null` when it is another middleware. */
+function cacheMiddlewareCall(
+  context: DiscoveryContext,
+  arg: ts.Expression,
+): ts.CallExpression | null {
+  const middleware = resolveValue(context.checker, arg);
+  if (middleware === undefined) {
+    context.report(
+      arg,
+      'error',
+      'RC_UNRESOLVED_MIDDLEWARE',
+      `cannot resolve the middleware \`${arg.getText()}\`; it may be a cache middleware`,
+      'pass a middleware declared in the project (a const, an imported binding or an inline call)',
+    );
+    return null;
+  }
+  if (!ts.isCallExpression(middleware)) return null;
+  const isCache = isCacheMiddlewareFactory(context, middleware.expression);
+  if (isCache === undefined) {
+    context.report(
+      middleware,
+      'error',
+      'RC_UNRESOLVED_MIDDLEWARE',
+      `cannot resolve \`${middleware.expression.getText()}\`; it may be a cacheMiddleware`,
+      'make the callee a const initialized by createCacheMiddleware(...) or another resolvable binding',
+    );
+    return null;
+  }
+  return isCache ? middleware : null;
+}
+
+/** What a builder chain says about caching. */
+export interface ChainInfo {
+  /** The `cacheMiddleware(...)` calls in the chain, outermost (last `.use`) first. */
+  cacheCalls: ts.CallExpression[];
+}
+
+/**
+ * Walk a procedure's builder chain from its end (`.query(...)`) back to `t.procedure`, through
+ * shared base procedures in other files (`export const cachedProcedure = publicProcedure.use(...)`).
+ */
+export function walkChain(context: DiscoveryContext, start: ts.Expression, info: ChainInfo): void {
+  let builder: ts.Expression = start;
+  for (;;) {
+    const node = resolveValue(context.checker, builder);
+    if (node && ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      const method = node.expression.name.text;
+      const arg = node.arguments[0];
+      if (method === 'use' && arg) {
+        const call = cacheMiddlewareCall(context, arg);
+        if (call) info.cacheCalls.push(call);
+      } else if ((method === 'concat' || method === 'unstable_concat') && arg) {
+        walkChain(context, arg, info);
+      }
+      builder = node.expression.expression;
+      continue;
+    }
+    if (node && ts.isPropertyAccessExpression(node) && node.name.text === 'procedure') {
+      if (isTrpcInstance(context, node.expression)) return;
+    }
+    const origin = node && ts.isExpression(node) ? originOf(context.checker, node) : undefined;
+    context.report(
+      builder,
+      'error',
+      'RC_UNRESOLVED_BUILDER',
+      `cannot follow the procedure builder \`${builder.getText()}\`${origin ? ` (from ${origin.module})` : ''} back to t.procedure`,
+      'build procedures from t.procedure through consts (e.g. `export const authed = t.procedure.use(auth)`)',
+    );
+    return;
+  }
+}
+
+/** The static caching facts of one procedure. */
+export interface ProcedureCaching {
+  cached: boolean;
+  options: StaticCacheOptions | undefined;
+}
+
+/** Analyse the builder chain of `procedureCall` (a `.query(...)`-style call). */
+export function analyzeProcedure(
+  context: DiscoveryContext,
+  procedureCall: ts.CallExpression,
+): ProcedureCaching {
+  const callee = procedureCall.expression as ts.PropertyAccessExpression;
+  const info: ChainInfo = { cacheCalls: [] };
+  walkChain(context, callee.expression, info);
+  const [outermost, ...inner] = info.cacheCalls;
+  if (outermost === undefined) return { cached: false, options: undefined };
+  if (inner.length > 0) {
+    context.report(
+      procedureCall,
+      'warning',
+      'RC_MULTIPLE_CACHE_MIDDLEWARES',
+      'the builder chain uses cacheMiddleware more than once; the options of the last `.use` are reported',
+      'use one cacheMiddleware per procedure',
+    );
+  }
+  return { cached: true, options: readCacheOptions(context, outermost.arguments[0]) };
+}

@@ -1,0 +1,152 @@
+import { ts } from 'ts-morph';
+
+/**
+ * Symbol-based resolution of expressions through identifiers, imports and re-exports, using the
+ * type checker's binder (never a name match on identifiers). Only identifiers are resolved: asking
+ * the checker for the type of builder chains would type-check the whole router, which is what
+ * makes `tsc` slow.
+ */
+
+/** The packages whose exports discovery recognises by their import origin. */
+export const TRPC_SERVER = '@trpc/server';
+export const ROUTECACHE_TRPC = '@routecache/trpc';
+const API_MODULES = new Set([TRPC_SERVER, ROUTECACHE_TRPC]);
+
+/** Where an imported binding comes from: the package name and the exported name. */
+export interface ImportOrigin {
+  module: string;
+  name: string;
+}
+
+/** Strip parentheses and type-only wrappers (`as`, `satisfies`, `!`, `<T>x`). */
+export function unwrap(expr: ts.Expression): ts.Expression {
+  let current = expr;
+  while (
+    ts.isParenthesizedExpression(current) ||
+    ts.isAsExpression(current) ||
+    ts.isSatisfiesExpression(current) ||
+    ts.isNonNullExpression(current) ||
+    ts.isTypeAssertionExpression(current)
+  ) {
+    current = current.expression;
+  }
+  return current;
+}
+
+function symbolAt(checker: ts.TypeChecker, node: ts.Node): ts.Symbol | undefined {
+  const parent = node.parent;
+  // In `{ users }` the symbol at `users` is the property; the value is the variable it names.
+  if (parent && ts.isShorthandPropertyAssignment(parent) && parent.name === node) {
+    return checker.getShorthandAssignmentValueSymbol(parent);
+  }
+  return checker.getSymbolAtLocation(node);
+}
+
+function moduleSpecifierOf(declaration: ts.Declaration): string | undefined {
+  let node: ts.Node | undefined = declaration;
+  while (node && !ts.isImportDeclaration(node) && !ts.isExportDeclaration(node)) node = node.parent;
+  const specifier = node?.moduleSpecifier;
+  return specifier && ts.isStringLiteral(specifier) ? specifier.text : undefined;
+}
+
+/**
+ * The package export an identifier (or `ns.name` on a namespace import) is bound to, following
+ * renamed imports and local re-exports; `undefined` for local values and relative modules.
+ */
+export function originOf(checker: ts.TypeChecker, expr: ts.Expression): ImportOrigin | undefined {
+  const node = unwrap(expr);
+  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+    const target = symbolAt(checker, node.expression)?.declarations?.[0];
+    if (target && ts.isNamespaceImport(target)) {
+      const module = moduleSpecifierOf(target);
+      return module === undefined ? undefined : { module, name: node.name.text };
+    }
+    return undefined;
+  }
+  if (!ts.isIdentifier(node)) return undefined;
+  let symbol = symbolAt(checker, node);
+  for (let hops = 0; symbol && symbol.flags & ts.SymbolFlags.Alias && hops < 32; hops++) {
+    const declaration = symbol.declarations?.[0];
+    if (declaration && (ts.isImportSpecifier(declaration) || ts.isExportSpecifier(declaration))) {
+      const module = moduleSpecifierOf(declaration);
+      if (module !== undefined && !module.startsWith('.')) {
+        return { module, name: (declaration.propertyName ?? declaration.name).text };
+      }
+    }
+    symbol = checker.getImmediateAliasedSymbol(symbol);
+  }
+  return undefined;
+}
+
+/** True when `expr` is bound to export `name` of package `module`. */
+export function isExportOf(
+  checker: ts.TypeChecker,
+  expr: ts.Expression,
+  module: string,
+  name: string,
+): boolean {
+  const origin = originOf(checker, expr);
+  return origin?.module === module && origin.name === name;
+}
+
+/** The value a declaration holds, when it is an expression or a function declaration. */
+function valueOfDeclaration(declaration: ts.Declaration): ts.Node | undefined {
+  if (ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name)) {
+    return declaration.initializer;
+  }
+  if (ts.isExportAssignment(declaration)) return declaration.expression;
+  if (ts.isFunctionDeclaration(declaration)) return declaration;
+  if (ts.isPropertyAssignment(declaration)) return declaration.initializer;
+  if (ts.isMethodDeclaration(declaration)) return declaration;
+  return undefined;
+}
+
+/** The declaration an identifier (or namespace member) refers to, through aliases. */
+export function declarationOf(
+  checker: ts.TypeChecker,
+  expr: ts.Expression,
+): ts.Declaration | undefined {
+  const node = unwrap(expr);
+  const name = ts.isPropertyAccessExpression(node) ? node.name : node;
+  let symbol = symbolAt(checker, name);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  return symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+}
+
+function isNamespaceMember(checker: ts.TypeChecker, node: ts.Expression): boolean {
+  if (!ts.isPropertyAccessExpression(node) || !ts.isIdentifier(node.expression)) return false;
+  const target = symbolAt(checker, node.expression)?.declarations?.[0];
+  return target !== undefined && ts.isNamespaceImport(target);
+}
+
+/**
+ * Follow `expr` through identifiers to the expression that defines it: `usersRouter` (imported
+ * from `./users.js`) becomes the `router({...})` call in users.ts. Stops at tRPC / routecache
+ * exports (so callers can ask {@link originOf}), at anything that is not a plain binding, and
+ * returns `undefined` when an identifier has no resolvable declaration (e.g. an unresolved import
+ * or a function parameter).
+ */
+export function resolveValue(checker: ts.TypeChecker, expr: ts.Expression): ts.Node | undefined {
+  let node: ts.Node = unwrap(expr);
+  const seen = new Set<ts.Node>();
+  while (ts.isIdentifier(node) || isNamespaceMember(checker, node as ts.Expression)) {
+    const current = node as ts.Expression;
+    const origin = originOf(checker, current);
+    if (origin && API_MODULES.has(origin.module)) return current;
+    if (seen.has(current)) return undefined;
+    seen.add(current);
+    const declaration = declarationOf(checker, current);
+    const value = declaration && valueOfDeclaration(declaration);
+    if (value === undefined) return undefined;
+    node = ts.isExpression(value) ? unwrap(value) : value;
+  }
+  return node;
+}
+
+/** The identifier or call at the root of a call/property chain (`initTRPC` in `initTRPC.context<C>().create()`). */
+export function chainRoot(expr: ts.Expression): ts.Expression {
+  let node = unwrap(expr);
+  while (ts.isCallExpression(node) || ts.isPropertyAccessExpression(node))
+    node = unwrap(node.expression);
+  return node;
+}

@@ -1,0 +1,65 @@
+/** A place in the app's source, relative to the config root, `/`-separated. */
+export interface SourceLocation {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+/** The tRPC procedure kinds. */
+export type ProcedureType = 'query' | 'mutation' | 'subscription';
+
+/**
+ * What a custom `key` option does with ctx: `false` when it never reads ctx, `true` when it does,
+ * `'unknown'` when the function cannot be read statically (e.g. it is imported from a package).
+ */
+export type ReadsContext = boolean | 'unknown';
+
+/** The options of a procedure's `cacheMiddleware(...)` call that can be read statically. */
+export interface StaticCacheOptions {
+  /** The route namespace: a literal, `'dynamic'` when not a literal, `undefined` when absent. */
+  namespace: string | undefined | 'dynamic';
+  /** Literal tag names (sorted); dynamic tags are listed in `dynamicTags`. */
+  tags: readonly string[];
+  /** True when `tags` is (or contains) something other than string literals. */
+  dynamicTags: boolean;
+  /** `undefined` without a custom key; otherwise whether the key function reads ctx. */
+  customKey: { readsContext: ReadsContext } | undefined;
+  /** Literal `vary` header names, `'dynamic'` when not literals. */
+  vary: readonly string[] | 'dynamic';
+  /** `'public'`, `'private'`, `'dynamic'` or `undefined` when absent. */
+  scope: string | undefined;
+}
+
+/** One procedure found under the router. */
+export interface DiscoveredProcedure {
+  /** The tRPC path, e.g. `users.get`. */
+  path: string;
+  type: ProcedureType;
+  /** Whether its builder chain uses a `cacheMiddleware` made by `createCacheMiddleware`. */
+  cached: boolean;
+  /** Static options of the cache middleware (only when cached). */
+  options: StaticCacheOptions | undefined;
+  /** The lazy router prefix it lives under (`lazy(() => import(...))`), if any. */
+  lazyPrefix: string | undefined;
+  /** Where the procedure's `.query(...)` / `.mutation(...)` call is. */
+  location: SourceLocation;
+}
+
+/** A problem found during discovery. Errors stop generation; warnings do not. */
+export interface Diagnostic {
+  severity: 'error' | 'warning';
+  /** Stable code, e.g. `RC_UNRESOLVED_ROUTER_ENTRY`. */
+  code: string;
+  message: string;
+  /** What the user can do about it. */
+  hint: string;
+  location: SourceLocation;
+}
+
+/** The result of discovery: procedures sorted by path, and diagnostics in source order. */
+export interface DiscoveryResult {
+  procedures: readonly DiscoveredProcedure[];
+  diagnostics: readonly Diagnostic[];
+}

@@ -1,0 +1,60 @@
+import type { CodeBlockWriter } from 'ts-morph';
+
+/** A nested object literal of helpers, keyed by path segments. */
+export interface HelperTree {
+  /** The helper at this node (a leaf), written by its own writer. */
+  leaf?: { docs: string; write: (writer: CodeBlockWriter) => void };
+  children: Map<string, HelperTree>;
+}
+
+/** A property name as written in an object literal: bare when it is an identifier, quoted otherwise. */
+export function propertyName(segment: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(segment)
+    ? segment
+    : `'${segment.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** An empty tree. */
+export const emptyTree = (): HelperTree => ({ children: new Map() });
+
+/** Insert a helper at `segments`. */
+export function insert(
+  tree: HelperTree,
+  segments: readonly string[],
+  leaf: NonNullable<HelperTree['leaf']>,
+): void {
+  let node = tree;
+  for (const segment of segments) {
+    let child = node.children.get(segment);
+    if (child === undefined) {
+      child = emptyTree();
+      node.children.set(segment, child);
+    }
+    node = child;
+  }
+  node.leaf = leaf;
+}
+
+/** Write `tree` as an object literal with sorted keys, so output never depends on discovery order. */
+export function writeTree(writer: CodeBlockWriter, tree: HelperTree): void {
+  if (tree.children.size === 0) {
+    writer.write('{}');
+    return;
+  }
+  writer.write('{').newLine();
+  writer.indent(() => {
+    for (const segment of [...tree.children.keys()].sort()) {
+      const child = tree.children.get(segment) ?? emptyTree();
+      if (child.leaf) {
+        writer.writeLine(`/** ${child.leaf.docs} */`);
+        writer.write(`${propertyName(segment)}: `);
+        child.leaf.write(writer);
+      } else {
+        writer.write(`${propertyName(segment)}: `);
+        writeTree(writer, child);
+      }
+      writer.write(',').newLine();
+    }
+  });
+  writer.write('}');
+}

@@ -1,0 +1,63 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ResolvedConfig } from './config/schema.js';
+import { discover } from './discover/discover.js';
+import type { Diagnostic, DiscoveredProcedure } from './discover/types.js';
+import { emitModule } from './emit/emit.js';
+import { buildModel } from './emit/model.js';
+
+/** The result of one generation run (nothing written yet). */
+export interface Generation {
+  /** The generated module's text. */
+  text: string;
+  /** Every procedure discovery found, sorted by path. */
+  procedures: readonly DiscoveredProcedure[];
+  diagnostics: readonly Diagnostic[];
+  /** True when a diagnostic is an error: the output may miss cached procedures. */
+  failed: boolean;
+}
+
+/**
+ * Run discover → model → emit for a config. Pure: reads the app's sources, writes nothing.
+ *
+ * @example
+ * ```ts
+ * const { text, failed } = generate(loadConfig({ cwd: process.cwd() }));
+ * ```
+ */
+export function generate(config: ResolvedConfig): Generation {
+  const discovery = discover(config);
+  const cachedOther = discovery.procedures.filter((p) => p.cached && p.type !== 'query');
+  const diagnostics: Diagnostic[] = [
+    ...discovery.diagnostics,
+    ...cachedOther.map(
+      (p): Diagnostic => ({
+        severity: 'warning',
+        code: 'RC_CACHED_NON_QUERY',
+        message: `\`${p.path}\` is a ${p.type} with a cacheMiddleware; only queries are cached, so it has no helpers`,
+        hint: 'remove cacheMiddleware from mutations and subscriptions',
+        location: p.location,
+      }),
+    ),
+  ];
+  return {
+    text: emitModule(buildModel(discovery, config)),
+    procedures: discovery.procedures,
+    diagnostics,
+    failed: diagnostics.some((d) => d.severity === 'error'),
+  };
+}
+
+/** Write the generated text unless the file already holds exactly it; returns whether it wrote. */
+export function writeIfChanged(file: string, text: string): boolean {
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return false;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+  return true;
+}
+
+/** `src/users.ts:12:5 - error RC_UNRESOLVED_MIDDLEWARE: … (hint: …)` */
+export function formatDiagnostic(d: Diagnostic): string {
+  const { file, line, column } = d.location;
+  return `${file}:${line}:${column} - ${d.severity} ${d.code}: ${d.message}\n    hint: ${d.hint}`;
+}

@@ -1,0 +1,5 @@
+/** The app's request context. */
+export interface Context {
+  userId: string | undefined;
+  locale: string;
+}

@@ -1,0 +1,16 @@
+import { createCache, memoryStore } from '@routecache/core';
+import { createCacheMiddleware as makeCacheMiddleware } from '@routecache/trpc';
+import { initTRPC } from '@trpc/server';
+
+export const t = initTRPC.create();
+
+export const cache = createCache({ store: memoryStore(), namespace: 'lazy' });
+
+// Renamed import and a const middleware instance: discovery resolves both through the checker.
+const cacheMiddleware = makeCacheMiddleware(cache);
+export const hourly = cacheMiddleware({
+  ttl: 3600,
+  namespace: 'hourly',
+  tags: ['reports', 'slow'],
+});
+export const cached = t.procedure.use(hourly);
