@@ -19,6 +19,7 @@ export type RoutecacheErrorCode =
   | 'ROUTECACHE_CODEC_DECODE_FAILED'
   | 'ROUTECACHE_STORE_ERROR'
   | 'ROUTECACHE_STORE_TIMEOUT'
+  | 'ROUTECACHE_STORE_UNAVAILABLE'
   | 'ROUTECACHE_CONFIGURATION';
 
 /** Options shared by every routecache error. */

@@ -48,19 +48,32 @@ const TAG_BY_PROTOTYPE: ReadonlyMap<unknown, string> = new Map(
 );
 
 const bufferClass = (globalThis as { Buffer?: { isBuffer(value: unknown): boolean } }).Buffer;
+const dateGetTime = Date.prototype.getTime;
+
+/** Brand check: true only for objects with a real [[DateValue]], whatever their prototype. */
+function isDate(value: object): boolean {
+  try {
+    dateGetTime.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * @internal The tag of `value` if it is a supported built-in with exactly the built-in prototype
- * (`Date`, `Float64Array`…), else `undefined`: subclasses and class instances that fake a tag
- * with `Symbol.toStringTag` are not built-ins. A Node `Buffer` counts as a `Uint8Array` (and
- * decodes as one): results read from files or sockets are often Buffers, and rejecting them
- * would surprise more than the lost subclass.
+ * (`Map`, `Float64Array`…), else `undefined`: subclasses and class instances that fake a tag
+ * with `Symbol.toStringTag` are not built-ins. Two exceptions, which decode as the plain
+ * built-in: a Node `Buffer` counts as a `Uint8Array` (results read from files or sockets are
+ * often Buffers), and any real `Date` counts as a `Date`, because fake timers (vitest, jest,
+ * sinon) make every `new Date()` an instance of a `Date` subclass, and refusing those would
+ * silently stop caching in users' tests.
  */
 export function builtinTag(value: object): string | undefined {
-  return (
-    TAG_BY_PROTOTYPE.get(Object.getPrototypeOf(value)) ??
-    (bufferClass?.isBuffer(value) === true ? 'Uint8Array' : undefined)
-  );
+  const tag = TAG_BY_PROTOTYPE.get(Object.getPrototypeOf(value));
+  if (tag !== undefined) return tag;
+  if (bufferClass?.isBuffer(value) === true) return 'Uint8Array';
+  return isDate(value) ? 'Date' : undefined;
 }
 
 /** @internal `Object.prototype.toString` tag of a value, e.g. `Map` or `Float64Array`. */

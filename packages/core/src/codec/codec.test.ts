@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CodecError } from '../errors.js';
 import { BUILTIN_TAGS } from './builtins.js';
 import { defaultCodec, devalueCodec } from './index.js';
@@ -42,6 +42,9 @@ function codecError(fn: () => unknown): CodecError {
   throw new Error('expected a CodecError, nothing was thrown');
 }
 
+// Captured before any test installs fake timers, which replace the global Date.
+const nativeDatePrototype = Date.prototype;
+
 class User {
   constructor(readonly name: string) {}
   save(): void {}
@@ -57,6 +60,10 @@ describe('defaultCodec', () => {
 });
 
 describe.each(codecs.map((codec) => [codec.id, codec] as const))('%s codec', (_id, codec) => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   describe('round-trips', () => {
     it.each([
       ['undefined', undefined],
@@ -108,6 +115,16 @@ describe.each(codecs.map((codec) => [codec.id, codec] as const))('%s codec', (_i
       expect(decoded.at).toBeInstanceOf(Date);
       expect(Number.isNaN(decoded.invalid.getTime())).toBe(true);
       expect(decoded.pattern.flags).toBe('giu');
+    });
+
+    it('a Date made under fake timers (a Date subclass) as a Date', () => {
+      vi.useFakeTimers({ now: 1_700_000_000_000 });
+      const now = new Date();
+      expect(Object.getPrototypeOf(now) === nativeDatePrototype).toBe(false);
+      const decoded = roundTrip(codec, { now }) as { now: Date };
+      vi.useRealTimers();
+      expect(decoded.now).toBeInstanceOf(Date);
+      expect(decoded.now.getTime()).toBe(1_700_000_000_000);
     });
 
     it('Map (any keys, insertion order) and Set', () => {

@@ -52,6 +52,16 @@ export interface EntryAddress {
  */
 export type Fence = { readonly __fence: unique symbol } | object;
 
+/**
+ * A cross-instance stampede lease on one storage key (see {@link CacheStore.acquireLease}).
+ * The holder loads and stores the value, then releases; the others wait for its fill. Waiting is
+ * bounded by the lease ttl and ends early when the holder releases without a fill: `undefined`
+ * then means "load locally" (lease loss never hangs a request).
+ */
+export type Lease =
+  | { readonly acquired: true; release(): Promise<void> }
+  | { readonly acquired: false; wait(): Promise<CacheEntry | undefined> };
+
 /** Why a store dropped an entry on its own. */
 export type EvictionReason = 'capacity' | 'expired';
 
@@ -94,6 +104,12 @@ export interface CacheStore {
   clear(): MaybePromise<void>;
   /** Register a listener for entries the store drops on its own (capacity, expiry). */
   onEvict?(listener: (key: string, reason: EvictionReason) => void): void;
+  /**
+   * Optional: take a short lease on `address.key` so that of N instances missing the same key
+   * only one runs the loader (stores shared between processes, e.g. Redis). Never rejects for
+   * a store outage in a way that should block: a rejection means "load locally".
+   */
+  acquireLease?(address: EntryAddress, ttlMs: number): Promise<Lease>;
   /** Release connections and timers. */
   dispose?(): MaybePromise<void>;
 }

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import { InvalidOptionError } from '../../errors.js';
+import type { Bus, BusHandlers, BusMessage } from '../bus.js';
+import { Guard } from './guard.js';
+import { isClient, isCluster, type RedisConnectionOptions, resolveConnection } from './options.js';
+
+/** Options of {@link redisBus}. */
+export interface RedisBusOptions extends RedisConnectionOptions {
+  /** Pub/sub channel shared by the instances. @default 'routecache:bus' */
+  channel?: string;
+}
+
+interface Envelope {
+  /** The publishing instance, so it can skip its own messages. */
+  o: string;
+  m: BusMessage;
+}
+
+/**
+ * A {@link Bus} on Redis pub/sub, for `tieredStore`. Publishes on the given (or created)
+ * client; listens on a dedicated subscriber connection (`duplicate()` of it). After the
+ * subscriber reconnects — once it is subscribed again — handlers get `reconnected()`: messages
+ * published in between were lost, so the tiered store drops its whole L1.
+ *
+ * @throws {InvalidOptionError} for an invalid option (named).
+ * @example
+ * ```ts
+ * import { memoryStore, tieredStore } from '@routecache/core';
+ * import { redisBus, redisStore } from '@routecache/core/redis';
+ *
+ * const redis = new Redis({ host: '127.0.0.1', port: 6379, enableOfflineQueue: false });
+ * const store = tieredStore({ l1: memoryStore(), l2: redisStore(redis), bus: redisBus(redis) });
+ * ```
+ */
+export function redisBus(options: RedisBusOptions | Redis | Cluster): Bus {
+  const resolved = resolveConnection(isClient(options) ? { client: options } : options);
+  const channel = (isClient(options) ? undefined : options.channel) ?? 'routecache:bus';
+  if (typeof channel !== 'string' || channel.length === 0) {
+    throw new InvalidOptionError('channel', 'must be a non-empty string');
+  }
+  const { client } = resolved;
+  const guard = new Guard('redis-bus', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
+  const origin = randomUUID();
+  const handlers = new Set<BusHandlers>();
+  let subscriber: Redis | Cluster | undefined;
+  let connectedOnce = false;
+
+  function start(): Redis | Cluster {
+    // Resubscribing by hand (not autoResubscribe) tells us when the channel is live again.
+    const overrides = { autoResubscribe: false, enableOfflineQueue: true };
+    const sub = isCluster(client) ? client.duplicate([], overrides) : client.duplicate(overrides);
+    sub.on('error', () => {});
+    sub.on('ready', () => {
+      sub.subscribe(channel).then(
+        () => {
+          if (connectedOnce) for (const h of handlers) h.reconnected();
+          connectedOnce = true;
+        },
+        () => {
+          // The connection dropped again; the next 'ready' retries.
+        },
+      );
+    });
+    sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => {
+      let envelope: Envelope;
+      try {
+        envelope = JSON.parse(payload.toString('utf8')) as Envelope;
+      } catch {
+        return;
+      }
+      if (envelope.o === origin) return;
+      for (const h of handlers) h.message(envelope.m);
+    });
+    return sub;
+  }
+
+  return {
+    async publish(message) {
+      const payload = JSON.stringify({ o: origin, m: message } satisfies Envelope);
+      await guard.run('publish', () => client.publish(channel, payload));
+    },
+    subscribe(h) {
+      handlers.add(h);
+      subscriber ??= start();
+      return () => handlers.delete(h);
+    },
+    async dispose() {
+      handlers.clear();
+      subscriber?.disconnect();
+      subscriber = undefined;
+      if (resolved.owned) client.disconnect();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import { StoreError } from '../../errors.js';
+
+/** Outage notifications of a Redis store or bus. */
+export type RedisStatusListener = (status: 'down' | 'up', error?: StoreError) => void;
+
+/** Circuit breaker settings. */
+export interface BreakerOptions {
+  /** Consecutive failures that open the breaker. @default 3 */
+  threshold?: number;
+  /** How long an open breaker fails calls without trying Redis, ms. @default 1000 */
+  cooldownMs?: number;
+}
+
+/** Returned by read operations instead of an error while an outage is already reported. */
+export interface Fallback<T> {
+  readonly value: T;
+}
+
+/**
+ * Time budget + circuit breaker around every Redis call, so a down, slow or blackholed Redis
+ * costs each request at most `timeoutMs` and, once the breaker is open, nothing.
+ *
+ * Errors surface once per outage: the first failure of an outage rejects (the engine reports it
+ * as `storeError`) and calls `onStatus('down', error)`; later failures of read operations
+ * resolve to their fallback (a miss) silently until a call succeeds again (`onStatus('up')`).
+ * Write operations (invalidations, clear) always reject: their callers must know.
+ *
+ * After `cooldownMs` the breaker lets one probe call through (half-open); its success closes it.
+ */
+export class Guard {
+  readonly #store: string;
+  readonly #timeoutMs: number;
+  readonly #threshold: number;
+  readonly #cooldownMs: number;
+  readonly #onStatus: RedisStatusListener | undefined;
+  #failures = 0;
+  #openUntil = 0;
+  #probing = false;
+  #down = false;
+
+  constructor(
+    store: string,
+    timeoutMs: number,
+    breaker: Required<BreakerOptions>,
+    onStatus: RedisStatusListener | undefined,
+  ) {
+    this.#store = store;
+    this.#timeoutMs = timeoutMs;
+    this.#threshold = breaker.threshold;
+    this.#cooldownMs = breaker.cooldownMs;
+    this.#onStatus = onStatus;
+  }
+
+  /** Whether the breaker currently refuses calls. */
+  get open(): boolean {
+    return this.#probing || Date.now() < this.#openUntil;
+  }
+
+  /** Run one Redis call within the budget. `fallback` marks a read operation (fail-open). */
+  run<T>(operation: string, call: () => Promise<T>, fallback?: Fallback<T>): Promise<T> {
+    if (this.#openUntil !== 0) {
+      if (this.open) {
+        const error = new StoreError(
+          'ROUTECACHE_STORE_UNAVAILABLE',
+          `Store "${this.#store}" ${operation} skipped: circuit breaker open`,
+          { context: { store: this.#store, operation } },
+        );
+        return fallback && this.#down ? Promise.resolve(fallback.value) : Promise.reject(error);
+      }
+      this.#probing = true;
+    }
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        const error = new StoreError(
+          'ROUTECACHE_STORE_TIMEOUT',
+          `Store "${this.#store}" ${operation} exceeded ${this.#timeoutMs} ms`,
+          { context: { store: this.#store, operation, timeoutMs: this.#timeoutMs } },
+        );
+        this.#settleFailure(error, fallback, resolve, reject);
+      }, this.#timeoutMs);
+      let pending: Promise<T>;
+      try {
+        pending = call();
+      } catch (error) {
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        (value) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          this.#succeeded();
+          resolve(value);
+        },
+        (cause: unknown) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          const error = new StoreError(
+            'ROUTECACHE_STORE_ERROR',
+            `Store "${this.#store}" ${operation} failed`,
+            { cause, context: { store: this.#store, operation } },
+          );
+          this.#settleFailure(error, fallback, resolve, reject);
+        },
+      );
+    });
+  }
+
+  #succeeded(): void {
+    this.#failures = 0;
+    this.#openUntil = 0;
+    this.#probing = false;
+    if (this.#down) {
+      this.#down = false;
+      this.#onStatus?.('up');
+    }
+  }
+
+  #settleFailure<T>(
+    error: StoreError,
+    fallback: Fallback<T> | undefined,
+    resolve: (value: T) => void,
+    reject: (error: StoreError) => void,
+  ): void {
+    this.#failures++;
+    if (this.#probing || this.#failures >= this.#threshold) {
+      this.#openUntil = Date.now() + this.#cooldownMs;
+      this.#probing = false;
+    }
+    if (!this.#down) {
+      // First failure of an outage: report it, once.
+      this.#down = true;
+      this.#onStatus?.('down', error);
+      reject(error);
+    } else if (fallback) resolve(fallback.value);
+    else reject(error);
+  }
+}

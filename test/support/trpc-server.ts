@@ -1,0 +1,157 @@
+/**
+ * Real tRPC HTTP servers on free loopback ports, with routecache's HTTP glue, for integration
+ * tests: the standalone (node-http) adapter and the fetch adapter (served through a small
+ * node:http ⇄ Request/Response bridge, as a Node host of a fetch handler would).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { withCacheContext, withHttpCache } from '@routecache/trpc';
+import { withNodeHttpCache } from '@routecache/trpc/node';
+import type { AnyTRPCRouter } from '@trpc/server';
+import { type FetchCreateContextFnOptions, fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+
+/** A running server: its tRPC endpoint URL and how to stop it. */
+export interface TrpcTestServer {
+  /** e.g. `http://127.0.0.1:43123/trpc` */
+  readonly url: string;
+  /** Errors tRPC reported through `onError`, in order (to assert on causes). */
+  readonly errors: unknown[];
+  close(): Promise<void>;
+}
+
+/** Which adapter a test server uses. */
+export type AdapterKind = 'standalone' | 'fetch';
+
+/** The context every test router gets: who calls (`x-user`), their language, a response-header setter. */
+export interface TestContext {
+  user: string | null;
+  lang: string | null;
+  setResponseHeader(name: string, value: string): void;
+}
+
+/**
+ * Start `router` on a free loopback port behind the given adapter, with `withCacheContext` on
+ * `createContext` and the adapter's HTTP glue (`withNodeHttpCache` / `withHttpCache`).
+ *
+ * @example
+ * ```ts
+ * const server = await startTrpcServer('standalone', router);
+ * await fetch(`${server.url}/posts.get?input=…`);
+ * await server.close();
+ * ```
+ */
+export async function startTrpcServer(
+  kind: AdapterKind,
+  router: AnyTRPCRouter,
+): Promise<TrpcTestServer> {
+  const errors: unknown[] = [];
+  const onError = ({ error }: { error: unknown }) => {
+    errors.push(error);
+  };
+  const listener =
+    kind === 'standalone'
+      ? withNodeHttpCache(
+          createHTTPHandler({
+            router,
+            basePath: '/trpc/',
+            onError,
+            createContext: withCacheContext(({ req, res }) =>
+              context(nodeHeaders(req), (name, value) => res.setHeader(name, value)),
+            ),
+          }),
+        )
+      : bridge(
+          withHttpCache((req: Request) =>
+            fetchRequestHandler({
+              endpoint: '/trpc',
+              req,
+              router,
+              onError,
+              createContext: withCacheContext((opts: FetchCreateContextFnOptions) =>
+                context(opts.req.headers, (name, value) => opts.resHeaders.set(name, value)),
+              ),
+            }),
+          ),
+        );
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/trpc`,
+    errors,
+    close: () => closeServer(server),
+  };
+}
+
+function context(
+  headers: { get(name: string): string | null },
+  setResponseHeader: TestContext['setResponseHeader'],
+): TestContext {
+  return { user: headers.get('x-user'), lang: headers.get('accept-language'), setResponseHeader };
+}
+
+function nodeHeaders(req: IncomingMessage): { get(name: string): string | null } {
+  return {
+    get: (name) => {
+      const value = req.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+/** Serve a fetch handler from node:http: what a Node host of a fetch handler does. */
+function bridge(
+  handler: (req: Request) => Promise<Response>,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void (async () => {
+      const controller = new AbortController();
+      res.on('close', () => controller.abort());
+      const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : await readBody(req);
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const request = new Request(`http://${req.headers.host}${req.url}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: controller.signal,
+      });
+      const response = await handler(request);
+      const streamed = response.headers.get('transfer-encoding') === 'chunked';
+      res.statusCode = response.status;
+      for (const [name, value] of response.headers) {
+        if (name !== 'transfer-encoding') res.setHeader(name, value);
+      }
+      if (response.body === null) {
+        res.end();
+      } else if (streamed) {
+        for await (const chunk of response.body) res.write(chunk);
+        res.end();
+      } else {
+        // A buffered body gets its Content-Length, as fetch hosts send it.
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        res.setHeader('content-length', bytes.byteLength);
+        res.end(bytes);
+      }
+    })().catch(() => {
+      // The client went away mid-stream: nothing left to answer.
+      res.destroy();
+    });
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of req) chunks.push(chunk as Uint8Array);
+  return Buffer.concat(chunks);
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve, reject) =>
+    server.close((error) => (error ? reject(error) : resolve())),
+  );
+}
