@@ -20,7 +20,8 @@ export type RoutecacheErrorCode =
   | 'ROUTECACHE_STORE_ERROR'
   | 'ROUTECACHE_STORE_TIMEOUT'
   | 'ROUTECACHE_STORE_UNAVAILABLE'
-  | 'ROUTECACHE_CONFIGURATION';
+  | 'ROUTECACHE_CONFIGURATION'
+  | 'ROUTECACHE_UNKEYABLE_INPUT';
 
 /** Options shared by every routecache error. */
 export interface RoutecacheErrorOptions {
@@ -110,3 +111,41 @@ export class CodecError extends RoutecacheError {}
  * ```
  */
 export class StoreError extends RoutecacheError {}
+
+/** Why an input cannot be keyed (see {@link KeyError}). */
+export type UnkeyableReason = 'unsupported-type' | 'cycle' | 'too-deep' | 'threw';
+
+/**
+ * An input cannot be turned into a cache key: it holds a function, a symbol, a class instance
+ * routecache does not know, a cycle, nesting deeper than the limit, or a getter that threw.
+ * Adapters serve such a call uncached (`BYPASS`) instead of failing it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   encodeCanonical({ when: new Temporal.PlainDate(2024, 1, 1) });
+ * } catch (error) {
+ *   if (error instanceof KeyError) console.log(error.reason, error.path); // 'unsupported-type' '$.when'
+ * }
+ * ```
+ */
+export class KeyError extends RoutecacheError {
+  /** What made the input unkeyable. */
+  readonly reason: UnkeyableReason;
+  /** Where in the input, as a JSONPath-like string: `$`, `$.user.tags[3]`. */
+  readonly path: string;
+
+  constructor(
+    reason: UnkeyableReason,
+    path: string,
+    problem: string,
+    options: RoutecacheErrorOptions = {},
+  ) {
+    super('ROUTECACHE_UNKEYABLE_INPUT', `Cannot derive a cache key: ${problem} at ${path}`, {
+      ...options,
+      context: { reason, path, ...options.context },
+    });
+    this.reason = reason;
+    this.path = path;
+  }
+}

@@ -27,11 +27,14 @@ export {
   CodecError,
   ConfigurationError,
   InvalidOptionError,
+  KeyError,
   RoutecacheError,
   type RoutecacheErrorCode,
   type RoutecacheErrorOptions,
   StoreError,
+  type UnkeyableReason,
 } from './errors.js';
+export { sha256, sha256Base64Url } from './hash.js';
 export {
   type CacheableResponseOptions,
   type CacheControlDirectives,
@@ -50,6 +53,16 @@ export {
   strictestCacheControl,
   strongEtag,
 } from './http/index.js';
+export {
+  deriveBaseKey,
+  deriveCustomBaseKey,
+  deriveVariant,
+  encodeCanonical,
+  MAX_KEY_BYTES,
+  resolveNamespace,
+  storageKey,
+  validateNamespace,
+} from './keying/index.js';
 export {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_ENTRY_SIZE,

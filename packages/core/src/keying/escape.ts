@@ -1,0 +1,115 @@
+/**
+ * Text escaping shared by the key builders. Two forms:
+ *
+ * - {@link quote}: a JSON string literal (`"a\"b"`), used inside canonical inputs and variant
+ *   digests. Self-delimiting, and JSON escapes lone surrogates, so distinct strings stay distinct
+ *   even after UTF-8 encoding (which would turn every lone surrogate into U+FFFD).
+ * - {@link escapeText}: percent-escaping for the human-readable fields of a key (namespace, route
+ *   id, custom key). Only the characters the key grammar reserves are escaped, so ordinary text
+ *   stays readable: `%` → `%25`, `|` → `%7C`, `#` → `%23`, `~` → `%7E`, optionally `:` → `%3A`,
+ *   and a lone surrogate → `%uD800`-style. After escaping, a field never holds a raw reserved
+ *   character, so separators cannot be forged.
+ */
+
+// Counts texts that went through the slow paths below and may hold non-ASCII characters. It
+// only ever grows: a key builder compares it before and after building, and when it has not
+// moved, every character of the key is ASCII and its UTF-8 length is its string length, with no
+// scan (counting would flatten the concatenated key, which costs more than building it).
+let wideTexts = 0;
+
+/** A snapshot of the wide-text counter (see above). */
+export const wideTextCount = (): number => wideTexts;
+
+/**
+ * `text` as a JSON string literal. Skips `JSON.stringify` for the common case of text that needs
+ * no escaping (no control characters, quotes, backslashes or surrogates).
+ */
+export function quote(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) return quoteSlow(text);
+  }
+  return `"${text}"`;
+}
+
+function quoteSlow(text: string): string {
+  wideTexts++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+      return JSON.stringify(text);
+    }
+  }
+  return `"${text}"`;
+}
+
+const PERCENT = 0x25;
+const PIPE = 0x7c;
+const HASH = 0x23;
+const TILDE = 0x7e;
+const COLON = 0x3a;
+
+function isReserved(c: number, colon: boolean): boolean {
+  return (
+    c === PERCENT ||
+    c === PIPE ||
+    c === HASH ||
+    c === TILDE ||
+    (colon && c === COLON) ||
+    (c >= 0xd800 && c <= 0xdfff)
+  );
+}
+
+/**
+ * Percent-escape the characters reserved by the key grammar (see the module comment). Returns
+ * `text` itself when nothing needs escaping. `colon` also escapes `:`, the separator between
+ * namespace parts.
+ */
+export function escapeText(text: string, colon: boolean): string {
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x7f || isReserved(c, colon)) break;
+  }
+  if (i === text.length) return text;
+  wideTexts++;
+  let out = text.slice(0, i);
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isReserved(c, colon)) {
+      out += text[i];
+    } else if (c < 0xd800) {
+      out += `%${c.toString(16).toUpperCase()}`;
+    } else {
+      const next = text.charCodeAt(i + 1);
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        // A well-formed surrogate pair is ordinary text.
+        out += text.slice(i, i + 2);
+        i++;
+      } else {
+        out += `%u${c.toString(16).toUpperCase()}`;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Exact UTF-8 length of well-formed `text` (a lone surrogate counts as the 3 bytes of U+FFFD).
+ */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}

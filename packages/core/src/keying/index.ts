@@ -1,0 +1,10 @@
+// Key derivation: canonical input encoding, base keys, variants, storage keys, namespaces.
+export { encodeCanonical } from './canonical.js';
+export {
+  deriveBaseKey,
+  deriveCustomBaseKey,
+  MAX_KEY_BYTES,
+  storageKey,
+} from './keys.js';
+export { resolveNamespace, validateNamespace } from './namespace.js';
+export { deriveVariant } from './variant.js';
