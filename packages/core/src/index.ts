@@ -8,7 +8,7 @@ export {
 } from './codec/index.js';
 export type { Codec } from './codec/types.js';
 export { createCache } from './engine/create-cache.js';
-export { DEFAULT_STORE_TIMEOUT, DEFAULT_TTL } from './engine/options.js';
+export { DEFAULT_LEASE_TIMEOUT, DEFAULT_STORE_TIMEOUT, DEFAULT_TTL } from './engine/options.js';
 export type {
   Cache,
   CacheEventMap,

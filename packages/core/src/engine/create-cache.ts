@@ -8,6 +8,7 @@ import type { CacheEntry, EntryAddress } from '../stores/types.js';
 import type { MaybePromise } from '../types.js';
 import { createCommitter, windowMs } from './commit.js';
 import { CacheEvents } from './events.js';
+import { underLease } from './lease.js';
 import { createLookup, type LookupRequest } from './lookup.js';
 import { resolveCacheOptions } from './options.js';
 import { type FillOutcome, Flights } from './single-flight.js';
@@ -78,12 +79,18 @@ export function createCache(options: CacheOptions = {}): Cache {
     return resolvedNamespace;
   }
 
-  /** Run `load` as the single fill of `key`: fence first, so an invalidation during it wins. */
+  /**
+   * Run `load` as the single fill of `key`: fence first, so an invalidation during it wins;
+   * then, on a shared store, only the lease holder among instances loads.
+   */
   async function fill(request: LoadRequest<unknown>, address: EntryAddress): Promise<FillOutcome> {
     let fence = calls.run('fence', () => store.fence(address));
     if (isPromiseLike(fence)) fence = await fence;
-    const value = await request.load();
-    return commit(address, value, 'value', fence, request, request);
+    const fenced = fence;
+    return underLease(store, calls, address, resolved.leaseTimeoutMs, async () => {
+      const value = await request.load();
+      return commit(address, value, 'value', fenced, request, request);
+    });
   }
 
   function startFill(request: LoadRequest<unknown>, key: string) {

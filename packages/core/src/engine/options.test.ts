@@ -16,6 +16,7 @@ describe('createCache options', () => {
     ['staleIfError', { staleIfError: Number.POSITIVE_INFINITY }],
     ['storeTimeout', { storeTimeout: 0 }],
     ['storeTimeout', { storeTimeout: Number.POSITIVE_INFINITY }],
+    ['leaseTimeout', { leaseTimeout: -1 }],
     ['namespace', { namespace: '' }],
     ['namespacePolicy', { namespacePolicy: 'merge' as 'concat' }],
     [

@@ -17,12 +17,15 @@ export interface ResolvedCacheOptions {
   readonly staleWhileRevalidateMs: number;
   readonly staleIfErrorMs: number;
   readonly storeTimeoutMs: number;
+  readonly leaseTimeoutMs: number;
 }
 
 /** Default `ttl`, seconds. */
 export const DEFAULT_TTL = 60;
 /** Default `storeTimeout`, milliseconds. */
 export const DEFAULT_STORE_TIMEOUT = 50;
+/** Default `leaseTimeout`, milliseconds. */
+export const DEFAULT_LEASE_TIMEOUT = 5_000;
 
 const STORE_METHODS = [
   'get',
@@ -80,7 +83,8 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
     jitter,
     staleWhileRevalidateMs: seconds('staleWhileRevalidate', options.staleWhileRevalidate ?? 0),
     staleIfErrorMs: seconds('staleIfError', options.staleIfError ?? 0),
-    storeTimeoutMs: storeTimeout,
+    storeTimeoutMs: milliseconds('storeTimeout', options.storeTimeout ?? DEFAULT_STORE_TIMEOUT),
+    leaseTimeoutMs: milliseconds('leaseTimeout', options.leaseTimeout ?? DEFAULT_LEASE_TIMEOUT),
   };
 }
 
@@ -92,6 +96,16 @@ export function seconds(option: string, value: number): number {
     });
   }
   return value * 1000;
+}
+
+/** A budget option in milliseconds: finite and above 0. */
+function milliseconds(option: string, value: number): number {
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+    throw new InvalidOptionError(option, 'must be a finite number of milliseconds above 0', {
+      context: { value },
+    });
+  }
+  return value;
 }
 
 function checkStore(store: CacheStore): CacheStore {

@@ -30,12 +30,13 @@ export function isPromiseLike<T>(value: MaybePromise<T>): value is PromiseLike<T
  */
 export class StoreCalls {
   readonly #store: CacheStore;
-  readonly #timeoutMs: number;
+  /** Budget (ms) of one store call. */
+  readonly timeoutMs: number;
   readonly #events: CacheEvents;
 
   constructor(store: CacheStore, timeoutMs: number, events: CacheEvents) {
     this.#store = store;
-    this.#timeoutMs = timeoutMs;
+    this.timeoutMs = timeoutMs;
     this.#events = events;
   }
 
@@ -59,10 +60,10 @@ export class StoreCalls {
     operation: string,
     cause: unknown,
     code: 'ROUTECACHE_STORE_ERROR' | 'ROUTECACHE_STORE_TIMEOUT',
+    budgetMs: number = this.timeoutMs,
   ): StoreError {
     const store = this.#store.name;
-    const problem =
-      code === 'ROUTECACHE_STORE_TIMEOUT' ? `exceeded ${this.#timeoutMs} ms` : 'failed';
+    const problem = code === 'ROUTECACHE_STORE_TIMEOUT' ? `exceeded ${budgetMs} ms` : 'failed';
     const error = new StoreError(code, `Store "${store}" ${operation} ${problem}`, {
       cause,
       context: { store, operation },
@@ -78,16 +79,20 @@ export class StoreCalls {
     return error;
   }
 
-  /** Await a store promise within the time budget; failures and timeouts yield {@link FAILED}. */
-  settle<T>(operation: string, answer: PromiseLike<T>): Promise<T | Failed> {
+  /** Await a store promise within `timeoutMs`; failures and timeouts yield {@link FAILED}. */
+  settle<T>(
+    operation: string,
+    answer: PromiseLike<T>,
+    timeoutMs: number = this.timeoutMs,
+  ): Promise<T | Failed> {
     return new Promise((resolve) => {
       let done = false;
       const timer = setTimeout(() => {
         if (done) return;
         done = true;
-        this.fail(operation, undefined, 'ROUTECACHE_STORE_TIMEOUT');
+        this.fail(operation, undefined, 'ROUTECACHE_STORE_TIMEOUT', timeoutMs);
         resolve(FAILED);
-      }, this.#timeoutMs);
+      }, timeoutMs);
       // A slow store must not keep the process alive; `unref` exists on Node/Bun/Deno timers only.
       (timer as { unref?: () => void }).unref?.();
       answer.then(

@@ -27,6 +27,12 @@ export interface CacheOptions {
   staleIfError?: number;
   /** Budget (ms) for one store call before it counts as a failure (fail-open). @default 50 */
   storeTimeout?: number;
+  /**
+   * For stores shared between instances (those with `acquireLease`, e.g. Redis): how long (ms)
+   * one instance's load holds a key's lease while the other instances wait for its fill instead
+   * of loading too. A waiter that sees no fill by then loads itself. @default 5000
+   */
+  leaseTimeout?: number;
 }
 
 /** Per-call overrides a lookup may carry (from a route's options). */

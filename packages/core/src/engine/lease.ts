@@ -1,0 +1,51 @@
+import type { CacheStore, EntryAddress } from '../stores/types.js';
+import type { FillOutcome } from './single-flight.js';
+import { FAILED, type StoreCalls } from './store-calls.js';
+
+function ignore(): void {}
+
+/**
+ * Cross-instance single-flight for stores shared between processes (`acquireLease`, e.g. Redis).
+ * In-process single-flight already made this the only fill of the key here; the lease makes it
+ * the only one across instances:
+ *
+ * - lease acquired → `fillLocally`, then release it (a failed load releases too, so the waiters
+ *   stop waiting and load themselves);
+ * - lease held elsewhere → wait for that instance's fill (at most `leaseMs`) and serve it;
+ * - no lease support, a lease failure, a waiter timeout, or the holder gave up → `fillLocally`.
+ *   A lease problem never fails or hangs a request.
+ *
+ * @example
+ * ```ts
+ * const outcome = await underLease(store, calls, address, 5_000, () => fill(request, address));
+ * ```
+ */
+export async function underLease(
+  store: CacheStore,
+  calls: StoreCalls,
+  address: EntryAddress,
+  leaseMs: number,
+  fillLocally: () => Promise<FillOutcome>,
+): Promise<FillOutcome> {
+  const acquire = store.acquireLease;
+  if (acquire === undefined) return fillLocally();
+  const lease = await calls.run('lease', () => acquire.call(store, address, leaseMs));
+  if (lease === FAILED) return fillLocally();
+  if (lease.acquired) {
+    try {
+      return await fillLocally();
+    } finally {
+      lease.release().catch(ignore);
+    }
+  }
+  // The wait is bounded by the lease itself; the extra budget only guards a store that hangs.
+  const entry = await calls.settle('lease', lease.wait(), leaseMs + calls.timeoutMs);
+  const now = Date.now();
+  if (entry === FAILED || entry === undefined || now >= entry.freshUntil) return fillLocally();
+  return {
+    value: entry.value,
+    etag: entry.etag,
+    stored: true,
+    maxAge: Math.floor((entry.freshUntil - now) / 1000),
+  };
+}
