@@ -6,9 +6,6 @@ import { resetWarningsForTests } from '../warn.js';
 import { createCache } from './create-cache.js';
 import { record } from './test-support.js';
 
-// Made before fake timers install their own Date class, which the default codec does not encode.
-const userValue = { id: 1, at: new Date(0) };
-
 describe('createCache: hits, misses and ttl', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -20,7 +17,7 @@ describe('createCache: hits, misses and ttl', () => {
 
   it('misses, stores, then hits with the live value, its etag and the remaining max-age', async () => {
     const cache = createCache({ ttl: 30 });
-    const value = userValue;
+    const value = { id: 1, at: new Date(0) };
     const load = vi.fn(async () => value);
     const baseKey = cache.keyFor({ route: 'users.get', input: { id: 1 } });
 

@@ -1,0 +1,56 @@
+import { RETAINED_304_HEADERS } from '@routecache/core';
+import { requestStateFor } from '../request-state.js';
+import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
+
+/**
+ * Wrap a Fetch-API handler (one calling tRPC's `fetchRequestHandler`) so its responses carry
+ * routecache's HTTP caching headers: `X-Cache`, `ETag`, `Vary`, `Cache-Control`, and a
+ * `304 Not Modified` with an empty body for a GET whose `If-None-Match` matches.
+ *
+ * Pair it with {@link withCacheContext} on `createContext`, which is how the cache middleware
+ * reports each call. The 304 is decided on the finished response, so every middleware before
+ * the cache (auth, rate limits) has run: a rejected call is never cached, never tagged, never
+ * answered with a 304. Streamed (jsonl) responses are passed through untouched: their headers
+ * go out before the calls finish.
+ *
+ * tRPC's `responseMeta` cannot send a 304 (its `Response` would get a body), which is why this
+ * wraps the handler instead.
+ *
+ * @example
+ * ```ts
+ * const handler = withHttpCache((req: Request) =>
+ *   fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext(createContext) }),
+ * );
+ * export default { fetch: handler };
+ * ```
+ */
+export function withHttpCache<TArgs extends unknown[]>(
+  handler: (req: Request, ...rest: TArgs) => Promise<Response>,
+): (req: Request, ...rest: TArgs) => Promise<Response> {
+  return async function cachedFetchHandler(req, ...rest) {
+    const state = requestStateFor(req);
+    const response = await handler(req, ...rest);
+    if (isStreamedRequest(req.headers)) return response;
+    const cacheHeaders = foldCacheHeaders(state, response.headers);
+    if (cacheHeaders === undefined) return response;
+
+    const headers = new Headers(response.headers);
+    for (const [name, value] of Object.entries(cacheHeaders)) headers.set(name, value);
+    if (isNotModified(req.method, response.status, req.headers.get('if-none-match'), cacheHeaders.etag)) {
+      // The body is already serialized; drop it so its stream is released.
+      await response.body?.cancel();
+      const kept = new Headers();
+      for (const name of RETAINED_304_HEADERS) {
+        const value = headers.get(name);
+        if (value !== null) kept.set(name, value);
+      }
+      return new Response(null, { status: 304, headers: kept });
+    }
+    // A fetched Response's headers are immutable, so build a new one around the same body.
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    });
+  };
+}

@@ -1,0 +1,105 @@
+import {
+  type CallCachePolicy,
+  combineEtags,
+  etagMatches,
+  mergeVary,
+  parseCacheControl,
+  strictestCacheControl,
+} from '@routecache/core';
+import type { CallRecord, HeaderReader, RequestCacheState } from '../request-state.js';
+
+/** The cache headers of one response, lower-case names. */
+export interface CacheHeaders {
+  'x-cache': string;
+  'cache-control': string;
+  etag?: string;
+  vary?: string;
+}
+
+/**
+ * Fold the per-call records of one (possibly batched) response into its cache headers.
+ *
+ * - `X-Cache`: each call's status in batch order, `, `-separated; a call no cache middleware
+ *   handled (an uncached procedure in a mixed batch) shows as `BYPASS`.
+ * - `ETag`: `combineEtags` of every call's tag — only when each call has one.
+ * - `Cache-Control`: `strictestCacheControl` over the calls and whatever `Cache-Control` the
+ *   response already carries (a `responseMeta` or resolver may be stricter); uncached calls
+ *   count as `no-store`.
+ * - `Vary`: the response's `Vary` (tRPC's `trpc-accept, accept`) merged with every call's
+ *   `vary` names, lower-cased and de-duplicated.
+ *
+ * @returns `undefined` when no call of the response went through a cache middleware — the
+ *   response then keeps its headers untouched.
+ * @example
+ * ```ts
+ * foldCacheHeaders(state, response.headers);
+ * // { 'x-cache': 'HIT, MISS', etag: '"…"', 'cache-control': 'no-cache', vary: 'trpc-accept, accept' }
+ * ```
+ */
+export function foldCacheHeaders(
+  state: RequestCacheState,
+  response: HeaderReader,
+): CacheHeaders | undefined {
+  const calls: (CallRecord | undefined)[] = [];
+  for (let index = 0; index < state.callCount; index++) calls.push(state.calls[index]);
+  if (calls.every((call) => call === undefined)) return undefined;
+
+  const policies: CallCachePolicy[] = calls.map((call) => call ?? UNCACHED);
+  const existing = response.get('cache-control');
+  if (existing !== null) policies.push(policyOf(existing));
+
+  const headers: CacheHeaders = {
+    'x-cache': calls.map((call) => call?.status ?? 'BYPASS').join(', '),
+    'cache-control': strictestCacheControl(policies),
+  };
+  const etag = combineEtags(calls.map((call) => call?.etag));
+  if (etag !== undefined) headers.etag = etag;
+  const vary = mergeVary(response.get('vary'), ...calls.map((call) => call?.vary));
+  if (vary !== undefined) headers.vary = vary;
+  return headers;
+}
+
+/**
+ * Whether a response may be answered with `304 Not Modified` (RFC 9110 §13.1.2, §15.4.5): a
+ * successful GET whose `If-None-Match` matches the response's ETag (weak comparison, lists, `*`).
+ *
+ * @example
+ * ```ts
+ * isNotModified('GET', 200, 'W/"a"', '"a"'); // true
+ * isNotModified('POST', 200, '"a"', '"a"');  // false
+ * ```
+ */
+export function isNotModified(
+  method: string | undefined,
+  status: number,
+  ifNoneMatch: string | null | undefined,
+  etag: string | undefined,
+): boolean {
+  return method === 'GET' && status === 200 && etagMatches(ifNoneMatch, etag);
+}
+
+/**
+ * Whether a tRPC request asked for a streamed (jsonl) response: its headers go out before the
+ * calls finish, so it gets no cache headers (its values are still cached and replayed).
+ *
+ * @example
+ * ```ts
+ * isStreamedRequest(new Headers({ 'trpc-accept': 'application/jsonl' })); // true
+ * ```
+ */
+export function isStreamedRequest(request: HeaderReader): boolean {
+  return request.get('trpc-accept') === 'application/jsonl';
+}
+
+const UNCACHED: CallCachePolicy = { cacheable: false, scope: 'public', maxAge: undefined };
+
+function policyOf(cacheControl: string): CallCachePolicy {
+  const directives = parseCacheControl(cacheControl);
+  return {
+    cacheable: !directives.noStore,
+    scope: directives.private ? 'private' : 'public',
+    maxAge: directives.noCache ? undefined : directives.maxAge,
+    sMaxAge: directives.sMaxAge,
+    staleWhileRevalidate: directives.staleWhileRevalidate,
+  };
+}

@@ -1,0 +1,85 @@
+import type { Cache } from '@routecache/core';
+import type { AnyTRPCRouter } from '@trpc/server';
+import { CACHE_MIDDLEWARE, type CacheMiddlewareMarker } from './middleware.js';
+import type { ResolvedRouteOptions } from './options.js';
+import { routeBaseKey } from './route-key.js';
+
+/**
+ * A cached procedure found in a router at run time: what codegen and invalidation helpers need.
+ * `baseKey` and `invalidate` compute the key with the very function the middleware uses
+ * (including the route's own `key` function), so they always hit the middleware's entries.
+ */
+export interface CachedRoute {
+  /** The procedure path, e.g. `users.get`. */
+  readonly path: string;
+  readonly cache: Cache;
+  /** The route's validated options (static `tags` are a literal list). */
+  readonly options: ResolvedRouteOptions;
+  /**
+   * The base key the middleware uses for `input` (the *parsed* input). `ctx` is only needed by
+   * a custom `key` function that reads it.
+   */
+  baseKey(input: unknown, ctx?: unknown): string;
+  /** Remove every variant (vary values, principals) of that key; resolves to the count removed. */
+  invalidate(input: unknown, ctx?: unknown): Promise<number>;
+}
+
+interface ProcedureLike {
+  _def: { middlewares?: readonly unknown[] };
+}
+
+/**
+ * The cached procedure at `path`, or `undefined` when there is none or it has no cache
+ * middleware.
+ *
+ * @example
+ * ```ts
+ * const route = getCachedRoute(appRouter, 'users.get');
+ * await route?.invalidate({ id: '42' }); // 1, then 0
+ * ```
+ */
+export function getCachedRoute(router: AnyTRPCRouter, path: string): CachedRoute | undefined {
+  const procedures = router._def.procedures as Record<string, unknown>;
+  if (!Object.hasOwn(procedures, path)) return undefined;
+  const marker = markerOf(procedures[path]);
+  return marker === undefined ? undefined : cachedRoute(path, marker);
+}
+
+/**
+ * Every cached procedure of a router (nested routers included), sorted by path.
+ *
+ * @example
+ * ```ts
+ * for (const route of listCachedRoutes(appRouter)) console.log(route.path, route.options.tags);
+ * ```
+ */
+export function listCachedRoutes(router: AnyTRPCRouter): CachedRoute[] {
+  const procedures = router._def.procedures as Record<string, unknown>;
+  const routes: CachedRoute[] = [];
+  for (const path of Object.keys(procedures).sort()) {
+    const marker = markerOf(procedures[path]);
+    if (marker !== undefined) routes.push(cachedRoute(path, marker));
+  }
+  return routes;
+}
+
+function markerOf(procedure: unknown): CacheMiddlewareMarker | undefined {
+  const middlewares = (procedure as ProcedureLike | undefined)?._def?.middlewares ?? [];
+  for (const middleware of middlewares) {
+    if (typeof middleware === 'function' && CACHE_MIDDLEWARE in middleware) {
+      return (middleware as { [CACHE_MIDDLEWARE]: CacheMiddlewareMarker })[CACHE_MIDDLEWARE];
+    }
+  }
+  return undefined;
+}
+
+function cachedRoute(path: string, { cache, options }: CacheMiddlewareMarker): CachedRoute {
+  return Object.freeze({
+    path,
+    cache,
+    options,
+    baseKey: (input: unknown, ctx?: unknown) => routeBaseKey(cache, options, path, input, ctx),
+    invalidate: (input: unknown, ctx?: unknown) =>
+      cache.invalidate(routeBaseKey(cache, options, path, input, ctx)),
+  });
+}

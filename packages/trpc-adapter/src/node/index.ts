@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RETAINED_304_HEADERS } from '@routecache/core';
+import { foldCacheHeaders, isNotModified, isStreamedRequest } from '../http/fold.js';
+import {
+  type HeaderReader,
+  headerReader,
+  nodeResponseHeaders,
+  requestStateFor,
+} from '../request-state.js';
+
+/**
+ * Wrap a Node.js request handler — `createHTTPHandler` of `@trpc/server/adapters/standalone`,
+ * `createExpressMiddleware` of `@trpc/server/adapters/express`, or any `(req, res, …)` handler
+ * built on tRPC's node-http adapter — so its responses carry routecache's HTTP caching headers
+ * (`X-Cache`, `ETag`, `Vary`, `Cache-Control`) and a GET whose `If-None-Match` matches gets
+ * `304 Not Modified` with an empty body.
+ *
+ * Pair it with `withCacheContext` on `createContext`. The headers are decided when the response
+ * head is written, which for a JSON response is after every call finished. Streamed (jsonl)
+ * responses are passed through untouched. Node-only: import from `@routecache/trpc/node`.
+ *
+ * @example
+ * ```ts
+ * import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+ * import { withCacheContext } from '@routecache/trpc';
+ * import { withNodeHttpCache } from '@routecache/trpc/node';
+ *
+ * const handler = createHTTPHandler({ router, createContext: withCacheContext(createContext) });
+ * http.createServer(withNodeHttpCache(handler)).listen(3000);
+ * // Express: app.use('/trpc', withNodeHttpCache(createExpressMiddleware({ router, createContext: … })));
+ * ```
+ */
+export function withNodeHttpCache<
+  TReq extends IncomingMessage,
+  TRes extends ServerResponse,
+  TRest extends unknown[],
+  TReturn,
+>(
+  handler: (req: TReq, res: TRes, ...rest: TRest) => TReturn,
+): (req: TReq, res: TRes, ...rest: TRest) => TReturn {
+  return function cachedNodeHandler(req, res, ...rest) {
+    requestStateFor(req);
+    interceptHead(req, res);
+    return handler(req, res, ...rest);
+  };
+}
+
+/**
+ * Hook the moment the response head is written. Node sends an implicit head through
+ * `res.writeHead(res.statusCode)` on the first `write()`/`end()`, so overriding `writeHead` on
+ * the instance sees every path.
+ */
+function interceptHead(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  const intercepted = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    res.writeHead = writeHead;
+    const [status] = args;
+    if (status !== 304 && applyCacheHeaders(req, res, status) === 'not-modified') {
+      // Node drops the body of a 304 (`write()` becomes a no-op), as RFC 9110 §15.4.5 requires.
+      return writeHead.call(this, 304);
+    }
+    return writeHead.apply(this, args);
+  };
+  res.writeHead = intercepted as typeof writeHead;
+}
+
+function applyCacheHeaders(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+): 'not-modified' | 'ok' {
+  const requestHeaders: HeaderReader = headerReader(req.headers) ?? NO_HEADERS;
+  if (isStreamedRequest(requestHeaders)) return 'ok';
+  const responseHeaders = nodeResponseHeaders(res) ?? NO_HEADERS;
+  const cacheHeaders = foldCacheHeaders(requestStateFor(req), responseHeaders);
+  if (cacheHeaders === undefined) return 'ok';
+  for (const [name, value] of Object.entries(cacheHeaders)) res.setHeader(name, value);
+  if (!isNotModified(req.method, status, requestHeaders.get('if-none-match'), cacheHeaders.etag)) {
+    return 'ok';
+  }
+  for (const name of res.getHeaderNames()) {
+    if (!RETAINED_304_HEADERS.includes(name)) res.removeHeader(name);
+  }
+  return 'not-modified';
+}
+
+const NO_HEADERS: HeaderReader = { get: () => null };

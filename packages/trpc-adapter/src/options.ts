@@ -1,0 +1,217 @@
+import { InvalidOptionError, normalizeVaryOption } from '@routecache/core';
+
+/** What a route's `key` and `tags` functions receive. */
+export interface RouteKeyArgs<TInput, TCtx> {
+  /** The parsed input (what the `.input()` validators produced). */
+  input: TInput;
+  /** The context as the middlewares before the cache left it. */
+  ctx: TCtx;
+  /** The procedure path, e.g. `users.get`. */
+  path: string;
+}
+
+/**
+ * Per-procedure options of `cacheMiddleware(options)`. Validated once, when `cacheMiddleware` is
+ * called (a bad option throws `InvalidOptionError` naming it), never per request.
+ *
+ * `TInput` and `TCtx` are inferred from the procedure the middleware is passed to, so `key` and
+ * `tags` functions see the parsed input and the context without annotations.
+ *
+ * @example
+ * ```ts
+ * t.procedure
+ *   .input(z.object({ id: z.string() }))
+ *   .use(cacheMiddleware({ ttl: 60, tags: ({ input }) => [`user:${input.id}`], vary: ['accept-language'] }))
+ *   .query(({ input }) => db.users.get(input.id));
+ * ```
+ */
+export interface CacheMiddlewareOptions<TInput = unknown, TCtx = unknown> {
+  /** Seconds an entry stays fresh. @default the cache's `ttl` */
+  ttl?: number;
+  /** This route's namespace, combined with the cache's root namespace by its `namespacePolicy`. */
+  namespace?: string;
+  /**
+   * A custom base key replacing "procedure path + canonical parsed input". It must include
+   * everything the result depends on (except `vary` headers and the private principal, which
+   * are added as the variant). Codegen and `getCachedRoute` call this same function.
+   * @default procedure path + canonical parsed input
+   */
+  key?: (args: RouteKeyArgs<TInput, TCtx>) => string;
+  /**
+   * Request header names the result depends on; each distinct combination of values is its own
+   * entry (all dropped together by one invalidation). Sent back in the `Vary` response header.
+   * `'*'` is rejected: a response that varies on everything must not be cached.
+   * @default []
+   */
+  vary?: readonly string[];
+  /** Tags for `cache.invalidateTags`: a static list (readable by codegen) or a function. */
+  tags?: readonly string[] | ((args: Omit<RouteKeyArgs<TInput, TCtx>, 'path'>) => readonly string[]);
+  /**
+   * `'private'`: one entry per principal (from the `principal` function given to
+   * `createCacheMiddleware`, hashed); a call without a principal bypasses the cache.
+   * `'public'`: one entry shared by every caller allowed past the middlewares before the cache.
+   * @default 'public'
+   */
+  scope?: 'public' | 'private';
+  /** Seconds after `ttl` during which a stale value is served while one refresh runs. @default the cache's */
+  staleWhileRevalidate?: number;
+  /** Seconds after `ttl` during which a stale value is served when the resolver fails. @default the cache's */
+  staleIfError?: number;
+  /**
+   * Opt-in `Cache-Control: max-age` (seconds, capped by the entry's remaining freshness) that lets
+   * browsers reuse the response without asking. @default undefined (`no-cache`: revalidate each time)
+   */
+  maxAge?: number;
+  /** Opt-in `s-maxage` for shared caches (CDNs); public routes only. @default undefined */
+  sMaxAge?: number;
+  /** Bounds on buffering a streamed (async iterable) result for storage. */
+  stream?: StreamCacheLimits;
+}
+
+/**
+ * Bounds on buffering a streamed result. Past either bound the stream keeps flowing to the
+ * client, buffering stops and nothing is stored.
+ */
+export interface StreamCacheLimits {
+  /** Most chunks buffered. @default 10_000 */
+  maxChunks?: number;
+  /** Most bytes buffered, measured on the JSON text of each chunk. @default 1_048_576 (1 MiB) */
+  maxBytes?: number;
+}
+
+/** Default {@link StreamCacheLimits.maxChunks}. */
+export const DEFAULT_STREAM_MAX_CHUNKS = 10_000;
+/** Default {@link StreamCacheLimits.maxBytes}: 1 MiB. */
+export const DEFAULT_STREAM_MAX_BYTES = 1_048_576;
+
+/**
+ * Options given once to `createCacheMiddleware`, shared by every route it makes.
+ *
+ * @example
+ * ```ts
+ * const cacheMiddleware = createCacheMiddleware(cache, { principal: (ctx) => ctx.user?.id });
+ * ```
+ */
+export interface CacheSetup<TCtx = never> {
+  /**
+   * The identity private routes are keyed by (a user id, a session id…). It is hashed before it
+   * reaches a key; `undefined` means anonymous, and a private route then bypasses the cache.
+   */
+  principal?: (ctx: TCtx) => string | undefined;
+}
+
+/** Route options after validation: frozen, defaults resolved. @internal */
+export interface ResolvedRouteOptions {
+  readonly ttl: number | undefined;
+  readonly namespace: string | undefined;
+  readonly key: ((args: RouteKeyArgs<unknown, unknown>) => string) | undefined;
+  readonly vary: readonly string[];
+  readonly tags:
+    | readonly string[]
+    | ((args: Omit<RouteKeyArgs<unknown, unknown>, 'path'>) => readonly string[])
+    | undefined;
+  /** `undefined` when the route did not declare one (public, but warns if a principal exists). */
+  readonly scope: 'public' | 'private' | undefined;
+  readonly staleWhileRevalidate: number | undefined;
+  readonly staleIfError: number | undefined;
+  readonly maxAge: number | undefined;
+  readonly sMaxAge: number | undefined;
+  readonly stream: Readonly<Required<StreamCacheLimits>>;
+}
+
+/**
+ * Validate a route's options once and resolve defaults.
+ *
+ * @throws {InvalidOptionError} naming the first bad option.
+ * @internal
+ */
+export function resolveRouteOptions(
+  options: CacheMiddlewareOptions<never, never>,
+  setup: CacheSetup<never>,
+): ResolvedRouteOptions {
+  // Options may come from untyped JavaScript: check shapes, not only types.
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', 'must be an object');
+  }
+  const scope = options.scope;
+  if (scope !== undefined && scope !== 'public' && scope !== 'private') {
+    throw new InvalidOptionError('scope', `must be 'public' or 'private', got ${String(scope)}`);
+  }
+  if (scope === 'private' && setup.principal === undefined) {
+    throw new InvalidOptionError(
+      'scope',
+      "'private' needs a principal: pass createCacheMiddleware(cache, { principal: (ctx) => … })",
+    );
+  }
+  if (options.sMaxAge !== undefined && scope === 'private') {
+    throw new InvalidOptionError('sMaxAge', 'a private route cannot be stored by shared caches');
+  }
+  const key = options.key as ResolvedRouteOptions['key'];
+  if (key !== undefined && typeof key !== 'function') {
+    throw new InvalidOptionError('key', 'must be a function ({ input, ctx, path }) => string');
+  }
+  return Object.freeze({
+    ttl: positive(options.ttl, 'ttl'),
+    namespace: namespace(options.namespace),
+    key,
+    vary: normalizeVaryOption(options.vary ?? [], 'vary'),
+    tags: tags(options.tags as ResolvedRouteOptions['tags']),
+    scope,
+    staleWhileRevalidate: nonNegative(options.staleWhileRevalidate, 'staleWhileRevalidate'),
+    staleIfError: nonNegative(options.staleIfError, 'staleIfError'),
+    maxAge: nonNegative(options.maxAge, 'maxAge'),
+    sMaxAge: nonNegative(options.sMaxAge, 'sMaxAge'),
+    stream: Object.freeze({
+      maxChunks: count(options.stream?.maxChunks, 'stream.maxChunks', DEFAULT_STREAM_MAX_CHUNKS),
+      maxBytes: count(options.stream?.maxBytes, 'stream.maxBytes', DEFAULT_STREAM_MAX_BYTES),
+    }),
+  });
+}
+
+function positive(value: number | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidOptionError(option, `must be a positive finite number of seconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegative(value: number | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidOptionError(option, `must be a finite number of seconds ≥ 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+function count(value: number | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidOptionError(option, `must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function namespace(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidOptionError('namespace', 'must be a non-empty string');
+  }
+  return value;
+}
+
+function tags(value: ResolvedRouteOptions['tags']): ResolvedRouteOptions['tags'] {
+  if (value === undefined || typeof value === 'function') return value;
+  if (!Array.isArray(value)) {
+    throw new InvalidOptionError('tags', 'must be an array of strings or a function');
+  }
+  value.forEach((tag: unknown, index) => {
+    if (typeof tag !== 'string' || tag.length === 0) {
+      throw new InvalidOptionError('tags', `tags[${index}] must be a non-empty string`, {
+        context: { index, tag },
+      });
+    }
+  });
+  // A frozen copy: codegen reads the literal list, and later mutation must not change keys.
+  return Object.freeze([...value]);
+}

@@ -1,0 +1,144 @@
+import type { CacheStatus, MaybePromise } from '@routecache/core';
+
+/** Read access to a set of HTTP headers; `Headers` fits. */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/** What the cache middleware recorded about one call, for the response's HTTP headers. */
+export interface CallRecord {
+  readonly status: CacheStatus;
+  /** The stored entry's ETag; `undefined` when nothing was stored or served from the cache. */
+  readonly etag: string | undefined;
+  /** Whether downstream HTTP caches may keep the result (`false` → `no-store`). */
+  readonly cacheable: boolean;
+  readonly scope: 'public' | 'private';
+  readonly maxAge: number | undefined;
+  readonly sMaxAge: number | undefined;
+  readonly staleWhileRevalidate: number | undefined;
+  /** The route's `vary` header names (lower-cased). */
+  readonly vary: readonly string[];
+}
+
+/**
+ * Per-request bookkeeping shared by the HTTP glue and the cache middleware: the request and
+ * response headers, how many calls the request holds, and one {@link CallRecord} per cached call
+ * in batch order.
+ *
+ * @internal
+ */
+export class RequestCacheState {
+  /** One slot per call of the request, by batch index; empty where no cache middleware ran. */
+  readonly calls: (CallRecord | undefined)[] = [];
+  /** Number of calls in the request (from tRPC's request info). */
+  callCount = 1;
+  requestHeaders: HeaderReader | undefined;
+  /** The headers resolvers may set (`resHeaders` of the fetch adapter, `res` of Node adapters). */
+  responseHeaders: HeaderReader | undefined;
+
+  record(batchIndex: number, record: CallRecord): void {
+    this.calls[batchIndex] = record;
+  }
+}
+
+// A registered symbol survives tRPC's ctx spreading (`{ ...ctx, ...overrides }` copies own
+// symbol keys) and cannot collide with a user's string keys.
+const STATE = Symbol.for('routecache.trpc.requestState');
+const byRequest = new WeakMap<object, RequestCacheState>();
+
+/**
+ * The request state carried by a context made with {@link withCacheContext}.
+ *
+ * @internal
+ */
+export function requestStateOf(ctx: unknown): RequestCacheState | undefined {
+  if (typeof ctx !== 'object' || ctx === null) return undefined;
+  const state: unknown = (ctx as Record<symbol, unknown>)[STATE];
+  return state instanceof RequestCacheState ? state : undefined;
+}
+
+/**
+ * The state for a request object (a `Request` or Node `IncomingMessage`), created on first use.
+ * The HTTP glue calls it before the handler runs; `withCacheContext` finds the same state
+ * through the same request object.
+ *
+ * @internal
+ */
+export function requestStateFor(req: object): RequestCacheState {
+  let state = byRequest.get(req);
+  if (state === undefined) {
+    state = new RequestCacheState();
+    byRequest.set(req, state);
+  }
+  return state;
+}
+
+/** The parts of a tRPC adapter's `createContext` options routecache reads. */
+export interface CreateContextOptionsLike {
+  /** Fetch adapters: a `Request`; Node adapters: an `IncomingMessage`. */
+  req: object;
+  /** Fetch adapters: the response headers resolvers may set. */
+  resHeaders?: HeaderReader;
+  /** Node adapters: the `ServerResponse`. */
+  res?: object;
+  info?: { readonly calls: readonly unknown[] };
+}
+
+/**
+ * Wrap a tRPC `createContext` so the cache middleware can read request headers (for `vary`),
+ * see response headers set by resolvers (`Set-Cookie`, `Vary: *` are never stored), and report
+ * per-call results to the HTTP glue (`withHttpCache`, `withNodeHttpCache`). Works with the fetch,
+ * standalone, Express and other Node adapters. The returned context is a copy of yours with one
+ * hidden symbol key.
+ *
+ * @example
+ * ```ts
+ * fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext(createContext) });
+ * createHTTPHandler({ router, createContext: withCacheContext(({ req }) => ({ user: auth(req) })) });
+ * ```
+ */
+export function withCacheContext<TOpts extends CreateContextOptionsLike, TCtx extends object>(
+  createContext: (opts: TOpts) => MaybePromise<TCtx>,
+): (opts: TOpts) => Promise<TCtx>;
+/** Without a `createContext` of your own: the context is `{}` plus the hidden state. */
+export function withCacheContext(): (opts: CreateContextOptionsLike) => Promise<object>;
+export function withCacheContext(
+  createContext?: (opts: CreateContextOptionsLike) => MaybePromise<object>,
+): (opts: CreateContextOptionsLike) => Promise<object> {
+  return async function createCachedContext(opts) {
+    const ctx = createContext === undefined ? {} : await createContext(opts);
+    const state = requestStateFor(opts.req);
+    state.requestHeaders = headerReader((opts.req as { headers?: unknown }).headers);
+    state.responseHeaders = opts.resHeaders ?? nodeResponseHeaders(opts.res);
+    state.callCount = opts.info?.calls.length ?? 1;
+    return { ...ctx, [STATE]: state };
+  };
+}
+
+/**
+ * A reader over `Headers` or a Node `IncomingHttpHeaders` object.
+ *
+ * @internal
+ */
+export function headerReader(headers: unknown): HeaderReader | undefined {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  if (typeof (headers as HeaderReader).get === 'function') return headers as HeaderReader;
+  const record = headers as Record<string, string | string[] | undefined>;
+  return { get: (name) => joinValue(record[name.toLowerCase()]) };
+}
+
+/**
+ * A reader over the headers set so far on a Node `ServerResponse`.
+ *
+ * @internal
+ */
+export function nodeResponseHeaders(res: object | undefined): HeaderReader | undefined {
+  const getHeader = (res as { getHeader?: unknown } | undefined)?.getHeader;
+  if (typeof getHeader !== 'function') return undefined;
+  return { get: (name) => joinValue(getHeader.call(res, name)) };
+}
+
+function joinValue(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return Array.isArray(value) ? value.join(', ') : String(value);
+}

@@ -1,0 +1,115 @@
+/**
+ * The router the tRPC integration tests drive: cached queries of every flavour, resolver call
+ * counters, an auth middleware before the cache, a private route, a stream, a mutation.
+ */
+import { type Cache, createCache, memoryStore } from '@routecache/core';
+import { createCacheMiddleware } from '@routecache/trpc';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import type { TestContext } from '../support/trpc-server.js';
+
+/** How many times each resolver ran, by name. */
+export type Counters = Record<string, number>;
+
+/** Build a fresh cache + router + counters (one per test, so tests never share entries). */
+export function buildApp(cache: Cache = createCache({ store: memoryStore(), namespace: 'app' })) {
+  const counters: Counters = {};
+  const count = (name: string): number => {
+    counters[name] = (counters[name] ?? 0) + 1;
+    return counters[name];
+  };
+
+  const t = initTRPC.context<TestContext>().create();
+  const cacheMiddleware = createCacheMiddleware(cache, {
+    principal: (ctx: TestContext) => ctx.user ?? undefined,
+  });
+  const authed = t.procedure.use(({ ctx, next }) => {
+    if (ctx.user === null) throw new TRPCError({ code: 'UNAUTHORIZED' });
+    return next({ ctx: { user: ctx.user } });
+  });
+  const postCache = cacheMiddleware({ ttl: 60, tags: ['posts'], scope: 'public' });
+  const idInput = z.object({ id: z.string() });
+
+  const router = t.router({
+    post: t.router({
+      get: t.procedure
+        .input(z.object({ id: z.string(), lang: z.string().optional() }))
+        .use(postCache)
+        .query(({ input }) => ({ id: input.id, lang: input.lang, run: count('post.get') })),
+      byCustomKey: t.procedure
+        .input(z.object({ id: z.string(), page: z.number() }))
+        .use(cacheMiddleware({ scope: 'public', key: ({ input }) => `post:${input.id}` }))
+        .query(({ input }) => ({ id: input.id, page: input.page, run: count('post.byCustomKey') })),
+      inBlog: t.procedure
+        .input(idInput)
+        .use(cacheMiddleware({ scope: 'public', namespace: 'blog' }))
+        .query(({ input }) => ({ id: input.id, run: count('post.inBlog') })),
+      update: t.procedure
+        .input(idInput)
+        .mutation(({ input }) => postCache.invalidate('post.get', { id: input.id })),
+    }),
+    greeting: t.procedure
+      .use(cacheMiddleware({ scope: 'public', vary: ['Accept-Language'] }))
+      .query(({ ctx }) => ({ lang: ctx.lang, run: count('greeting') })),
+    varyStar: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(({ ctx }) => {
+      ctx.setResponseHeader('vary', '*');
+      return { run: count('varyStar') };
+    }),
+    setsCookie: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(({ ctx }) => {
+      ctx.setResponseHeader('set-cookie', 'sid=1');
+      return { run: count('setsCookie') };
+    }),
+    secret: authed
+      .use(cacheMiddleware({ scope: 'public' }))
+      .query(() => ({ secret: 42, run: count('secret') })),
+    me: authed
+      .use(cacheMiddleware({ scope: 'private' }))
+      .query(({ ctx }) => ({ user: ctx.user, run: count('me') })),
+    uncached: t.procedure.query(() => ({ run: count('uncached') })),
+    fails: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(() => {
+      count('fails');
+      throw new TRPCError({ code: 'NOT_FOUND', message: 'nothing here' });
+    }),
+    countdown: t.procedure
+      .input(z.object({ from: z.number() }))
+      .use(cacheMiddleware({ scope: 'public' }))
+      .query(async function* ({ input }) {
+        count('countdown');
+        for (let n = input.from; n > 0; n--) yield { n };
+        return 'liftoff';
+      }),
+    ticker: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(async function* () {
+      count('ticker');
+      for (let n = 0; n < 1000; n++) {
+        yield n;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return 'end';
+    }),
+    cachedMutation: t.procedure
+      .use(cacheMiddleware({ scope: 'public' }))
+      .mutation(() => ({ run: count('cachedMutation') })),
+    beforeInput: t.procedure
+      .use(cacheMiddleware({ scope: 'public' }))
+      .input(idInput)
+      .query(({ input }) => ({ id: input.id, run: count('beforeInput') })),
+  });
+  return { cache, router, counters, postCache };
+}
+
+/** The router type of {@link buildApp}. */
+export type AppRouter = ReturnType<typeof buildApp>['router'];
+
+/** `?input=` query string of a tRPC GET call without a transformer. */
+export function inputQuery(input: unknown): string {
+  return `input=${encodeURIComponent(JSON.stringify(input))}`;
+}
+
+/** URL of a batched GET: `paths` and `inputs` in batch order. */
+export function batchUrl(base: string, calls: readonly [path: string, input?: unknown][]): string {
+  const inputs: Record<number, unknown> = {};
+  calls.forEach(([, input], index) => {
+    if (input !== undefined) inputs[index] = input;
+  });
+  return `${base}/${calls.map(([path]) => path).join(',')}?batch=1&${inputQuery(inputs)}`;
+}
