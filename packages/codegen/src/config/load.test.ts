@@ -1,0 +1,84 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CodegenError } from '../errors.js';
+import { loadConfig } from './load.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'routecache-config-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (name: string, value: unknown) =>
+  writeFileSync(join(dir, name), JSON.stringify(value));
+
+function errorOf(run: () => unknown): CodegenError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof CodegenError) return error;
+    throw error;
+  }
+  throw new Error('expected a CodegenError');
+}
+
+describe('loadConfig', () => {
+  it('reads routecache.config.json, applies defaults and resolves paths from its directory', () => {
+    write('routecache.config.json', { router: { module: 'src/router.ts' }, output: 'src/gen.ts' });
+    expect(loadConfig({ cwd: dir })).toEqual({
+      root: dir,
+      source: join(dir, 'routecache.config.json'),
+      tsconfig: join(dir, 'tsconfig.json'),
+      router: { module: join(dir, 'src/router.ts'), export: 'appRouter' },
+      output: join(dir, 'src/gen.ts'),
+    });
+  });
+
+  it('falls back to the "routecache" field of package.json', () => {
+    write('package.json', {
+      name: 'app',
+      routecache: {
+        tsconfig: 'tsconfig.app.json',
+        router: { module: 'r.ts', export: 'r' },
+        output: 'g.ts',
+      },
+    });
+    const config = loadConfig({ cwd: dir });
+    expect(config.router).toEqual({ module: join(dir, 'r.ts'), export: 'r' });
+    expect(config.tsconfig).toBe(join(dir, 'tsconfig.app.json'));
+  });
+
+  it('takes an explicit --config file relative to cwd', () => {
+    mkdirSync(join(dir, 'conf'));
+    write('conf/rc.json', { router: { module: 'router.ts' }, output: 'out.ts' });
+    expect(loadConfig({ cwd: dir, config: 'conf/rc.json' }).output).toBe(join(dir, 'conf/out.ts'));
+  });
+
+  it('names the bad field', () => {
+    write('routecache.config.json', { router: { module: 'r.ts', export: 42 }, output: 'g.ts' });
+    const error = errorOf(() => loadConfig({ cwd: dir }));
+    expect(error.code).toBe('ROUTECACHE_CODEGEN_CONFIG');
+    expect(error.message).toContain('routecache.router.export: expected string, received number');
+  });
+
+  it('lists every bad field, unknown keys and a non-TypeScript output', () => {
+    write('routecache.config.json', { router: {}, output: 'gen.js', extra: true });
+    const message = errorOf(() => loadConfig({ cwd: dir })).message;
+    expect(message).toContain('routecache.router.module: expected string, received undefined');
+    expect(message).toContain('routecache.output: expected a .ts, .mts or .tsx file');
+    expect(message).toMatch(/routecache: Unrecognized key: "extra"/);
+  });
+
+  it('explains a missing config and unreadable JSON', () => {
+    expect(errorOf(() => loadConfig({ cwd: dir })).message).toContain('No routecache.config.json');
+    writeFileSync(join(dir, 'routecache.config.json'), '{ nope');
+    const error = errorOf(() => loadConfig({ cwd: dir }));
+    expect(error.message).toContain('Cannot read');
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+    expect(errorOf(() => loadConfig({ cwd: dir, config: 'missing.json' })).message).toContain(
+      'does not exist',
+    );
+  });
+});

@@ -1,0 +1,24 @@
+import { createCache } from '@routecache/core';
+import { createCacheMiddleware } from '@routecache/trpc';
+import { initTRPC } from '@trpc/server';
+
+const t = initTRPC.create();
+const cacheMiddleware = createCacheMiddleware(createCache());
+
+function makeRouter() {
+  return t.router({ hidden: t.procedure.query(() => 1) });
+}
+
+function sharedOptions() {
+  return { ttl: 5 };
+}
+
+export const appRouter = t.router({
+  ok: t.procedure.query(() => 1),
+  // A router built by a function call: codegen cannot see inside, so this is an error.
+  built: makeRouter(),
+  // Options from a call: still cached, but namespace/tags/key are unknown (warning).
+  opaque: t.procedure.use(cacheMiddleware(sharedOptions())).query(() => 2),
+  // A cached mutation never stores: a warning, and no helpers.
+  save: t.procedure.use(cacheMiddleware()).mutation(() => 3),
+});

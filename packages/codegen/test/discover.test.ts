@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { discover } from '../src/discover/discover.js';
+import { fixtureConfig } from './fixtures.js';
+
+const summary = (name: string) =>
+  discover(fixtureConfig(name)).procedures.map((p) => ({
+    path: p.path,
+    type: p.type,
+    cached: p.cached,
+    lazy: p.lazyPrefix,
+  }));
+
+describe('discover', () => {
+  it('walks nested routers, plain records and sub-routers from other files', () => {
+    expect(summary('app')).toEqual([
+      { path: 'catalog.featured', type: 'query', cached: true, lazy: undefined },
+      { path: 'catalog.products.by-sku', type: 'query', cached: true, lazy: undefined },
+      { path: 'catalog.products.list', type: 'query', cached: true, lazy: undefined },
+      { path: 'health', type: 'query', cached: false, lazy: undefined },
+      { path: 'users.byEmail', type: 'query', cached: true, lazy: undefined },
+      { path: 'users.get', type: 'query', cached: true, lazy: undefined },
+      { path: 'users.me', type: 'query', cached: true, lazy: undefined },
+      { path: 'users.rename', type: 'mutation', cached: false, lazy: undefined },
+    ]);
+  });
+
+  it('walks merged routers and lazy routers (whole-module and .then(m => m.x) imports)', () => {
+    expect(summary('lazy')).toEqual([
+      { path: 'audit.entries', type: 'query', cached: true, lazy: 'audit' },
+      { path: 'audit.purge', type: 'mutation', cached: false, lazy: 'audit' },
+      { path: 'ping', type: 'query', cached: true, lazy: undefined },
+      { path: 'reports.daily', type: 'query', cached: true, lazy: 'reports' },
+      { path: 'version', type: 'query', cached: true, lazy: undefined },
+    ]);
+  });
+
+  it('reads static options through base procedures, consts and renamed imports', () => {
+    const app = discover(fixtureConfig('app')).procedures;
+    const byPath = new Map(app.map((p) => [p.path, p.options]));
+    expect(byPath.get('users.get')).toMatchObject({
+      namespace: 'users',
+      tags: ['users'],
+      vary: ['accept-language'],
+      customKey: undefined,
+    });
+    expect(byPath.get('users.byEmail')?.customKey).toEqual({ readsContext: false });
+    expect(byPath.get('users.me')).toMatchObject({
+      scope: 'private',
+      customKey: { readsContext: true },
+    });
+    expect(byPath.get('catalog.products.list')?.tags).toEqual(['catalog']);
+    const lazy = new Map(
+      discover(fixtureConfig('lazy')).procedures.map((p) => [p.path, p.options]),
+    );
+    expect(lazy.get('reports.daily')).toMatchObject({
+      namespace: 'hourly',
+      tags: ['reports', 'slow'],
+    });
+    // `key: (options) => options.input.since` reads only input.
+    expect(lazy.get('audit.entries')?.customKey).toEqual({ readsContext: false });
+  });
+
+  it('records source locations relative to the config root', () => {
+    const get = discover(fixtureConfig('app')).procedures.find((p) => p.path === 'users.get');
+    expect(get?.location).toEqual({ file: 'src/users.ts', line: 9, column: 6 });
+  });
+
+  it('reports what it cannot resolve with file:line and a hint, never skipping silently', () => {
+    const { procedures, diagnostics } = discover(fixtureConfig('unresolved'));
+    expect(procedures.map((p) => [p.path, p.cached])).toEqual([
+      ['ok', false],
+      ['opaque', true],
+      ['save', true],
+    ]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        code: 'RC_UNRESOLVED_ROUTER_ENTRY',
+        message: expect.stringContaining('`built`'),
+        hint: expect.stringContaining('t.router'),
+        location: { file: 'src/router.ts', line: 19, column: 10 },
+      }),
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'RC_DYNAMIC_CACHE_OPTIONS',
+        location: { file: 'src/router.ts', line: 21, column: 43 },
+      }),
+    ]);
+    expect(procedures.find((p) => p.path === 'opaque')?.options).toMatchObject({
+      namespace: 'dynamic',
+      customKey: { readsContext: 'unknown' },
+    });
+  });
+});

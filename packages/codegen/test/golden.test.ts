@@ -1,0 +1,35 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BANNER } from '../src/emit/emit.js';
+import { generate } from '../src/generate.js';
+import { fixtureConfig, GOLDEN_FIXTURES } from './fixtures.js';
+
+// UPDATE_GOLDEN=1 pnpm exec vitest run --project codegen test/golden.test.ts rewrites expected/.
+const update = process.env.UPDATE_GOLDEN === '1';
+
+describe.each(GOLDEN_FIXTURES)('golden output of fixture %s', (name) => {
+  const config = fixtureConfig(name);
+  const result = generate(config);
+
+  it('discovers without errors', () => {
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('matches expected/ byte for byte', () => {
+    if (update) writeFileSync(config.output, result.text);
+    expect(result.text).toBe(readFileSync(config.output, 'utf8'));
+  });
+
+  it('is deterministic and machine-independent', () => {
+    expect(generate(config).text).toBe(result.text);
+    expect(result.text.startsWith(`${BANNER}\n`)).toBe(true);
+    expect(result.text).not.toContain('\r');
+    expect(result.text).not.toContain(resolve(config.root, '..'));
+    expect(result.text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+  });
+});
+
+it('has the fixtures the acceptance criteria ask for', () => {
+  expect(GOLDEN_FIXTURES).toEqual(expect.arrayContaining(['app', 'lazy']));
+});
