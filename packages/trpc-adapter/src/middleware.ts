@@ -7,10 +7,7 @@ import {
   warnOnce,
 } from '@routecache/core';
 import type { ProcedureType } from '@trpc/server';
-import {
-  type MiddlewareResult,
-  middlewareMarker,
-} from '@trpc/server/unstable-core-do-not-import';
+import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import {
   type CacheMiddlewareOptions,
   type CacheSetup,
@@ -86,7 +83,10 @@ export interface CacheMiddlewareFunction<TCtx, TInput> {
 }
 
 /** The `cacheMiddleware` factory returned by {@link createCacheMiddleware}. */
-export type CacheMiddlewareFactory<TSetupCtx> = <TInput = unknown, TCtx extends TSetupCtx = TSetupCtx>(
+export type CacheMiddlewareFactory<TSetupCtx> = <
+  TInput = unknown,
+  TCtx extends TSetupCtx = TSetupCtx,
+>(
   options?: CacheMiddlewareOptions<TInput, TCtx>,
 ) => CacheMiddlewareFunction<TCtx, TInput>;
 

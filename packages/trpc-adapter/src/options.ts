@@ -45,7 +45,9 @@ export interface CacheMiddlewareOptions<TInput = unknown, TCtx = unknown> {
    */
   vary?: readonly string[];
   /** Tags for `cache.invalidateTags`: a static list (readable by codegen) or a function. */
-  tags?: readonly string[] | ((args: Omit<RouteKeyArgs<TInput, TCtx>, 'path'>) => readonly string[]);
+  tags?:
+    | readonly string[]
+    | ((args: Omit<RouteKeyArgs<TInput, TCtx>, 'path'>) => readonly string[]);
   /**
    * `'private'`: one entry per principal (from the `principal` function given to
    * `createCacheMiddleware`, hashed); a call without a principal bypasses the cache.
@@ -171,7 +173,10 @@ export function resolveRouteOptions(
 function positive(value: number | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidOptionError(option, `must be a positive finite number of seconds, got ${String(value)}`);
+    throw new InvalidOptionError(
+      option,
+      `must be a positive finite number of seconds, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -179,7 +184,10 @@ function positive(value: number | undefined, option: string): number | undefined
 function nonNegative(value: number | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidOptionError(option, `must be a finite number of seconds ≥ 0, got ${String(value)}`);
+    throw new InvalidOptionError(
+      option,
+      `must be a finite number of seconds ≥ 0, got ${String(value)}`,
+    );
   }
   return value;
 }

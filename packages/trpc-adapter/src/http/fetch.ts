@@ -36,7 +36,14 @@ export function withHttpCache<TArgs extends unknown[]>(
 
     const headers = new Headers(response.headers);
     for (const [name, value] of Object.entries(cacheHeaders)) headers.set(name, value);
-    if (isNotModified(req.method, response.status, req.headers.get('if-none-match'), cacheHeaders.etag)) {
+    if (
+      isNotModified(
+        req.method,
+        response.status,
+        req.headers.get('if-none-match'),
+        cacheHeaders.etag,
+      )
+    ) {
       // The body is already serialized; drop it so its stream is released.
       await response.body?.cancel();
       const kept = new Headers();
