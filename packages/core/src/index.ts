@@ -63,18 +63,22 @@ export {
   storageKey,
   validateNamespace,
 } from './keying/index.js';
+export type { Bus, BusHandlers, BusMessage } from './stores/bus.js';
 export {
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_ENTRY_SIZE,
   type MemoryStoreOptions,
   memoryStore,
 } from './stores/memory.js';
+export { baseKeyOfStorageKey } from './stores/storage-key.js';
+export { type TieredStoreOptions, tieredStore } from './stores/tiered.js';
 export type {
   CacheEntry,
   CacheStore,
   EntryAddress,
   EvictionReason,
   Fence,
+  Lease,
   StreamRecord,
 } from './stores/types.js';
 export { ENTRY_FORMAT } from './stores/types.js';

@@ -43,6 +43,12 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
    * for keys not made by routecache's keying. @default the keying grammar (`baseKey#variant`)
    */
   baseKeyOf?: (key: string) => string;
+  /**
+   * Cross-instance stampede protection: a short Redis lease per missing key, so N instances
+   * missing it run the loader once (the engine's `leaseTimeout` sets its ttl). A lost lease
+   * falls back to loading locally. @default false
+   */
+  leases?: boolean;
 }
 
 /** @internal Options resolved once, at factory time. */
@@ -60,6 +66,7 @@ export interface ResolvedStoreOptions extends ResolvedConnection {
   codecs: readonly Codec[];
   fenceWindowMs: number;
   baseKeyOf: (key: string) => string;
+  leases: boolean;
 }
 
 // Commands must fail fast while disconnected (the guard turns that into a miss), and reconnect
@@ -163,6 +170,7 @@ export function resolveStoreOptions(
     codecs,
     fenceWindowMs,
     baseKeyOf: options.baseKeyOf ?? baseKeyOfStorageKey,
+    leases: options.leases === true,
     ...resolveConnection(options),
   };
 }

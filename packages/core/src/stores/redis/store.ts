@@ -58,7 +58,6 @@ export interface RedisStore extends CacheStore {
   readonly name: 'redis';
   /** The ioredis client (given or created). */
   readonly client: Redis | Cluster;
-  acquireLease(address: EntryAddress, ttlMs: number): Promise<Lease>;
   /** Resolves once the client is connected (useful before serving traffic). */
   ready(): Promise<void>;
   dispose(): Promise<void>;
@@ -285,24 +284,6 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
       const nodes: Redis[] = isCluster(client) ? client.nodes('master') : [client];
       await Promise.all(nodes.map((node) => clearNode(node)));
     },
-    async acquireLease(address, ttlMs) {
-      const h = layout.slotTag(address.baseKey);
-      const leaseKey = layout.lease(h, address.key);
-      const token = randomUUID();
-      const deadline = Date.now() + ttlMs;
-      const reply = await call('lease', () => client.set(leaseKey, token, 'PX', ttlMs, 'NX'));
-      if (reply === 'OK') {
-        return {
-          acquired: true,
-          release: () =>
-            call('lease', () => evalScript(client, SCRIPTS.releaseLease, [leaseKey], [token])).then(
-              () => undefined,
-              () => undefined,
-            ),
-        };
-      }
-      return { acquired: false, wait: () => waitForFill(address.key, h, leaseKey, deadline) };
-    },
     ready() {
       return client.status === 'ready' ? Promise.resolve() : whenReady();
     },
@@ -310,6 +291,28 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
       if (owned) client.disconnect();
     },
   };
+
+  async function acquireLease(address: EntryAddress, ttlMs: number): Promise<Lease> {
+    const h = layout.slotTag(address.baseKey);
+    const leaseKey = layout.lease(h, address.key);
+    const token = randomUUID();
+    const deadline = Date.now() + ttlMs;
+    const reply = await call('lease', () => client.set(leaseKey, token, 'PX', ttlMs, 'NX'));
+    if (reply === 'OK') {
+      return {
+        acquired: true,
+        release: () =>
+          call('lease', () => evalScript(client, SCRIPTS.releaseLease, [leaseKey], [token])).then(
+            () => undefined,
+            () => undefined,
+          ),
+      };
+    }
+    return { acquired: false, wait: () => waitForFill(address.key, h, leaseKey, deadline) };
+  }
+
+  // Opt-in: without it, each instance loads on its own miss (in-process single-flight only).
+  if (resolved.leases) store.acquireLease = acquireLease;
 
   async function clearNode(node: Redis): Promise<void> {
     let cursor = '0';
