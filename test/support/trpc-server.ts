@@ -128,7 +128,12 @@ function bridge(
       if (response.body === null) {
         res.end();
       } else if (streamed) {
-        for await (const chunk of response.body) res.write(chunk);
+        for await (const chunk of response.body) {
+          // Leaving the loop cancels the body, which is how a fetch host stops a stream whose
+          // client went away (tRPC then closes the resolver's generator).
+          if (controller.signal.aborted) break;
+          res.write(chunk);
+        }
         res.end();
       } else {
         // A buffered body gets its Content-Length, as fetch hosts send it.

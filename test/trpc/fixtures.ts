@@ -14,6 +14,10 @@ export type Counters = Record<string, number>;
 /** Build a fresh cache + router + counters (one per test, so tests never share entries). */
 export function buildApp(cache: Cache = createCache({ store: memoryStore(), namespace: 'app' })) {
   const counters: Counters = {};
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const count = (name: string): number => {
     counters[name] = (counters[name] ?? 0) + 1;
     return counters[name];
@@ -65,6 +69,11 @@ export function buildApp(cache: Cache = createCache({ store: memoryStore(), name
     me: authed
       .use(cacheMiddleware({ scope: 'private' }))
       .query(({ ctx }) => ({ user: ctx.user, run: count('me') })),
+    gated: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(async () => {
+      const run = count('gated');
+      await gate;
+      return { run };
+    }),
     uncached: t.procedure.query(() => ({ run: count('uncached') })),
     fails: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(() => {
       count('fails');
@@ -80,12 +89,23 @@ export function buildApp(cache: Cache = createCache({ store: memoryStore(), name
       }),
     ticker: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(async function* () {
       count('ticker');
-      for (let n = 0; n < 1000; n++) {
-        yield n;
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      try {
+        for (let n = 0; n < 1000; n++) {
+          yield n;
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return 'end';
+      } finally {
+        count('ticker.closed');
       }
-      return 'end';
     }),
+    bigStream: t.procedure
+      .use(cacheMiddleware({ scope: 'public', stream: { maxChunks: 5 } }))
+      .query(async function* () {
+        count('bigStream');
+        for (let n = 0; n < 10; n++) yield n;
+        return 'done';
+      }),
     cachedMutation: t.procedure
       .use(cacheMiddleware({ scope: 'public' }))
       .mutation(() => ({ run: count('cachedMutation') })),
@@ -94,7 +114,7 @@ export function buildApp(cache: Cache = createCache({ store: memoryStore(), name
       .input(idInput)
       .query(({ input }) => ({ id: input.id, run: count('beforeInput') })),
   });
-  return { cache, router, counters, postCache };
+  return { cache, router, counters, postCache, releaseGate: () => release() };
 }
 
 /** The router type of {@link buildApp}. */

@@ -1,4 +1,4 @@
-import { InvalidOptionError, normalizeVaryOption } from '@routecache/core';
+import { InvalidOptionError, normalizeVaryOption, validateNamespace } from '@routecache/core';
 
 /** What a route's `key` and `tags` functions receive. */
 export interface RouteKeyArgs<TInput, TCtx> {
@@ -154,7 +154,7 @@ export function resolveRouteOptions(
   }
   return Object.freeze({
     ttl: positive(options.ttl, 'ttl'),
-    namespace: namespace(options.namespace),
+    namespace: validateNamespace(options.namespace, 'namespace'),
     key,
     vary: normalizeVaryOption(options.vary ?? [], 'vary'),
     tags: tags(options.tags as ResolvedRouteOptions['tags']),
@@ -196,14 +196,6 @@ function count(value: number | undefined, option: string, fallback: number): num
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new InvalidOptionError(option, `must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
-
-function namespace(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidOptionError('namespace', 'must be a non-empty string');
   }
   return value;
 }

@@ -1,0 +1,84 @@
+/**
+ * Streamed queries (async generators over httpBatchStreamLink): teed on a miss, stored only on
+ * clean completion, replayed chunk for chunk on a hit.
+ */
+import { createTRPCClient, httpBatchStreamLink } from '@trpc/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type AdapterKind, startTrpcServer, type TrpcTestServer } from '../support/trpc-server.js';
+import { type AppRouter, buildApp, type Counters, inputQuery } from './fixtures.js';
+
+/** Read a stream to its end: its chunks and its return value. */
+async function drain<T, R>(stream: AsyncIterable<T, R>): Promise<{ chunks: T[]; returned: R }> {
+  const chunks: T[] = [];
+  const iterator = stream[Symbol.asyncIterator]();
+  while (true) {
+    const step = await iterator.next();
+    if (step.done === true) return { chunks, returned: step.value };
+    chunks.push(step.value);
+  }
+}
+
+describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapter)', (kind) => {
+  let server: TrpcTestServer;
+  let app: ReturnType<typeof buildApp>;
+  let counters: Counters;
+  beforeEach(async () => {
+    app = buildApp();
+    counters = app.counters;
+    server = await startTrpcServer(kind, app.router);
+  });
+  afterEach(() => server.close());
+
+  const client = () =>
+    createTRPCClient<AppRouter>({ links: [httpBatchStreamLink({ url: server.url })] });
+
+  it('caches a completed stream and replays the same chunks and return value', async () => {
+    const first = await drain(await client().countdown.query({ from: 3 }));
+    expect(first).toEqual({ chunks: [{ n: 3 }, { n: 2 }, { n: 1 }], returned: 'liftoff' });
+    const second = await drain(await client().countdown.query({ from: 3 }));
+    expect(second).toEqual(first);
+    expect(counters.countdown).toBe(1);
+    const other = await drain(await client().countdown.query({ from: 1 }));
+    expect(other).toEqual({ chunks: [{ n: 1 }], returned: 'liftoff' });
+    expect(counters.countdown).toBe(2);
+  });
+
+  it('does not store a stream the client aborted', async () => {
+    const stored: string[] = [];
+    app.cache.on('stored', ({ baseKey }) => stored.push(baseKey));
+    const controller = new AbortController();
+    const stream = await client().ticker.query(undefined, { signal: controller.signal });
+    const iterator = stream[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toBe(0);
+    controller.abort();
+    // The server closes the resolver's generator when the request goes away.
+    await vi.waitFor(() => expect(counters['ticker.closed']).toBe(1), { timeout: 5000 });
+    expect(stored).toEqual([]);
+
+    const again = new AbortController();
+    const next = await client().ticker.query(undefined, { signal: again.signal });
+    expect((await next[Symbol.asyncIterator]().next()).value).toBe(0);
+    again.abort();
+    expect(counters.ticker).toBe(2);
+    await vi.waitFor(() => expect(counters['ticker.closed']).toBe(2), { timeout: 5000 });
+  });
+
+  it('passes a stream over the buffer cap through whole but does not store it', async () => {
+    const expected = { chunks: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], returned: 'done' };
+    expect(await drain(await client().bigStream.query())).toEqual(expected);
+    expect(await drain(await client().bigStream.query())).toEqual(expected);
+    expect(counters.bigStream).toBe(2);
+  });
+
+  it('sends no cache headers on a streamed (jsonl) response', async () => {
+    const url = `${server.url}/countdown?batch=1&${inputQuery({ 0: { from: 2 } })}`;
+    for (let call = 0; call < 2; call++) {
+      const response = await fetch(url, { headers: { 'trpc-accept': 'application/jsonl' } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-cache')).toBeNull();
+      expect(response.headers.get('etag')).toBeNull();
+      await response.text();
+    }
+    expect(counters.countdown).toBe(1);
+  });
+});
