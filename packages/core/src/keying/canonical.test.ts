@@ -2,7 +2,7 @@ import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyError, RoutecacheError } from '../errors.js';
-import { anyInput, reinsert, specKey } from './__fixtures__/arbitraries.js';
+import { anyInput, reinsert, smallInput, specKey } from './__fixtures__/arbitraries.js';
 import { encodeCanonical } from './canonical.js';
 
 const enc = encodeCanonical;
@@ -269,6 +269,20 @@ describe('encodeCanonical: properties', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('tells apart look-alike inputs from a tiny universe, and only equal ones collide', () => {
+    let equalPairs = 0;
+    fc.assert(
+      fc.property(smallInput, smallInput, (a, b) => {
+        const same = specKey(a) === specKey(b);
+        if (same) equalPairs++;
+        expect(enc(a) === enc(b)).toBe(same);
+      }),
+      { numRuns: 5000 },
+    );
+    // The universe is small on purpose: equal pairs must occur, or the property proves little.
+    expect(equalPairs).toBeGreaterThan(20);
   });
 
   it('does not depend on key, Map or Set insertion order', () => {

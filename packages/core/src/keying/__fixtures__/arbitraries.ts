@@ -61,6 +61,25 @@ export const anyInput: fc.Arbitrary<unknown> = fc.oneof(
   fc.string({ unit: adversarialUnit, maxLength: 2000 }),
 );
 
+/**
+ * Inputs from a tiny universe (two keys, a handful of look-alike leaves), so two independent
+ * draws are often equal or nearly so: `0`/`-0`/`"0"`/`0n`, `null`/`undefined`/hole, `[]`/`{}`/
+ * `Map`/`Set`. A property over pairs of these probes every decision of the encoding.
+ */
+export const smallInput: fc.Arbitrary<unknown> = fc.anything({
+  maxDepth: 2,
+  maxKeys: 2,
+  key: fc.constantFrom('a', 'b', '__proto__'),
+  values: [
+    fc.constantFrom<unknown>(0, -0, '0', 0n, Number.NaN, 'a', null, undefined, true, 'true'),
+  ],
+  withBigInt: true,
+  withMap: true,
+  withSet: true,
+  withSparseArray: true,
+  withNullPrototype: true,
+});
+
 type Spec = string | number | null | boolean | Spec[];
 
 const num = (n: number) => (Object.is(n, -0) ? '-0' : String(n));
