@@ -1,0 +1,33 @@
+/**
+ * Key derivation vs `JSON.stringify` of the same input (issue: the hit path derives the key on
+ * every call and must cost at most ~2× `JSON.stringify(input)`). Measured on the two typical
+ * input shapes: one key, and five unsorted keys with a nested array.
+ */
+import { deriveBaseKey } from '@routecache/core';
+import { compare, type Row } from './harness.js';
+
+const inputs: Record<string, object> = {
+  '{ userId: 42 }': { userId: 42 },
+  '5 keys': { page: 1, q: 'abc', sort: 'name', desc: false, tags: ['a', 'b'] },
+};
+
+/** Run the keying section; returns its rows (ratios relative to `JSON.stringify(input)`). */
+export async function runKeyingBench(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [shape, input] of Object.entries(inputs)) {
+    rows.push(
+      ...(await compare({
+        title: `key derivation, ${shape}`,
+        batch: 20_000,
+        baseline: { name: 'JSON.stringify(input)', fn: () => JSON.stringify(input) },
+        contenders: [
+          {
+            name: "deriveBaseKey('api', 'users.get', input)",
+            fn: () => deriveBaseKey('api', 'users.get', input),
+          },
+        ],
+      })),
+    );
+  }
+  return rows;
+}
