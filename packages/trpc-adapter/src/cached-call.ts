@@ -1,0 +1,244 @@
+import {
+  type Cache,
+  ConfigurationError,
+  deriveVariant,
+  type EntryPolicy,
+  isCacheableResponse,
+  type LoadResult,
+  warnOnce,
+} from '@routecache/core';
+import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
+import type { CacheMiddlewareCallOptions } from './middleware.js';
+import type { ResolvedRouteOptions } from './options.js';
+import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
+import { routeBaseKey, routeTags } from './route-key.js';
+import { isAsyncIterable, looksLikeStreamRecord, replayStream, teeIntoFill } from './stream.js';
+
+type LookupRequest = Parameters<Cache['lookup']>[0];
+
+function ok(data: unknown): MiddlewareResult<object> {
+  return { ok: true, data, marker: middlewareMarker };
+}
+
+/** A miss whose resolver failed: its tRPC result travels through the cache untouched. */
+class FailedCall {
+  constructor(readonly result: MiddlewareResult<object>) {}
+}
+
+/** A resolver returned a stream: the first caller that takes it buffers it into the cache. */
+class StreamHandoff {
+  #stream: AsyncIterable<unknown, unknown> | undefined;
+  constructor(stream: AsyncIterable<unknown, unknown>) {
+    this.#stream = stream;
+  }
+  take(): AsyncIterable<unknown, unknown> | undefined {
+    const stream = this.#stream;
+    this.#stream = undefined;
+    return stream;
+  }
+}
+
+/**
+ * What the cache middleware does on each call; one instance per `cacheMiddleware(options)`.
+ *
+ * A query goes through `cache.getOrLoad` (single-flight, stale serving, fail-open). Its loader
+ * runs the rest of the chain (`next()`); a failed result is thrown through the cache (never
+ * stored) and returned as is. A stream cannot be stored by `getOrLoad`: it comes back as a
+ * {@link StreamHandoff} and is teed into a `cache.lookup` fill. A hit shaped like a stream record
+ * is confirmed against the entry's `kind` before it is replayed.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const call = new CachedCall(cache, resolveRouteOptions({ ttl: 60 }, {}), undefined);
+ * const middleware = (opts) => call.run(opts);
+ * ```
+ */
+export class CachedCall {
+  /** The route's entry policy, resolved once. */
+  private readonly policy: EntryPolicy;
+
+  constructor(
+    private readonly cache: Cache,
+    private readonly options: ResolvedRouteOptions,
+    private readonly principalOf: ((ctx: unknown) => string | undefined) | undefined,
+  ) {
+    const { ttl, staleWhileRevalidate, staleIfError } = options;
+    this.policy = {
+      ...(ttl === undefined ? {} : { ttl }),
+      ...(staleWhileRevalidate === undefined ? {} : { staleWhileRevalidate }),
+      ...(staleIfError === undefined ? {} : { staleIfError }),
+    };
+  }
+
+  async run(opts: CacheMiddlewareCallOptions<unknown, unknown>): Promise<MiddlewareResult<object>> {
+    const { options } = this;
+    if (opts.type !== 'query') {
+      throw new ConfigurationError(
+        `cacheMiddleware caches queries only; "${opts.path}" is a ${opts.type}`,
+        { context: { path: opts.path, type: opts.type } },
+      );
+    }
+    if (opts.input === undefined && (await opts.getRawInput()) !== undefined) {
+      // Keying on the unparsed input would let undeclared fields multiply entries, and keying on
+      // nothing would serve one input's result for another: refuse instead.
+      throw new ConfigurationError(
+        `cacheMiddleware on "${opts.path}" runs before .input(): place .use(cacheMiddleware(…)) after .input(…)`,
+        { context: { path: opts.path } },
+      );
+    }
+    const state = requestStateOf(opts.ctx);
+    if (options.vary.length > 0 && state?.requestHeaders === undefined) {
+      throw new ConfigurationError(
+        `"${opts.path}" varies on request headers, which need createContext: withCacheContext(createContext)`,
+        { context: { path: opts.path, option: 'vary' } },
+      );
+    }
+    // A public route never needs the principal; an undeclared scope reads it to warn.
+    const principal = options.scope === 'public' ? undefined : this.principalOf?.(opts.ctx);
+    const scope = options.scope ?? 'public';
+    if (options.scope === undefined && principal !== undefined) {
+      warnOnce(
+        'ROUTECACHE_PRIVATE_WITHOUT_SCOPE',
+        `"${opts.path}" is cached for everyone but its caller has a principal; declare scope: 'private' (per user) or scope: 'public'`,
+        opts.path,
+      );
+    }
+    if (scope === 'private' && principal === undefined) {
+      // No one to key a private entry by: never share it, serve it uncached.
+      const result = await opts.next();
+      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      return result;
+    }
+    const request = {
+      baseKey: routeBaseKey(this.cache, options, opts.path, opts.input, opts.ctx),
+      variant: deriveVariant(
+        options.vary.map((name) => [name, state?.requestHeaders?.get(name) ?? undefined] as const),
+        scope === 'private' ? principal : undefined,
+      ),
+      tags: routeTags(options, opts.input, opts.ctx),
+      ...this.policy,
+    };
+
+    let loaded: LoadResult<unknown>;
+    try {
+      loaded = await this.cache.getOrLoad({
+        ...request,
+        load: async () => {
+          const result = await opts.next();
+          if (!result.ok) throw new FailedCall(result);
+          return isAsyncIterable(result.data) ? new StreamHandoff(result.data) : result.data;
+        },
+        cacheable: (value) =>
+          !(value instanceof StreamHandoff) && this.responseAllowsStoring(state, scope),
+      });
+    } catch (error) {
+      if (!(error instanceof FailedCall)) throw error;
+      // The resolver ran and failed (or a middleware after the cache rejected): nothing stored.
+      this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
+      return error.result;
+    }
+
+    const { value } = loaded;
+    if (value instanceof StreamHandoff) {
+      return this.serveStream(request, value, opts, state);
+    }
+    if (loaded.status !== 'MISS' && looksLikeStreamRecord(value)) {
+      return this.serveRecordShaped(request, opts, state);
+    }
+    this.report(
+      state,
+      opts.batchIndex,
+      loaded.status,
+      loaded.etag,
+      loaded.maxAge,
+      loaded.etag !== undefined,
+    );
+    return ok(value);
+  }
+
+  /**
+   * A miss whose resolver returned a stream: tee it into a fill opened now — before the stream is
+   * read, so an invalidation from here on keeps it out — and commit it when it completes.
+   */
+  private async serveStream(
+    request: LookupRequest,
+    handoff: StreamHandoff,
+    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    state: RequestCacheState | undefined,
+  ): Promise<MiddlewareResult<object>> {
+    // A stream has one reader: a caller coalesced onto another's stream runs its own.
+    let stream = handoff.take();
+    if (stream === undefined) {
+      const own = await opts.next();
+      if (!own.ok || !isAsyncIterable(own.data)) {
+        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
+        return own;
+      }
+      stream = own.data;
+    }
+    const found = await this.cache.lookup(request);
+    // Headers of a streamed response are sent before it ends: it never carries an ETag.
+    this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
+    // Stored by someone else meanwhile: pass this stream through uncached.
+    return ok(found.hit ? stream : teeIntoFill(stream, found.fill, this.options.stream));
+  }
+
+  /**
+   * A hit whose value has the shape of a stream record: only the entry's kind says whether it
+   * is a stream to replay or a plain value, so read the entry itself.
+   */
+  private async serveRecordShaped(
+    request: LookupRequest,
+    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    state: RequestCacheState | undefined,
+  ): Promise<MiddlewareResult<object>> {
+    const found = await this.cache.lookup(request);
+    if (!found.hit) {
+      // Invalidated in between: answer from the resolver, uncached.
+      found.fill.abort();
+      const own = await opts.next();
+      this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
+      return own;
+    }
+    const { entry } = found;
+    this.report(state, opts.batchIndex, found.status, entry.etag, found.maxAge, true);
+    const isStream = entry.kind === 'stream' && looksLikeStreamRecord(entry.value);
+    return ok(isStream ? replayStream(entry.value) : entry.value);
+  }
+
+  /** Response headers a resolver set (`Set-Cookie`, `Vary: *`, `no-store`) can forbid storing. */
+  private responseAllowsStoring(
+    state: RequestCacheState | undefined,
+    scope: 'public' | 'private',
+  ): boolean {
+    const headers = state?.responseHeaders;
+    if (headers === undefined || isCacheableResponse(headers, { scope })) return true;
+    if (headers.get('set-cookie') !== null) {
+      warnOnce('ROUTECACHE_SET_COOKIE_NOT_CACHED', 'a response setting a cookie was not cached');
+    }
+    return false;
+  }
+
+  private report(
+    state: RequestCacheState | undefined,
+    batchIndex: number,
+    status: CallRecord['status'],
+    etag: string | undefined,
+    freshness: number,
+    cacheable: boolean,
+  ): void {
+    if (state === undefined) return;
+    const { maxAge, sMaxAge, staleWhileRevalidate, scope, vary } = this.options;
+    state.record(batchIndex, {
+      status,
+      etag,
+      cacheable,
+      scope: scope ?? 'public',
+      maxAge: maxAge === undefined ? undefined : Math.min(maxAge, freshness),
+      sMaxAge: sMaxAge === undefined ? undefined : Math.min(sMaxAge, freshness),
+      staleWhileRevalidate,
+      vary,
+    });
+  }
+}
