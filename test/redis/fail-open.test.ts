@@ -1,0 +1,174 @@
+import {
+  type Cache,
+  createCache,
+  memoryStore,
+  type StoreError,
+  tieredStore,
+} from '@routecache/core';
+import { redisBus, redisStore } from '@routecache/core/redis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type RedisServer, redisAvailable, startRedis } from '../support/redis-server.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+
+// Generous slack over the budget: the box is a loaded 2-core machine.
+const SLACK_MS = 200;
+const BUDGET_MS = 40;
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Run `count` calls, `concurrency` at a time; returns each call's latency (ms). */
+async function drive(cache: Cache, count: number, concurrency: number, loads: { n: number }) {
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i += concurrency) {
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, j) => {
+        const input = (i + j) % 10;
+        const started = performance.now();
+        const result = await cache.getOrLoad({
+          baseKey: cache.keyFor({ route: 'items.get', input }),
+          load: async () => {
+            loads.n++;
+            return { input };
+          },
+        });
+        latencies.push(performance.now() - started);
+        expect(result.value).toEqual({ input });
+      }),
+    );
+  }
+  return latencies;
+}
+
+describe.skipIf(!redisAvailable())('fail-open', () => {
+  let server: RedisServer;
+  beforeEach(async () => {
+    server = await startRedis();
+  });
+  afterEach(async () => {
+    await server?.stop();
+  });
+
+  it('keeps serving through the loader while Redis is killed, and recovers after restart', async () => {
+    const statuses: string[] = [];
+    const store = redisStore({
+      connection: { host: server.host, port: server.port },
+      onStatus: (status) => statuses.push(status),
+    });
+    await store.ready();
+    const cache = createCache({ store, ttl: 60 });
+    const errors: StoreError[] = [];
+    cache.on('storeError', ({ error }) => errors.push(error));
+    const loads = { n: 0 };
+
+    await drive(cache, 100, 10, loads);
+    expect(loads.n).toBe(10); // ten keys, then hits
+
+    await server.kill();
+    const before = loads.n;
+    const latencies = await drive(cache, 200, 10, loads);
+    expect(loads.n).toBeGreaterThan(before); // misses went to the loader
+    expect(Math.max(...latencies)).toBeLessThan(BUDGET_MS + SLACK_MS);
+    // Once per outage: the first failure, not one per request.
+    expect(errors.length).toBe(1);
+    expect(statuses).toEqual(['down']);
+
+    await server.start();
+    await until(async () => {
+      await drive(cache, 10, 10, loads);
+      const filled = loads.n;
+      await drive(cache, 10, 10, loads);
+      return loads.n === filled; // a round of hits only: Redis stores and serves again
+    });
+    expect(statuses).toEqual(['down', 'up']);
+    await store.dispose();
+  }, 20_000);
+
+  describe('blackholed Redis', () => {
+    let proxy: TcpProxy;
+    beforeEach(async () => {
+      proxy = await startTcpProxy(server);
+    });
+    afterEach(async () => {
+      await proxy?.close();
+    });
+
+    it('bounds each call by the time budget, then the breaker answers at once', async () => {
+      const store = redisStore({ connection: { host: proxy.host, port: proxy.port } });
+      await store.ready();
+      const cache = createCache({ store, ttl: 60 });
+      const errors: StoreError[] = [];
+      cache.on('storeError', ({ error }) => errors.push(error));
+      const loads = { n: 0 };
+      await drive(cache, 20, 10, loads);
+
+      proxy.blackhole(true);
+      const latencies = await drive(cache, 100, 5, loads);
+      expect(Math.max(...latencies)).toBeLessThan(BUDGET_MS + SLACK_MS);
+      expect(errors.length).toBe(1);
+      expect((errors[0]?.cause as StoreError | undefined)?.code).toBe('ROUTECACHE_STORE_TIMEOUT');
+      // With the breaker open most calls never wait on Redis at all.
+      const sorted = [...latencies].sort((a, b) => a - b);
+      expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(BUDGET_MS);
+
+      proxy.blackhole(false);
+      await until(async () => {
+        const atLift = loads.n;
+        await drive(cache, 10, 10, loads);
+        return loads.n === atLift;
+      });
+      await store.dispose();
+    });
+
+    it('keeps a user-provided client with an offline queue from making requests wait', async () => {
+      const { Redis } = await import('ioredis');
+      const client = new Redis({ host: proxy.host, port: proxy.port }); // offline queue on
+      client.on('error', () => {});
+      const store = redisStore({ client });
+      await store.ready();
+      const cache = createCache({ store, ttl: 60 });
+      cache.on('storeError', () => {});
+      const loads = { n: 0 };
+      proxy.blackhole(true);
+      const latencies = await drive(cache, 50, 5, loads);
+      expect(Math.max(...latencies)).toBeLessThan(BUDGET_MS + SLACK_MS);
+      client.disconnect();
+    });
+  });
+
+  it('serves L1 hits synchronously while Redis is down and drops L1 after the bus reconnects', async () => {
+    const connection = { host: server.host, port: server.port };
+    const l1 = memoryStore();
+    const l2 = redisStore({ connection });
+    const bus = redisBus({ connection });
+    await l2.ready();
+    const store = tieredStore({ l1, l2, bus });
+    const cache = createCache({ store, ttl: 60 });
+    cache.on('storeError', () => {});
+    const baseKey = cache.keyFor({ route: 'items.get', input: 1 });
+    // Let the bus subscribe before the first invalidation-sensitive step.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await cache.getOrLoad({ baseKey, load: async () => 'v1' });
+    expect(l1.get(baseKey)).toBeDefined();
+
+    await server.kill();
+    const started = performance.now();
+    for (let i = 0; i < 1000; i++) {
+      const hit = store.get(baseKey);
+      expect(hit).not.toBeInstanceOf(Promise);
+    }
+    expect(performance.now() - started).toBeLessThan(SLACK_MS);
+    expect((await cache.getOrLoad({ baseKey, load: async () => 'v2' })).status).toBe('HIT');
+
+    await server.start();
+    // Messages published while the bus was down are lost: the whole L1 goes.
+    await until(() => l1.get(baseKey) === undefined);
+    expect((await cache.getOrLoad({ baseKey, load: async () => 'v3' })).value).toBe('v3');
+    await store.dispose?.();
+  });
+});
