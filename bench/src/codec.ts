@@ -2,11 +2,12 @@
  * Codec candidates side by side (issue: "pick the fast default by measurement"). Three payloads,
  * encode and decode timed separately, every candidate producing and reading bytes:
  *
- * - `devalue1` (the shipped default): devalue stringify/parse with routecache's strict checks + UTF-8
+ * - `rcb1` (the shipped default, `binaryCodec`): routecache's own binary codec
+ * - `devalue1` (shipped as `devalueCodec`, the baseline): devalue stringify/parse with
+ *   routecache's strict checks + UTF-8
  * - `devalue raw`: the same without the strict-check overrides (shows what they cost)
- * - `v8-1` (shipped at `@routecache/core/codec/v8`): node:v8 serialize/deserialize after the
- *   pre-validation walk that makes it refuse class instances
- * - `v8 raw`: node:v8 without the walk (unsafe: class instances silently become plain objects)
+ * - `v8 + walk`: node:v8 serialize/deserialize after a validation walk that makes it refuse
+ *   class instances (see codec-v8.ts); `v8 raw (unsafe)`: without the walk
  * - `superjson`: serialize + JSON.stringify + UTF-8 (it neither refuses class instances nor
  *   handles typed arrays without custom rules)
  *
@@ -14,9 +15,8 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
-import { type Codec, devalueCodec } from '@routecache/core';
-import { v8Codec } from '@routecache/core/codec/v8';
+import { binaryCodec, type Codec, devalueCodec } from '@routecache/core';
+import { v8Contender, v8RawContender } from './codec-v8.js';
 import { compare, type Row } from './harness.js';
 
 // devalue and superjson are dependencies of @routecache/core, not of the bench: load them from
@@ -40,13 +40,14 @@ async function candidates(): Promise<Codec[]> {
   const text = new TextDecoder();
   return [
     devalueCodec,
+    binaryCodec,
     {
       id: 'devalue raw',
       encode: (value) => utf8.encode(devalue.stringify(value)),
       decode: (bytes) => devalue.parse(text.decode(bytes)),
     },
-    v8Codec,
-    { id: 'v8 raw', encode: (value) => serialize(value), decode: (bytes) => deserialize(bytes) },
+    v8Contender,
+    v8RawContender,
     {
       id: 'superjson',
       encode: (value) => utf8.encode(JSON.stringify(superjson.serialize(value))),

@@ -1,5 +1,6 @@
 // The curated public surface of @routecache/core. Each module adds its named exports here.
 export {
+  binaryCodec,
   codecMap,
   decodeEnvelope,
   defaultCodec,

@@ -24,7 +24,7 @@ const SUPPORTED_BUILTINS = [
   'Float64Array',
   'BigInt64Array',
   'BigUint64Array',
-  // Boxed primitives (`new String('x')`), which devalue and node:v8 both keep boxed.
+  // Boxed primitives (`new String('x')`), which the codecs keep boxed.
   'Number',
   'String',
   'Boolean',
@@ -85,4 +85,13 @@ export function tagOf(value: object): string {
 export function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/** @internal Whether `object` has own enumerable symbol keys (which no codec can carry). */
+export function hasEnumerableSymbols(object: object): boolean {
+  const symbols = Object.getOwnPropertySymbols(object);
+  // Most objects have none: skip the enumerability check (and its closure) for them.
+  return (
+    symbols.length > 0 && symbols.some((s) => Object.prototype.propertyIsEnumerable.call(object, s))
+  );
 }

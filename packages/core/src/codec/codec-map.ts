@@ -30,7 +30,7 @@ function checkCodec(codec: Codec, option: string): void {
  *
  * @example
  * ```ts
- * const codecs = codecMap(v8Codec, [defaultCodec]); // write v8, still read old devalue entries
+ * const codecs = codecMap(defaultCodec, [devalueCodec]); // write rcb1, still read devalue entries
  * decodeEnvelope(bytes, codecs);
  * ```
  */

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CodecError } from '../errors.js';
+import { binaryCodec } from './binary/index.js';
 import { BUILTIN_TAGS } from './builtins.js';
 import { defaultCodec, devalueCodec } from './index.js';
 import type { Codec } from './types.js';
-import { v8Codec } from './v8.js';
 
 // Both shipped codecs must keep the same promise: identical round-trips, identical refusals.
-const codecs: readonly Codec[] = [devalueCodec, v8Codec];
+const codecs: readonly Codec[] = [binaryCodec, devalueCodec];
 
 const roundTrip = (codec: Codec, value: unknown): unknown => codec.decode(codec.encode(value));
 
@@ -52,10 +52,10 @@ class User {
 class Money extends Map<string, number> {}
 
 describe('defaultCodec', () => {
-  it('is the devalue codec with a stable id', () => {
-    expect(defaultCodec).toBe(devalueCodec);
-    expect(defaultCodec.id).toBe('devalue1');
-    expect(v8Codec.id).toBe('v8-1');
+  it('is the binary codec with a stable id', () => {
+    expect(defaultCodec).toBe(binaryCodec);
+    expect(defaultCodec.id).toBe('rcb1');
+    expect(devalueCodec.id).toBe('devalue1');
   });
 });
 
@@ -181,11 +181,10 @@ describe.each(codecs.map((codec) => [codec.id, codec] as const))('%s codec', (_i
       expect((roundTrip(codec, huge) as unknown[])[1_000_000]).toBe('last');
     });
 
-    it('null-prototype objects (node:v8 makes them plain)', () => {
+    it('null-prototype objects', () => {
       const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
       const decoded = roundTrip(codec, bare) as Record<string, unknown>;
-      const keepsNullPrototype = codec !== v8Codec;
-      expect(Object.getPrototypeOf(decoded)).toBe(keepsNullPrototype ? null : Object.prototype);
+      expect(Object.getPrototypeOf(decoded)).toBe(null);
       expect({ ...decoded }).toEqual({ a: 1 });
     });
 
@@ -229,7 +228,7 @@ describe.each(codecs.map((codec) => [codec.id, codec] as const))('%s codec', (_i
         withBoxedValues: true,
         withDate: true,
         withMap: true,
-        withNullPrototype: codec !== v8Codec,
+        withNullPrototype: true,
         withSet: true,
         withSparseArray: true,
         withTypedArray: true,

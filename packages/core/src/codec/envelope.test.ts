@@ -2,9 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CodecError, InvalidOptionError } from '../errors.js';
 import { type CacheEntry, ENTRY_FORMAT } from '../stores/types.js';
-import { codecMap, decodeEnvelope, defaultCodec, encodeEnvelope } from './index.js';
+import { codecMap, decodeEnvelope, defaultCodec, devalueCodec, encodeEnvelope } from './index.js';
 import type { Codec } from './types.js';
-import { v8Codec } from './v8.js';
 
 const jsonCodec: Codec = {
   id: 'json',
@@ -30,7 +29,7 @@ function entryOf(value: unknown, overrides: Partial<CacheEntry> = {}, codec = de
   } satisfies CacheEntry;
 }
 
-const codecs = codecMap(defaultCodec, [v8Codec, jsonCodec]);
+const codecs = codecMap(defaultCodec, [devalueCodec, jsonCodec]);
 const sample = entryOf({ id: 42, createdAt: new Date(0), roles: new Set(['admin']) });
 const sampleBytes = encodeEnvelope(sample);
 
@@ -51,7 +50,7 @@ describe('encodeEnvelope / decodeEnvelope', () => {
   });
 
   it('decodes with the codec named in the envelope, among several', () => {
-    for (const codec of [defaultCodec, v8Codec, jsonCodec]) {
+    for (const codec of [defaultCodec, devalueCodec, jsonCodec]) {
       const entry = entryOf({ list: [1, 'two'] }, {}, codec);
       const decoded = decodeEnvelope(encodeEnvelope(entry), codecs);
       expect(decoded?.codec).toBe(codec.id);
@@ -101,7 +100,7 @@ describe('decodeEnvelope misses (undefined, never a throw)', () => {
   });
 
   it('on a codec id the cache does not know', () => {
-    expect(decodeEnvelope(sampleBytes, codecMap(v8Codec))).toBeUndefined();
+    expect(decodeEnvelope(sampleBytes, codecMap(devalueCodec))).toBeUndefined();
     const entry = entryOf(1, { codec: 'msgpack' }, jsonCodec);
     expect(decodeEnvelope(encodeEnvelope(entry), codecs)).toBeUndefined();
   });
@@ -115,7 +114,7 @@ describe('decodeEnvelope misses (undefined, never a throw)', () => {
   });
 
   it('on value bytes the codec cannot decode', () => {
-    const entry = { ...sample, bytes: new TextEncoder().encode('{not devalue') };
+    const entry = { ...sample, bytes: new Uint8Array([0xff, 1, 2]) };
     expect(decodeEnvelope(encodeEnvelope(entry), codecs)).toBeUndefined();
   });
 
@@ -157,13 +156,13 @@ describe('decodeEnvelope misses (undefined, never a throw)', () => {
 
 describe('codecMap', () => {
   it('maps the primary and extra codecs by id', () => {
-    const map = codecMap(v8Codec, [defaultCodec, v8Codec]);
-    expect([...map.keys()]).toEqual(['v8-1', 'devalue1']);
-    expect(map.get('devalue1')).toBe(defaultCodec);
+    const map = codecMap(devalueCodec, [defaultCodec, devalueCodec]);
+    expect([...map.keys()]).toEqual(['devalue1', 'rcb1']);
+    expect(map.get('rcb1')).toBe(defaultCodec);
   });
 
   it('refuses two different codecs with one id, naming the option', () => {
-    const impostor: Codec = { ...jsonCodec, id: 'devalue1' };
+    const impostor: Codec = { ...jsonCodec, id: 'rcb1' };
     expect(() => codecMap(defaultCodec, [impostor])).toThrow(InvalidOptionError);
     expect(() => codecMap(defaultCodec, [impostor])).toThrow(/codecs\[0\]/);
   });

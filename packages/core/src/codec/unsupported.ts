@@ -20,6 +20,27 @@ export function mapKeySegment(key: unknown): string {
   return `.get(${primitive ? String(key) : '...'})`;
 }
 
+/** Marks, on a path stack, that the next entry is a Map key rather than a property name. */
+export const MAP_KEY: unique symbol = Symbol('map key');
+
+/**
+ * @internal Format a stack of raw path keys (property names, indexes, `MAP_KEY` + key) as
+ * `value.list[0].get("id")`. Encoders keep the raw stack and format it only when they throw.
+ */
+export function formatPath(path: readonly unknown[]): string {
+  let text = ROOT_PATH;
+  for (let index = 0; index < path.length; index += 1) {
+    const segment = path[index];
+    if (segment === MAP_KEY) {
+      index += 1;
+      text += mapKeySegment(path[index]);
+    } else {
+      text += pathSegment(segment as string | number);
+    }
+  }
+  return text;
+}
+
 function constructorName(value: object): string {
   const ctor: unknown = (Object.getPrototypeOf(value) as { constructor?: unknown } | null)
     ?.constructor;
