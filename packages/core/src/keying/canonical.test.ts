@@ -1,11 +1,15 @@
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { KeyError, RoutecacheError } from '../errors.js';
 import { anyInput, reinsert, smallInput, specKey } from './__fixtures__/arbitraries.js';
 import { encodeCanonical } from './canonical.js';
 
 const enc = encodeCanonical;
+
+/** A typed array subclass pretending to be another type: its tag must not be trusted. */
+class FakeTagged extends Int8Array {}
+Object.defineProperty(FakeTagged.prototype, Symbol.toStringTag, { get: () => 'Uint8Array' });
 
 /** An array of `length` with only `items` set: every other index is a hole. */
 function sparse(length: number, items: Record<number, unknown> = {}): unknown[] {
@@ -64,6 +68,15 @@ describe('encodeCanonical: type tags', () => {
     ['Int16Array', new Int16Array([-1]), 'Int16Array[-1]'],
     ['Float64Array', new Float64Array([-0, Number.NaN, 1.5]), 'Float64Array[-0,NaN,1.5]'],
     ['BigInt64Array', new BigInt64Array([1n]), 'BigInt64Array[1]'],
+    ['ArrayBuffer', new Uint8Array([1, 2]).buffer, 'ArrayBuffer[1,2]'],
+    [
+      'DataView (its window only)',
+      new DataView(new Uint8Array([1, 2, 3]).buffer, 1, 1),
+      'DataView[2]',
+    ],
+    ['boxed number', new Number(-0), 'Number(-0)'],
+    ['boxed string', new String('s'), 'String("s")'],
+    ['boxed boolean', new Boolean(false), 'Boolean(false)'],
     ['empty array', [], '[]'],
     ['empty object', {}, '{}'],
   ])('%s', (_name, input, expected) => {
@@ -89,6 +102,9 @@ describe('encodeCanonical: type tags', () => {
     ['Set vs array', new Set([1]), [1]],
     ['Uint8Array vs array', new Uint8Array([1]), [1]],
     ['Uint8Array vs Int8Array', new Uint8Array([1]), new Int8Array([1])],
+    ['ArrayBuffer vs its Uint8Array', new Uint8Array([1]).buffer, new Uint8Array([1])],
+    ['boxed vs primitive string', new String('s'), 's'],
+    ['boxed vs primitive number', new Number(1), 1],
     ['Float64Array -0 vs 0', new Float64Array([-0]), new Float64Array([0])],
     ['RegExp flags', /a/g, /a/],
     ['URL vs its href', new URL('https://a.dev/'), 'https://a.dev/'],
@@ -195,11 +211,11 @@ describe('encodeCanonical: unkeyable inputs throw KeyError', () => {
     ['a function', { f: () => 1 }, '$.f'],
     ['a symbol', { x: [1, { y: Symbol('s') }] }, '$.x[1].y'],
     ['a class instance', { when: new (class Temporalish {})() }, '$.when'],
-    ['a boxed primitive', ['ok', new String('s')], '$[1]'],
     ['an Error', { e: new Error('x') }, '$.e'],
     ['a Promise', Promise.resolve(1), '$'],
-    ['a DataView', new DataView(new ArrayBuffer(1)), '$'],
-    ['an ArrayBuffer', new ArrayBuffer(1), '$'],
+    ['a Map subclass', { m: new (class Registry extends Map {})() }, '$.m'],
+    ['a typed array subclass faking its tag', [new FakeTagged(1)], '$[0]'],
+    ['a SharedArrayBuffer', new SharedArrayBuffer(1), '$'],
     ['a WeakMap', new WeakMap(), '$'],
     ['an odd key', { 'a b': () => 1 }, '$["a b"]'],
     ['inside a Map', new Map([['k', () => 1]]), '$[map entry 0]'],
@@ -212,6 +228,20 @@ describe('encodeCanonical: unkeyable inputs throw KeyError', () => {
     expect(error.reason).toBe('unsupported-type');
     expect(error.path).toBe(path);
     expect(error.message).toContain(path);
+  });
+
+  it('encodes a Node Buffer as the Uint8Array it is', () => {
+    expect(enc(Buffer.from([1, 2]))).toBe(enc(new Uint8Array([1, 2])));
+  });
+
+  it('encodes a Date made under fake timers (a Date subclass) as a Date', () => {
+    vi.useFakeTimers({ now: 1000 });
+    try {
+      const now = new Date();
+      expect(enc({ now })).toBe('{"now":Date(1000)}');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('names the class of a rejected instance', () => {

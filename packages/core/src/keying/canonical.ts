@@ -1,3 +1,4 @@
+import { builtinTag } from '../codec/builtins.js';
 import { KeyError, type UnkeyableReason } from '../errors.js';
 import { quote } from './escape.js';
 
@@ -19,7 +20,9 @@ import { quote } from './escape.js';
  *         | "Set[" [ value *( "," value ) ] "]"          ; items sorted by their encoding
  *         | "RegExp(" string "," string ")"              ; source, flags
  *         | "URL(" string ")"                            ; href
+ *         | "Number(" number ")" | "String(" string ")" | "Boolean(" bool ")"  ; boxed
  *         | TypedArrayName "[" numbers "]"               ; e.g. Uint8Array[1,2,3]
+ *         | ("ArrayBuffer" | "DataView") "[" bytes "]"
  * ```
  *
  * Decisions:
@@ -28,10 +31,12 @@ import { quote } from './escape.js';
  *   Map value is kept (`undefined` ≠ `null`).
  * - Objects: own enumerable string keys only (symbol keys and non-index array properties are not
  *   data). `__proto__` and `constructor` are ordinary keys; nothing is ever written.
- * - Plain and null-prototype objects are data. Accepted classes: Date, Map, Set, RegExp, URL and
- *   typed arrays (a Node `Buffer` is its `Uint8Array`). Anything else — functions, symbols, boxed
- *   primitives, other class instances, DataView, ArrayBuffer — throws {@link KeyError}
- *   (`unsupported-type`): routecache cannot know which of their fields identify them.
+ * - Plain and null-prototype objects (also from another realm) are data. Accepted classes are
+ *   the codec's built-ins — Date, Map, Set, RegExp, typed arrays, ArrayBuffer, DataView, boxed
+ *   primitives — with their exact built-in prototype (a Node `Buffer` counts as a `Uint8Array`,
+ *   a fake-timer `Date` as a `Date`), plus URL. Anything else — functions, symbols, subclasses,
+ *   other class instances — throws {@link KeyError} (`unsupported-type`): routecache cannot know
+ *   which of their fields identify them. Map them to data first, or give the route a `key`.
  * - Map and Set are order-insensitive: equal contents inserted in another order share a key.
  * - Cycles (`cycle`) and nesting deeper than 128 levels (`too-deep`) throw KeyError. Without
  *   cycle tracking on the hot path: only an input that exceeds the depth is walked again with
@@ -133,16 +138,45 @@ function encodeObject(value: object, depth: number, ancestors: object[] | undefi
   return encoded;
 }
 
+const dateGetTime = Date.prototype.getTime;
+
 function encodeContainer(value: object, depth: number, ancestors: object[] | undefined): string {
   if (Array.isArray(value)) return encodeArray(value, depth, ancestors);
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return encodePlain(value, depth, ancestors);
-  if (value instanceof Date) return `Date(${encodeNumber(value.getTime())})`;
-  if (value instanceof Map) return encodeMap(value, depth, ancestors);
-  if (value instanceof Set) return encodeSet(value, depth, ancestors);
-  if (value instanceof RegExp) return `RegExp(${quote(value.source)},${quote(value.flags)})`;
-  if (typeof URL === 'function' && value instanceof URL) return `URL(${quote(value.href)})`;
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return encodeTypedArray(value);
+  // The codec's classification: exact built-in prototypes only (a subclass may hold identity in
+  // its own fields, and a faked Symbol.toStringTag cannot pass), plus Buffer and fake-timer Dates.
+  const tag = builtinTag(value);
+  switch (tag) {
+    case undefined:
+      break;
+    case 'Date':
+      return `Date(${encodeNumber(dateGetTime.call(value))})`;
+    case 'Map':
+      return encodeMap(value as Map<unknown, unknown>, depth, ancestors);
+    case 'Set':
+      return encodeSet(value as Set<unknown>, depth, ancestors);
+    case 'RegExp':
+      return `RegExp(${quote((value as RegExp).source)},${quote((value as RegExp).flags)})`;
+    case 'Number':
+      return `Number(${encodeNumber(Number.prototype.valueOf.call(value))})`;
+    case 'String':
+      return `String(${quote(String.prototype.valueOf.call(value))})`;
+    case 'Boolean':
+      return `Boolean(${Boolean.prototype.valueOf.call(value)})`;
+    case 'ArrayBuffer':
+      return `ArrayBuffer[${new Uint8Array(value as ArrayBuffer).join(',')}]`;
+    case 'DataView': {
+      const view = value as DataView;
+      return `DataView[${new Uint8Array(view.buffer, view.byteOffset, view.byteLength).join(',')}]`;
+    }
+    default:
+      // Every other tag is a typed array (plain arrays were handled above).
+      return encodeTypedArray(value as ArrayBufferView, tag);
+  }
+  if (typeof URL === 'function' && proto === URL.prototype) {
+    return `URL(${quote((value as URL).href)})`;
+  }
   // A plain object made in another realm (vm context, iframe): its prototype's prototype is null.
   if (typeof proto === 'object' && Object.getPrototypeOf(proto) === null) {
     return encodePlain(value, depth, ancestors);
@@ -246,8 +280,7 @@ function encodeSet(
   return `Set[${items.sort().join(',')}]`;
 }
 
-function encodeTypedArray(value: ArrayBufferView): string {
-  const name = Object.prototype.toString.call(value).slice(8, -1);
+function encodeTypedArray(value: ArrayBufferView, name: string): string {
   const items = value as unknown as ArrayLike<number | bigint> & {
     join(separator: string): string;
   };
