@@ -1,0 +1,115 @@
+import { redisStore } from '@routecache/core/redis';
+import { testEntry } from '@routecache/core/testing';
+import type { Cluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, connectCluster, testBaseKeyOf } from '../support/redis-clients.js';
+import {
+  type RedisCluster,
+  type RedisServer,
+  redisAvailable,
+  startRedis,
+  startRedisCluster,
+} from '../support/redis-server.js';
+
+const timeout = 2_000;
+
+describe.skipIf(!redisAvailable())('redis key layout on a single node', () => {
+  let server: RedisServer;
+  let client: Redis;
+  beforeAll(async () => {
+    server = await startRedis();
+    client = await connect(server);
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await server?.stop();
+  });
+
+  it('gives every key it writes a ttl (entries, indexes, generations, registries)', async () => {
+    const store = redisStore({ client, prefix: 'ttl:', timeout, baseKeyOf: testBaseKeyOf });
+    for (let i = 0; i < 20; i++) {
+      const address = { key: `b${i % 5}#v${i}`, baseKey: `b${i % 5}`, tags: [`t${i % 3}`] };
+      await store.set(address, testEntry(i, { tags: address.tags }), await store.fence(address));
+    }
+    await store.invalidate('b1');
+    await store.invalidateTags(['t2']);
+    const keys = await client.keys('ttl:*');
+    expect(keys.length).toBeGreaterThan(10);
+    for (const key of keys) expect(await client.pttl(key), key).toBeGreaterThan(0);
+  });
+
+  it('prunes index fields of expired variants as new variants are written', async () => {
+    const store = redisStore({ client, prefix: 'prune:', timeout, baseKeyOf: testBaseKeyOf });
+    const put = async (variant: string, ms: number) => {
+      const address = { key: `base#${variant}`, baseKey: 'base', tags: [] };
+      await store.set(address, testEntry(variant, { freshMs: ms }), await store.fence(address));
+    };
+    // A long-lived variant keeps the index alive; 100 short-lived ones expire behind it.
+    await put('keeper', 60_000);
+    for (let i = 0; i < 100; i++) await put(`short${i}`, 50);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 100; i++) await put(`next${i}`, 60_000);
+
+    const index = (await client.keys('prune:*i'))[0] ?? '';
+    const fields = await client.hlen(index);
+    // 101 live variants; without pruning the 100 dead ones would stay (201 fields).
+    expect(fields).toBeLessThan(130);
+    expect(await store.invalidate('base')).toBe(101);
+  });
+
+  it('survives a script cache flush (NOSCRIPT → EVAL)', async () => {
+    const store = redisStore({ client, prefix: 'flush:', timeout, baseKeyOf: testBaseKeyOf });
+    const address = { key: 'k', baseKey: 'k', tags: [] };
+    await client.script('FLUSH');
+    expect(await store.set(address, testEntry(1), await store.fence(address))).toBe(true);
+    expect((await store.get('k'))?.value).toBe(1);
+  });
+
+  it('rejects invalid options by name', () => {
+    expect(() => redisStore({ client, prefix: 'a{b}' })).toThrow(/prefix/);
+    expect(() => redisStore({ client, timeout: 0 })).toThrow(/timeout/);
+    expect(() => redisStore({ client, breaker: { threshold: -1 } })).toThrow(/breaker.threshold/);
+    expect(() => redisStore({ client, connection: {} })).toThrow(/client/);
+  });
+});
+
+describe.skipIf(!redisAvailable())('redis key layout on a 3-master cluster', () => {
+  let cluster: RedisCluster;
+  let client: Cluster;
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+    client = await connectCluster(cluster);
+  }, 30_000);
+  afterAll(async () => {
+    client?.disconnect();
+    await cluster?.stop();
+  });
+
+  it('keeps all keys of one base key in one slot, even with braces in the base key', async () => {
+    const store = redisStore({ client, prefix: 'slots:', timeout, baseKeyOf: testBaseKeyOf });
+    const baseKeys = ['{a}', '}b{', 'c{}', '{{d}}'];
+    for (const baseKey of baseKeys) {
+      for (const variant of ['x', 'y', 'z']) {
+        const address = { key: `${baseKey}#${variant}`, baseKey, tags: ['shared', variant] };
+        const entry = testEntry(variant, { tags: address.tags });
+        expect(await store.set(address, entry, await store.fence(address))).toBe(true);
+      }
+    }
+    const masters = client.nodes('master');
+    const keys = (await Promise.all(masters.map((node) => node.keys('slots:*')))).flat();
+    const slotsByTag = new Map<string, Set<number>>();
+    for (const key of keys) {
+      const tag = key.slice(key.indexOf('{'), key.indexOf('}') + 1);
+      const slot = Number(await client.cluster('KEYSLOT', key));
+      slotsByTag.set(tag, (slotsByTag.get(tag) ?? new Set()).add(slot));
+    }
+    for (const slots of slotsByTag.values()) expect(slots.size).toBe(1);
+    // The base keys spread over several masters, so the tag invalidation spans nodes.
+    const perNode = await Promise.all(masters.map((node) => node.keys('slots:*e:*')));
+    expect(perNode.filter((found) => found.length > 0).length).toBeGreaterThan(1);
+
+    expect(await store.invalidateTags(['x', 'y'])).toBe(8);
+    expect(await store.invalidate('{a}')).toBe(1);
+    expect(await store.invalidateTags(['shared'])).toBe(3);
+  });
+});
