@@ -2,9 +2,9 @@
  * Codec candidates side by side (issue: "pick the fast default by measurement"). Three payloads,
  * encode and decode timed separately, every candidate producing and reading bytes:
  *
- * - `rcb1` (the shipped default, `binaryCodec`): routecache's own binary codec
- * - `devalue1` (shipped as `devalueCodec`, the baseline): devalue stringify/parse with
- *   routecache's strict checks + UTF-8
+ * - `rcb1` (the shipped default, `binaryCodec`, the baseline): routecache's own binary codec
+ * - `devalue1` (shipped as `devalueCodec`): devalue stringify/parse with routecache's strict
+ *   checks + UTF-8
  * - `devalue raw`: the same without the strict-check overrides (shows what they cost)
  * - `v8 + walk`: node:v8 serialize/deserialize after a validation walk that makes it refuse
  *   class instances (see codec-v8.ts); `v8 raw (unsafe)`: without the walk
@@ -39,8 +39,8 @@ async function candidates(): Promise<Codec[]> {
   const utf8 = new TextEncoder();
   const text = new TextDecoder();
   return [
-    devalueCodec,
     binaryCodec,
+    devalueCodec,
     {
       id: 'devalue raw',
       encode: (value) => utf8.encode(devalue.stringify(value)),
@@ -81,7 +81,7 @@ const PAYLOADS: readonly (readonly [string, unknown, number])[] = [
   ],
 ];
 
-/** Run the codec section; ratios are relative to the default codec (`devalue1`). */
+/** Run the codec section; ratios are relative to the default codec (`rcb1`). */
 export async function runCodecBench(): Promise<Row[]> {
   const [baseline, ...others] = await candidates();
   if (baseline === undefined) throw new Error('no codec candidates');
