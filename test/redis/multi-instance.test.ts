@@ -1,5 +1,11 @@
-import { type Cache, createCache, memoryStore, tieredStore } from '@routecache/core';
-import { redisBus, redisStore } from '@routecache/core/redis';
+import {
+  type Cache,
+  type CacheStore,
+  createCache,
+  memoryStore,
+  tieredStore,
+} from '@routecache/core';
+import { type RedisStore, redisBus, redisStore } from '@routecache/core/redis';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../support/redis-clients.js';
@@ -9,7 +15,8 @@ const CHANNEL = 'routecache:multi-instance';
 
 interface Instance {
   cache: Cache;
-  l1: ReturnType<typeof memoryStore>;
+  l1: CacheStore;
+  l2: RedisStore;
 }
 
 describe.skipIf(!redisAvailable())('several instances sharing one Redis', () => {
@@ -38,7 +45,7 @@ describe.skipIf(!redisAvailable())('several instances sharing one Redis', () => 
   ) {
     const connection = { host: server.host, port: server.port };
     const prefix = `multi${++run}:`;
-    const made = Array.from({ length: count }, () => {
+    const made = Array.from({ length: count }, (): Instance => {
       const l1 = memoryStore();
       // Correctness tests on a loaded box: a budget that never trips the breaker by accident.
       const l2 = redisStore({
