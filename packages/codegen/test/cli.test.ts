@@ -2,9 +2,12 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type CliIo, runCli } from '../src/cli.js';
 import { copyFixture, FIXTURES_DIR, removeCopy } from './fixtures.js';
+
+// Each test loads a TypeScript program; on a shared 2-core machine that can take seconds.
+vi.setConfig({ testTimeout: 60_000 });
 
 const BIN = resolve(import.meta.dirname, '../bin/routecache.js');
 
@@ -32,13 +35,13 @@ describe('routecache codegen', () => {
     expect(ok.out.join('')).toContain('is up to date (6 cached procedures)');
 
     const fresh = readFileSync(output, 'utf8');
-    writeFileSync(output, fresh.replace("route('users.get')", "route('users.old')"));
+    writeFileSync(output, fresh.replace("keyOf('users.get', input)", "keyOf('users.old', input)"));
     const stale = io(dir);
     expect(await runCli(['codegen', '--check'], stale)).toBe(1);
     expect(stale.err.join('')).toContain('is stale; run `routecache codegen`');
     expect(stale.err.join('')).toContain('1 line(s) to add, 1 to remove');
     expect(stale.err.join('')).toContain(
-      "+ get: (input: Inputs['users']['get']): string => route('users.get')",
+      "+ get: (input: Inputs['users']['get']): Promise<string> => keyOf('users.get', input),",
     );
     // --check never writes.
     expect(readFileSync(output, 'utf8')).not.toBe(fresh);

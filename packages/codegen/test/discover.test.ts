@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { discover } from '../src/discover/discover.js';
 import { fixtureConfig } from './fixtures.js';
+
+// Each test loads a TypeScript program; on a shared 2-core machine that can take seconds.
+vi.setConfig({ testTimeout: 60_000 });
 
 const summary = (name: string) =>
   discover(fixtureConfig(name)).procedures.map((p) => ({

@@ -1,9 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BANNER } from '../src/emit/emit.js';
 import { generate } from '../src/generate.js';
 import { fixtureConfig, GOLDEN_FIXTURES } from './fixtures.js';
+
+// Each test loads a TypeScript program; on a shared 2-core machine that can take seconds.
+vi.setConfig({ testTimeout: 60_000 });
 
 // UPDATE_GOLDEN=1 pnpm exec vitest run --project codegen test/golden.test.ts rewrites expected/.
 const update = process.env.UPDATE_GOLDEN === '1';

@@ -9,6 +9,7 @@ import {
   type WriterFunction,
 } from 'ts-morph';
 import type { CachedQuery, GenerationModel } from './model.js';
+import { runtimeFunctions } from './runtime.js';
 import { emptyTree, type HelperTree, insert, propertyName, writeTree } from './tree.js';
 
 /** The first line of every generated module; `--check` and humans recognise the file by it. */
@@ -19,7 +20,7 @@ const indexPath = (segments: readonly string[]): string =>
 
 function describe(query: CachedQuery): string {
   const o = query.options;
-  const facts = [`\`${query.path}\` (${query.file})`];
+  const facts = [`\`${query.path}\` (${query.file}${query.lazy ? ', lazy router' : ''})`];
   if (o.namespace !== undefined)
     facts.push(`namespace ${o.namespace === 'dynamic' ? '(dynamic)' : `"${o.namespace}"`}`);
   if (o.customKey) facts.push(`custom key${query.context === 'required' ? ' (reads ctx)' : ''}`);
@@ -41,28 +42,14 @@ function parameters(query: CachedQuery): { list: string; args: string } {
   };
 }
 
-function keyHelper(query: CachedQuery): NonNullable<HelperTree['leaf']> {
-  const { list, args } = parameters(query);
-  const path = `'${query.path}'`;
-  return {
-    docs: describe(query),
-    write: (w) =>
-      query.lazy
-        ? w.write(
-            `async (${list}): Promise<string> => (await loadedRoute(${path})).baseKey(${args})`,
-          )
-        : w.write(`(${list}): string => route(${path}).baseKey(${args})`),
-  };
-}
-
-function invalidateHelper(query: CachedQuery): NonNullable<HelperTree['leaf']> {
-  const { list, args } = parameters(query);
-  return {
-    docs: describe(query),
-    write: (w) =>
-      w.write(
-        `async (${list}): Promise<number> => (await loadedRoute('${query.path}')).invalidate(${args})`,
-      ),
+/** A `keys` or `invalidate` leaf: a one-line arrow calling the shared runtime function. */
+function helper(fn: 'keyOf' | 'invalidateOne', result: string) {
+  return (query: CachedQuery): NonNullable<HelperTree['leaf']> => {
+    const { list, args } = parameters(query);
+    return {
+      docs: describe(query),
+      write: (w) => w.write(`(${list}): Promise<${result}> => ${fn}('${query.path}', ${args})`),
+    };
   };
 }
 
@@ -129,7 +116,11 @@ function statements(model: GenerationModel): (string | StatementStructures)[] {
         writer.blankLine();
       },
       moduleSpecifier: '@routecache/trpc',
-      namedImports: [{ name: 'CachedRoute', isTypeOnly: true }, { name: 'getCachedRoute' }],
+      namedImports: [
+        { name: 'CACHE_MIDDLEWARE' },
+        { name: 'type CachedRoute' },
+        { name: 'getCachedRoute' },
+      ],
     },
     {
       kind: StructureKind.ImportDeclaration,
@@ -160,76 +151,31 @@ function statements(model: GenerationModel): (string | StatementStructures)[] {
       type: `inferRouterContext<typeof ${router}>`,
     },
     {
-      kind: StructureKind.Function,
-      name: 'route',
+      kind: StructureKind.TypeAlias,
+      name: 'Procedure',
       docs: [
-        "The runtime route at `path`: helpers call the middleware's own key function through it.",
+        "What `parsedInput` reads of a procedure: its middlewares, where tRPC marks `.input()` validators `_type: 'input'`.",
       ],
-      parameters: [{ name: 'path', type: 'string' }],
-      returnType: 'CachedRoute',
-      statements: [
-        `const found = getCachedRoute(${router}, path);`,
-        (w) => {
-          w.writeLine('if (found === undefined) {');
-          w.indent(() =>
-            w.writeLine(
-              `throw new Error(\`routecache: "\${path}" is not a cached procedure of ${router}; run \\\`routecache codegen\\\` again\`);`,
-            ),
-          );
-          w.writeLine('}');
-          w.write('return found;');
-        },
-      ],
+      type: '{ _def: { middlewares: readonly InputStep[] } }',
     },
     {
-      kind: StructureKind.Function,
-      name: 'loadedRoute',
-      isAsync: true,
-      docs: [
-        'Like `route`, after loading the lazy routers on `path`: a lazy router adds its procedures to the router on first load.',
-      ],
-      parameters: [{ name: 'path', type: 'string' }],
-      returnType: 'Promise<CachedRoute>',
-      statements: [
-        (w) =>
-          w.write('while (true)').block(() => {
-            w.writeLine(
-              `const prefix = Object.keys(${router}._def.lazy).find((key) => path.startsWith(\`\${key}.\`));`,
-            );
-            w.writeLine(
-              `const loader = prefix === undefined ? undefined : ${router}._def.lazy[prefix];`,
-            );
-            w.writeLine('if (loader === undefined) return route(path);');
-            w.writeLine('await loader.load();');
-          }),
-      ],
+      kind: StructureKind.TypeAlias,
+      name: 'InputStep',
+      type: (w) =>
+        w.write(
+          '((opts: { input: unknown; getRawInput: () => Promise<unknown>; next: (opts: { input: unknown }) => Promise<{ ok: true }> }) => Promise<unknown>) & { _type?: string }',
+        ),
     },
-    {
-      kind: StructureKind.Function,
-      name: 'invalidateTagIn',
-      isAsync: true,
-      docs: ['Invalidate `tag` once in each distinct cache of the procedures declaring it.'],
-      parameters: [
-        { name: 'tag', type: 'string' },
-        { name: 'paths', type: 'readonly string[]' },
-      ],
-      returnType: 'Promise<number>',
-      statements: [
-        'const caches = new Set((await Promise.all(paths.map(loadedRoute))).map((found) => found.cache));',
-        'let removed = 0;',
-        'for (const cache of caches) removed += await cache.invalidateTags([tag]);',
-        'return removed;',
-      ],
-    },
+    ...runtimeFunctions(router),
     exportedConst(
       'keys',
       'Base keys, exactly as the cache middleware computes them (namespaces and custom `key` included). Every variant (vary headers, private principal) of a call shares its base key.',
-      treeOf(model, keyHelper),
+      treeOf(model, helper('keyOf', 'string')),
     ),
     exportedConst(
       'invalidate',
       "Remove every variant of one call's entry; resolves to the number of entries removed.",
-      treeOf(model, invalidateHelper),
+      treeOf(model, helper('invalidateOne', 'number')),
     ),
     exportedConst(
       'invalidateTag',
