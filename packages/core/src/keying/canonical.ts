@@ -1,6 +1,6 @@
 import { builtinTag } from '../codec/builtins.js';
-import { KeyError, type UnkeyableReason } from '../errors.js';
 import { quote } from './escape.js';
+import { keySegment, through, toKeyError, Unkeyable } from './unkeyable.js';
 
 /**
  * Canonical encoding of a parsed input: one string per distinct value, the same string for equal
@@ -45,29 +45,6 @@ import { quote } from './escape.js';
 
 /** Deepest nesting of objects/arrays/maps/sets an input may have. */
 const MAX_DEPTH = 128;
-/** Segments of a failure's path shown in the error before it is cut with `…`. */
-const MAX_PATH_SEGMENTS = 16;
-
-/** Internal failure carrying the path segments from the failing value up to the root. */
-class Unkeyable {
-  readonly segments: string[] = [];
-  constructor(
-    readonly reason: UnkeyableReason,
-    readonly problem: string,
-    readonly cause?: unknown,
-  ) {}
-}
-
-/** Record `segment` on a failure passing through a container; wrap foreign errors (getters). */
-function through(error: unknown, segment: string): Unkeyable {
-  const failure =
-    error instanceof Unkeyable ? error : new Unkeyable('threw', 'reading the input threw', error);
-  failure.segments.push(segment);
-  return failure;
-}
-
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const keySegment = (key: string) => (IDENTIFIER.test(key) ? `.${key}` : `[${quote(key)}]`);
 
 /**
  * Encode a parsed input canonically (grammar and decisions in the module comment). Equal inputs
@@ -94,13 +71,7 @@ export function encodeCanonical(value: unknown): string {
         failure = through(retry, '$');
       }
     }
-    const segments = failure.segments.reverse();
-    // A too-deep path is long by definition: keep its head, enough to find the place.
-    const path =
-      segments.length > MAX_PATH_SEGMENTS
-        ? `${segments.slice(0, MAX_PATH_SEGMENTS).join('')}…`
-        : segments.join('');
-    throw new KeyError(failure.reason, path, failure.problem, { cause: failure.cause });
+    throw toKeyError(failure);
   }
 }
 

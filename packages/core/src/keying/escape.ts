@@ -17,12 +17,27 @@
 // scan (counting would flatten the concatenated key, which costs more than building it).
 let wideTexts = 0;
 
-/** A snapshot of the wide-text counter (see above). */
+/**
+ * @internal A snapshot of the wide-text counter (see above).
+ *
+ * @example
+ * ```ts
+ * const before = wideTextCount();
+ * const key = build();
+ * const ascii = wideTextCount() === before; // then utf8 bytes === key.length
+ * ```
+ */
 export const wideTextCount = (): number => wideTexts;
 
 /**
- * `text` as a JSON string literal. Skips `JSON.stringify` for the common case of text that needs
- * no escaping (no control characters, quotes, backslashes or surrogates).
+ * @internal `text` as a JSON string literal. Skips `JSON.stringify` for the common case of text
+ * that needs no escaping (printable ASCII without quotes or backslashes).
+ *
+ * @example
+ * ```ts
+ * quote('abc'); // '"abc"'
+ * quote('a"\ud800'); // '"a\"\ud800"'
+ * ```
  */
 export function quote(text: string): string {
   for (let i = 0; i < text.length; i++) {
@@ -61,9 +76,15 @@ function isReserved(c: number, colon: boolean): boolean {
 }
 
 /**
- * Percent-escape the characters reserved by the key grammar (see the module comment). Returns
- * `text` itself when nothing needs escaping. `colon` also escapes `:`, the separator between
- * namespace parts.
+ * @internal Percent-escape the characters reserved by the key grammar (see the module comment).
+ * Returns `text` itself when nothing needs escaping. `colon` also escapes `:`, the separator
+ * between namespace parts.
+ *
+ * @example
+ * ```ts
+ * escapeText('users.get', false); // 'users.get'
+ * escapeText('a:b|c', true); // 'a%3Ab%7Cc'
+ * ```
  */
 export function escapeText(text: string, colon: boolean): string {
   let i = 0;
@@ -95,7 +116,12 @@ export function escapeText(text: string, colon: boolean): string {
 }
 
 /**
- * Exact UTF-8 length of well-formed `text` (a lone surrogate counts as the 3 bytes of U+FFFD).
+ * @internal Exact UTF-8 length of `text` (a lone surrogate counts as the 3 bytes of U+FFFD).
+ *
+ * @example
+ * ```ts
+ * utf8ByteLength('é😀'); // 6
+ * ```
  */
 export function utf8ByteLength(text: string): number {
   let bytes = 0;
