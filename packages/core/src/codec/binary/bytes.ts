@@ -3,13 +3,11 @@
  * (UTF-8 that also carries lone surrogates, so every JS string round-trips exactly).
  */
 
-const scratch = new DataView(new ArrayBuffer(8));
-const scratchBytes = new Uint8Array(scratch.buffer);
-
 /** @internal A growable output buffer. */
 export class ByteWriter {
   bytes = new Uint8Array(256);
   length = 0;
+  private view = new DataView(this.bytes.buffer);
 
   private ensure(extra: number): void {
     const needed = this.length + extra;
@@ -17,6 +15,7 @@ export class ByteWriter {
     const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
+    this.view = new DataView(grown.buffer);
   }
 
   u8(value: number): void {
@@ -37,8 +36,7 @@ export class ByteWriter {
 
   f64(value: number): void {
     this.ensure(8);
-    scratch.setFloat64(0, value);
-    this.bytes.set(scratchBytes, this.length);
+    this.view.setFloat64(this.length, value);
     this.length += 8;
   }
 
