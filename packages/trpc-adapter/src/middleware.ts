@@ -73,11 +73,15 @@ export interface CacheMiddlewareFunction<TCtx, TInput> {
   invalidate(path: string, input: TInput, ctx?: TCtx): Promise<number>;
 }
 
-/** The `cacheMiddleware` factory returned by {@link createCacheMiddleware}. */
-export type CacheMiddlewareFactory<TSetupCtx> = <
-  TInput = unknown,
-  TCtx extends TSetupCtx = TSetupCtx,
->(
+/**
+ * The `cacheMiddleware` factory returned by {@link createCacheMiddleware}. `TInput` and `TCtx`
+ * are inferred from the procedure it is passed to; a middleware made apart from a procedure
+ * (`const postCache = cacheMiddleware({...})`) sees them as `unknown`, so it fits any procedure.
+ * `TCtx` is deliberately not tied to the setup's context type: tRPC hands middlewares a
+ * re-mapped context (`{ a?: T | undefined }` for `{ a?: T }`), which such a tie would reject
+ * under `exactOptionalPropertyTypes`.
+ */
+export type CacheMiddlewareFactory = <TInput = unknown, TCtx = unknown>(
   options?: CacheMiddlewareOptions<TInput, TCtx>,
 ) => CacheMiddlewareFunction<TCtx, TInput>;
 
@@ -112,8 +116,8 @@ export type CacheMiddlewareFactory<TSetupCtx> = <
 export function createCacheMiddleware<TSetupCtx = unknown>(
   cache: Cache,
   setup: CacheSetup<TSetupCtx> = {},
-): CacheMiddlewareFactory<TSetupCtx> {
-  return function cacheMiddleware<TInput, TCtx extends TSetupCtx>(
+): CacheMiddlewareFactory {
+  return function cacheMiddleware<TInput, TCtx>(
     options: CacheMiddlewareOptions<TInput, TCtx> = {},
   ): CacheMiddlewareFunction<TCtx, TInput> {
     const resolved = resolveRouteOptions(

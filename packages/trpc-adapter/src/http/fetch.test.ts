@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { type CallRecord, requestStateFor } from '../request-state.js';
+import { withHttpCache } from './fetch.js';
+
+const hit: CallRecord = {
+  status: 'HIT',
+  etag: '"abc"',
+  cacheable: true,
+  scope: 'public',
+  maxAge: undefined,
+  sMaxAge: undefined,
+  staleWhileRevalidate: undefined,
+  vary: [],
+};
+
+/** A stand-in for fetchRequestHandler whose one call the cache middleware recorded (or not). */
+async function trpcLike(req: Request, status: number, recorded: boolean): Promise<Response> {
+  if (recorded) requestStateFor(req).record(0, hit);
+  return new Response('{"result":{"data":1}}', {
+    status,
+    headers: { 'content-type': 'application/json', vary: 'trpc-accept, accept' },
+  });
+}
+const wrapped = withHttpCache(trpcLike);
+const handler = (req: Request, status = 200, recorded = true) => wrapped(req, status, recorded);
+
+const get = (headers: Record<string, string> = {}, method = 'GET') =>
+  new Request('http://localhost/trpc/post', { method, headers });
+
+describe('withHttpCache', () => {
+  it('adds the cache headers to a recorded response', async () => {
+    const response = await handler(get());
+    expect(response.status).toBe(200);
+    expect(Object.fromEntries(response.headers)).toEqual({
+      'cache-control': 'no-cache',
+      'content-type': 'application/json',
+      etag: '"abc"',
+      vary: 'trpc-accept, accept',
+      'x-cache': 'HIT',
+    });
+    expect(await response.text()).toBe('{"result":{"data":1}}');
+  });
+
+  it('answers a matching GET with 304, an empty body and only the retained headers', async () => {
+    const response = await handler(get({ 'if-none-match': 'W/"abc"' }));
+    expect(response.status).toBe(304);
+    expect(await response.text()).toBe('');
+    expect(Object.fromEntries(response.headers)).toEqual({
+      'cache-control': 'no-cache',
+      etag: '"abc"',
+      vary: 'trpc-accept, accept',
+      'x-cache': 'HIT',
+    });
+  });
+
+  it('never answers 304 to a POST or an error response', async () => {
+    expect((await handler(get({ 'if-none-match': '"abc"' }, 'POST'))).status).toBe(200);
+    expect((await handler(get({ 'if-none-match': '"abc"' }), 500)).status).toBe(500);
+  });
+
+  it('leaves responses alone when no call was cached, or when streamed', async () => {
+    const uncached = await handler(get({ 'if-none-match': '*' }), 200, false);
+    expect(uncached.status).toBe(200);
+    expect(uncached.headers.get('x-cache')).toBeNull();
+    const streamed = await handler(get({ 'trpc-accept': 'application/jsonl' }));
+    expect(streamed.headers.get('x-cache')).toBeNull();
+    expect(streamed.headers.get('etag')).toBeNull();
+  });
+});

@@ -1,0 +1,107 @@
+import { combineEtags } from '@routecache/core';
+import { describe, expect, it } from 'vitest';
+import { type CallRecord, RequestCacheState } from '../request-state.js';
+import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
+
+const record = (overrides: Partial<CallRecord> = {}): CallRecord => ({
+  status: 'HIT',
+  etag: '"a"',
+  cacheable: true,
+  scope: 'public',
+  maxAge: undefined,
+  sMaxAge: undefined,
+  staleWhileRevalidate: undefined,
+  vary: [],
+  ...overrides,
+});
+
+function state(calls: (CallRecord | undefined)[]): RequestCacheState {
+  const result = new RequestCacheState();
+  result.callCount = calls.length;
+  calls.forEach((call, index) => {
+    if (call !== undefined) result.record(index, call);
+  });
+  return result;
+}
+
+const trpcHeaders = new Headers({ vary: 'trpc-accept, accept' });
+
+describe('foldCacheHeaders', () => {
+  it('returns nothing when no call went through a cache middleware', () => {
+    expect(foldCacheHeaders(state([undefined, undefined]), trpcHeaders)).toBeUndefined();
+  });
+
+  it('gives a single call its own status, tag and policy', () => {
+    expect(foldCacheHeaders(state([record({ vary: ['accept-language'] })]), trpcHeaders)).toEqual({
+      'x-cache': 'HIT',
+      etag: '"a"',
+      'cache-control': 'no-cache',
+      vary: 'trpc-accept, accept, accept-language',
+    });
+  });
+
+  it('folds a batch in order: statuses, combined tag, strictest policy', () => {
+    const headers = foldCacheHeaders(
+      state([
+        record({ maxAge: 60 }),
+        record({ status: 'MISS', etag: '"b"', maxAge: 30, scope: 'private' }),
+      ]),
+      trpcHeaders,
+    );
+    expect(headers).toEqual({
+      'x-cache': 'HIT, MISS',
+      etag: combineEtags(['"a"', '"b"']),
+      'cache-control': 'private, max-age=30',
+      vary: 'trpc-accept, accept',
+    });
+  });
+
+  it('shows an unhandled call as BYPASS and gives the batch no tag and no-store', () => {
+    expect(foldCacheHeaders(state([record(), undefined]), trpcHeaders)).toEqual({
+      'x-cache': 'HIT, BYPASS',
+      'cache-control': 'no-store',
+      vary: 'trpc-accept, accept',
+    });
+  });
+
+  it('counts the calls of the request, not only the recorded ones', () => {
+    const partial = state([record()]);
+    partial.callCount = 3;
+    expect(foldCacheHeaders(partial, trpcHeaders)?.['x-cache']).toBe('HIT, BYPASS, BYPASS');
+  });
+
+  it('never loosens a Cache-Control the response already carries', () => {
+    const fold = (cacheControl: string) =>
+      foldCacheHeaders(
+        state([record({ maxAge: 60 })]),
+        new Headers({ 'cache-control': cacheControl }),
+      )?.['cache-control'];
+    expect(fold('no-store')).toBe('no-store');
+    expect(fold('private, max-age=10')).toBe('private, max-age=10');
+    expect(fold('no-cache')).toBe('no-cache');
+  });
+
+  it('keeps Vary: * from the response', () => {
+    expect(foldCacheHeaders(state([record()]), new Headers({ vary: '*' }))?.vary).toBe('*');
+  });
+});
+
+describe('isNotModified', () => {
+  it('answers 304 only for a successful GET whose If-None-Match matches', () => {
+    expect(isNotModified('GET', 200, '"a"', '"a"')).toBe(true);
+    expect(isNotModified('GET', 200, 'W/"a", "b"', '"a"')).toBe(true);
+    expect(isNotModified('GET', 200, '*', '"a"')).toBe(true);
+    expect(isNotModified('GET', 200, '"b"', '"a"')).toBe(false);
+    expect(isNotModified('GET', 200, '*', undefined)).toBe(false);
+    expect(isNotModified('POST', 200, '"a"', '"a"')).toBe(false);
+    expect(isNotModified('GET', 207, '"a"', '"a"')).toBe(false);
+    expect(isNotModified('GET', 200, null, '"a"')).toBe(false);
+  });
+});
+
+describe('isStreamedRequest', () => {
+  it('recognizes the jsonl accept header of httpBatchStreamLink', () => {
+    expect(isStreamedRequest(new Headers({ 'trpc-accept': 'application/jsonl' }))).toBe(true);
+    expect(isStreamedRequest(new Headers())).toBe(false);
+  });
+});
