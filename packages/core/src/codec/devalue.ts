@@ -1,5 +1,5 @@
 import { DevalueError, parse, type StringifyOptions, stringify } from 'devalue';
-import { CodecError } from '../errors.js';
+import type { CodecError } from '../errors.js';
 import {
   BUILTIN_TAGS,
   builtinTag,
@@ -8,7 +8,13 @@ import {
   tagOf,
 } from './builtins.js';
 import type { Codec } from './types.js';
-import { describeUnsupported, ROOT_PATH, unsupportedValue } from './unsupported.js';
+import {
+  decodeFailed,
+  describeUnsupported,
+  encodeFailed,
+  ROOT_PATH,
+  unsupportedValue,
+} from './unsupported.js';
 
 const ID = 'devalue1';
 
@@ -38,11 +44,7 @@ const STRICT_OPERATIONS: StringifyOptions = {
 };
 
 function toCodecError(error: unknown): CodecError {
-  if (!(error instanceof DevalueError)) {
-    // A throwing getter or a stack overflow on absurdly deep data: still "cannot cache this".
-    const reason = error instanceof Error ? error.message : String(error);
-    return unsupportedValue(ID, ROOT_PATH, `cannot be encoded (${reason})`, error);
-  }
+  if (!(error instanceof DevalueError)) return encodeFailed(ID, error);
   const detail = error.message.includes('__proto__') ? 'has an own "__proto__" key' : undefined;
   return unsupportedValue(
     ID,
@@ -92,14 +94,7 @@ export const devalueCodec: Codec = {
     try {
       return parse(utf8Decoder.decode(bytes));
     } catch (error) {
-      throw new CodecError(
-        'ROUTECACHE_CODEC_DECODE_FAILED',
-        `Codec "${ID}" cannot decode the bytes`,
-        {
-          cause: error,
-          context: { codec: ID, length: bytes.length },
-        },
-      );
+      throw decodeFailed(ID, bytes, error);
     }
   },
 };

@@ -1,26 +1,26 @@
 import { CodecError } from '../errors.js';
 import { isPlainObject } from './builtins.js';
 
-/** Name of the root in error paths: `value.user.save is a function`. */
+/** @internal Name of the root in error paths: `value.user.save is a function`. */
 export const ROOT_PATH = 'value';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** @internal One path segment in the style of JS property access: `.name`, `[3]`, `["a b"]`. */
-export function pathSegment(key: string | number): string {
+/** One path segment in the style of JS property access: `.name`, `[3]`, `["a b"]`. */
+function pathSegment(key: string | number): string {
   if (typeof key === 'number') return `[${key}]`;
   return IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 }
 
-/** @internal Path segment of a Map entry, `.get("id")`; non-primitive keys show as `...`. */
-export function mapKeySegment(key: unknown): string {
+/** Path segment of a Map entry, `.get("id")`; non-primitive keys show as `...`. */
+function mapKeySegment(key: unknown): string {
   if (typeof key === 'string') return `.get(${JSON.stringify(key)})`;
   if (typeof key === 'bigint') return `.get(${key}n)`;
   const primitive = key === null || (typeof key !== 'object' && typeof key !== 'function');
   return `.get(${primitive ? String(key) : '...'})`;
 }
 
-/** Marks, on a path stack, that the next entry is a Map key rather than a property name. */
+/** @internal Marks, on a path stack, that the next entry is a Map key, not a property name. */
 export const MAP_KEY: unique symbol = Symbol('map key');
 
 /**
@@ -75,5 +75,27 @@ export function unsupportedValue(
     'ROUTECACHE_CODEC_UNSUPPORTED_VALUE',
     `Codec "${codec}" cannot encode the value: ${path} ${problem}`,
     { cause, context: { codec, path } },
+  );
+}
+
+/**
+ * @internal The `CodecError` for an encoder failure that is not a refusal of its own: a throwing
+ * getter, a stack overflow on absurdly deep data. Still "this value cannot be cached".
+ */
+export function encodeFailed(codec: string, cause: unknown): CodecError {
+  if (cause instanceof CodecError) return cause;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return unsupportedValue(codec, ROOT_PATH, `cannot be encoded (${reason})`, cause);
+}
+
+/** @internal The `CodecError` for bytes a codec cannot decode. */
+export function decodeFailed(codec: string, bytes: Uint8Array, cause: unknown): CodecError {
+  return new CodecError(
+    'ROUTECACHE_CODEC_DECODE_FAILED',
+    `Codec "${codec}" cannot decode the bytes`,
+    {
+      cause,
+      context: { codec, length: bytes.length },
+    },
   );
 }

@@ -1,5 +1,5 @@
-import { CodecError } from '../../errors.js';
 import type { Codec } from '../types.js';
+import { decodeFailed, encodeFailed } from '../unsupported.js';
 import { decodeBinary } from './decode.js';
 import { encodeBinary } from './encode.js';
 
@@ -35,28 +35,14 @@ export const binaryCodec: Codec = {
     try {
       return encodeBinary(ID, value);
     } catch (error) {
-      if (error instanceof CodecError) throw error;
-      // A throwing getter or a stack overflow on absurdly deep data: still "cannot cache this".
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new CodecError(
-        'ROUTECACHE_CODEC_UNSUPPORTED_VALUE',
-        `Codec "${ID}" cannot encode the value: value cannot be encoded (${reason})`,
-        { cause: error, context: { codec: ID, path: 'value' } },
-      );
+      throw encodeFailed(ID, error);
     }
   },
   decode(bytes: Uint8Array): unknown {
     try {
       return decodeBinary(bytes);
     } catch (error) {
-      throw new CodecError(
-        'ROUTECACHE_CODEC_DECODE_FAILED',
-        `Codec "${ID}" cannot decode the bytes`,
-        {
-          cause: error,
-          context: { codec: ID, length: bytes.length },
-        },
-      );
+      throw decodeFailed(ID, bytes, error);
     }
   },
 };
