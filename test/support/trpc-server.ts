@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { withCacheContext, withHttpCache } from '@routecache/trpc';
 import { withNodeHttpCache } from '@routecache/trpc/node';
 import type { AnyTRPCRouter } from '@trpc/server';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { type FetchCreateContextFnOptions, fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { type CreateHTTPContextOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
 
 /** A running server: its tRPC endpoint URL and how to stop it. */
 export interface TrpcTestServer {
@@ -20,8 +21,12 @@ export interface TrpcTestServer {
   close(): Promise<void>;
 }
 
-/** Which adapter a test server uses. */
-export type AdapterKind = 'standalone' | 'fetch';
+/**
+ * Which adapter a test server uses. `express` mounts tRPC's Express middleware the way
+ * `app.use('/trpc', …)` does (Express itself is not a dependency here: the mount only sets
+ * `req.path` and calls the `(req, res, next)` middleware).
+ */
+export type AdapterKind = 'standalone' | 'fetch' | 'express';
 
 /** The context every test router gets: who calls (`x-user`), their language, a response-header setter. */
 export interface TestContext {
@@ -49,31 +54,33 @@ export async function startTrpcServer(
   const onError = ({ error }: { error: unknown }) => {
     errors.push(error);
   };
+  const nodeContext = withCacheContext(({ req, res }: CreateHTTPContextOptions) =>
+    context(nodeHeaders(req), (name, value) => res.setHeader(name, value)),
+  );
   const listener =
     kind === 'standalone'
       ? withNodeHttpCache(
-          createHTTPHandler({
-            router,
-            basePath: '/trpc/',
-            onError,
-            createContext: withCacheContext(({ req, res }) =>
-              context(nodeHeaders(req), (name, value) => res.setHeader(name, value)),
-            ),
-          }),
+          createHTTPHandler({ router, basePath: '/trpc/', onError, createContext: nodeContext }),
         )
-      : bridge(
-          withHttpCache((req: Request) =>
-            fetchRequestHandler({
-              endpoint: '/trpc',
-              req,
-              router,
-              onError,
-              createContext: withCacheContext((opts: FetchCreateContextFnOptions) =>
-                context(opts.req.headers, (name, value) => opts.resHeaders.set(name, value)),
-              ),
-            }),
-          ),
-        );
+      : kind === 'express'
+        ? mountLikeExpress(
+            withNodeHttpCache(
+              createExpressMiddleware({ router, onError, createContext: nodeContext }),
+            ),
+          )
+        : bridge(
+            withHttpCache((req: Request) =>
+              fetchRequestHandler({
+                endpoint: '/trpc',
+                req,
+                router,
+                onError,
+                createContext: withCacheContext((opts: FetchCreateContextFnOptions) =>
+                  context(opts.req.headers, (name, value) => opts.resHeaders.set(name, value)),
+                ),
+              }),
+            ),
+          );
   const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -81,6 +88,20 @@ export async function startTrpcServer(
     url: `http://127.0.0.1:${port}/trpc`,
     errors,
     close: () => closeServer(server),
+  };
+}
+
+/** What `app.use('/trpc', middleware)` does before calling the middleware. */
+function mountLikeExpress(
+  middleware: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+    Object.assign(req, { path: pathname.slice('/trpc'.length) });
+    middleware(req, res, () => {
+      res.statusCode = 404;
+      res.end();
+    });
   };
 }
 

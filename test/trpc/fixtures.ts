@@ -74,6 +74,17 @@ export function buildApp(cache: Cache = createCache({ store: memoryStore(), name
       await gate;
       return { run };
     }),
+    forCdn: t.procedure
+      .use(
+        cacheMiddleware({
+          scope: 'public',
+          ttl: 60,
+          maxAge: 10,
+          sMaxAge: 20,
+          staleWhileRevalidate: 15,
+        }),
+      )
+      .query(() => ({ run: count('forCdn') })),
     uncached: t.procedure.query(() => ({ run: count('uncached') })),
     fails: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(() => {
       count('fails');
