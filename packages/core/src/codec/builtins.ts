@@ -68,6 +68,12 @@ function isDate(value: object): boolean {
  * often Buffers), and any real `Date` counts as a `Date`, because fake timers (vitest, jest,
  * sinon) make every `new Date()` an instance of a `Date` subclass, and refusing those would
  * silently stop caching in users' tests.
+ *
+ * @example
+ * ```ts
+ * builtinTag(new Float64Array(2)); // 'Float64Array'
+ * builtinTag(new (class Money extends Map {})()); // undefined
+ * ```
  */
 export function builtinTag(value: object): string | undefined {
   const tag = TAG_BY_PROTOTYPE.get(Object.getPrototypeOf(value));
@@ -76,18 +82,40 @@ export function builtinTag(value: object): string | undefined {
   return isDate(value) ? 'Date' : undefined;
 }
 
-/** @internal `Object.prototype.toString` tag of a value, e.g. `Map` or `Float64Array`. */
+/**
+ * @internal `Object.prototype.toString` tag of a value, e.g. `Map` or `Float64Array`.
+ *
+ * @example
+ * ```ts
+ * tagOf(new Map()); // 'Map'
+ * ```
+ */
 export function tagOf(value: object): string {
   return Object.prototype.toString.call(value).slice(8, -1);
 }
 
-/** @internal Whether `value` is a plain object: its prototype is `Object.prototype` or `null`. */
+/**
+ * @internal Whether `value` is a plain object: its prototype is `Object.prototype` or `null`.
+ *
+ * @example
+ * ```ts
+ * isPlainObject({}); // true
+ * isPlainObject(new Date()); // false
+ * ```
+ */
 export function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
-/** @internal Whether `object` has own enumerable symbol keys (which no codec can carry). */
+/**
+ * @internal Whether `object` has own enumerable symbol keys (which no codec can carry).
+ *
+ * @example
+ * ```ts
+ * hasEnumerableSymbols({ [Symbol('k')]: 1 }); // true
+ * ```
+ */
 export function hasEnumerableSymbols(object: object): boolean {
   const symbols = Object.getOwnPropertySymbols(object);
   // Most objects have none: skip the enumerability check (and its closure) for them.

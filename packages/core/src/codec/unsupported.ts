@@ -26,6 +26,11 @@ export const MAP_KEY: unique symbol = Symbol('map key');
 /**
  * @internal Format a stack of raw path keys (property names, indexes, `MAP_KEY` + key) as
  * `value.list[0].get("id")`. Encoders keep the raw stack and format it only when they throw.
+ *
+ * @example
+ * ```ts
+ * formatPath(['list', 0, MAP_KEY, 'id']); // 'value.list[0].get("id")'
+ * ```
  */
 export function formatPath(path: readonly unknown[]): string {
   let text = ROOT_PATH;
@@ -51,6 +56,11 @@ function constructorName(value: object): string {
  * @internal Why `value` cannot be encoded, as the end of a sentence that starts with its path:
  * `is a function`, `is an instance of User`. `detail` refines the case of a plain object the
  * codec refused (symbol keys, an own `__proto__` key).
+ *
+ * @example
+ * ```ts
+ * describeUnsupported(() => 1); // 'is a function'
+ * ```
  */
 export function describeUnsupported(value: unknown, detail?: string): string {
   if (typeof value === 'function') return 'is a function';
@@ -64,6 +74,11 @@ export function describeUnsupported(value: unknown, detail?: string): string {
 /**
  * @internal The `CodecError` every codec throws for a value it refuses, so the engine's one-time
  * warning reads the same whichever codec is configured.
+ *
+ * @example
+ * ```ts
+ * throw unsupportedValue('rcb1', 'value.user.save', 'is a function');
+ * ```
  */
 export function unsupportedValue(
   codec: string,
@@ -81,6 +96,11 @@ export function unsupportedValue(
 /**
  * @internal The `CodecError` for an encoder failure that is not a refusal of its own: a throwing
  * getter, a stack overflow on absurdly deep data. Still "this value cannot be cached".
+ *
+ * @example
+ * ```ts
+ * catch (error) { throw encodeFailed('rcb1', error); }
+ * ```
  */
 export function encodeFailed(codec: string, cause: unknown): CodecError {
   if (cause instanceof CodecError) return cause;
@@ -88,7 +108,14 @@ export function encodeFailed(codec: string, cause: unknown): CodecError {
   return unsupportedValue(codec, ROOT_PATH, `cannot be encoded (${reason})`, cause);
 }
 
-/** @internal The `CodecError` for bytes a codec cannot decode. */
+/**
+ * @internal The `CodecError` for bytes a codec cannot decode.
+ *
+ * @example
+ * ```ts
+ * catch (error) { throw decodeFailed('rcb1', bytes, error); }
+ * ```
+ */
 export function decodeFailed(codec: string, bytes: Uint8Array, cause: unknown): CodecError {
   return new CodecError(
     'ROUTECACHE_CODEC_DECODE_FAILED',

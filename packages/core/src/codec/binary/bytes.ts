@@ -3,7 +3,16 @@
  * (UTF-8 that also carries lone surrogates, so every JS string round-trips exactly).
  */
 
-/** @internal A growable output buffer. */
+/**
+ * @internal A growable output buffer.
+ *
+ * @example
+ * ```ts
+ * const out = new ByteWriter();
+ * out.string('hi');
+ * out.finish(); // Uint8Array [2, 104, 105]
+ * ```
+ */
 export class ByteWriter {
   bytes = new Uint8Array(256);
   length = 0;
@@ -104,10 +113,18 @@ function varuintSize(value: number): number {
   return size;
 }
 
-/** @internal Thrown for bytes the reader cannot make sense of; the codec wraps it. */
+/**
+ * @internal Thrown for bytes the reader cannot make sense of; the codec wraps it.
+ *
+ * @example
+ * ```ts
+ * if (tag > Tag.Boxed) throw new MalformedError('unknown tag');
+ * ```
+ */
 export class MalformedError extends Error {}
 
-const malformed = (what: string): never => {
+/** @internal Throw a {@link MalformedError}; typed `never` so it also ends expressions. */
+export const malformed = (what: string): never => {
   throw new MalformedError(what);
 };
 
@@ -116,7 +133,14 @@ const NATIVE_DECODE_FROM = 24;
 // ignoreBOM: a string that starts with U+FEFF must keep it.
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** @internal A bounds-checked cursor over encoded bytes. */
+/**
+ * @internal A bounds-checked cursor over encoded bytes.
+ *
+ * @example
+ * ```ts
+ * new ByteReader(new Uint8Array([2, 104, 105])).string(); // 'hi'
+ * ```
+ */
 export class ByteReader {
   offset = 0;
   private readonly view: DataView;

@@ -1,14 +1,10 @@
-import { ByteReader, MalformedError } from './bytes.js';
+import { ByteReader, malformed } from './bytes.js';
 import { Tag, TYPED_ARRAYS } from './tags.js';
 
 type TypedArrayConstructor = (new (
   buffer: ArrayBuffer,
 ) => ArrayBufferView) & {
   readonly BYTES_PER_ELEMENT: number;
-};
-
-const malformed = (what: string): never => {
-  throw new MalformedError(what);
 };
 
 // Largest valid array length (2^32 - 1), as for JS arrays.
@@ -18,6 +14,11 @@ const MAX_ARRAY_LENGTH = 0xffff_ffff;
  * @internal Decode bytes made by `encodeBinary`. Throws `MalformedError` (or a RangeError for
  * absurd nesting) on anything else; every length is checked against the bytes left before
  * anything is allocated, so hostile input cannot make it allocate more than its own size.
+ *
+ * @example
+ * ```ts
+ * decodeBinary(encodeBinary('rcb1', new Set([1]))); // Set { 1 }
+ * ```
  */
 export function decodeBinary(bytes: Uint8Array): unknown {
   const decoder = new Decoder(new ByteReader(bytes));

@@ -17,7 +17,14 @@ import { Tag, TYPED_ARRAYS } from './tags.js';
 const SPARSE_CHECK_FROM = 1024;
 const dateGetTime = Date.prototype.getTime;
 
-/** @internal Encode `value`, throwing the codec's `CodecError` for what it refuses. */
+/**
+ * @internal Encode `value`, throwing the codec's `CodecError` for what it refuses.
+ *
+ * @example
+ * ```ts
+ * encodeBinary('rcb1', { id: 1 }); // Uint8Array [10, 1, 4, 105, 100, 4, 2]
+ * ```
+ */
 export function encodeBinary(codec: string, value: unknown): Uint8Array {
   const encoder = new Encoder(codec);
   encoder.value(value);
