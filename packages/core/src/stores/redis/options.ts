@@ -49,6 +49,13 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
    * falls back to loading locally. @default false
    */
   leases?: boolean;
+  /**
+   * Budget (bytes of envelopes) of the decode memo: a hit whose bytes equal the last decode of
+   * that key reuses it instead of decoding again, so hits of an unchanged entry share one value
+   * object (as with the memory store; treat cached values as immutable). `0` decodes every hit.
+   * @default 8388608 (8 MiB)
+   */
+  decodeMemoBytes?: number;
 }
 
 /** @internal Options resolved once, at factory time. */
@@ -67,6 +74,7 @@ export interface ResolvedStoreOptions extends ResolvedConnection {
   fenceWindowMs: number;
   baseKeyOf: (key: string) => string;
   leases: boolean;
+  decodeMemoBytes: number;
 }
 
 // Commands must fail fast while disconnected (the guard turns that into a miss), and reconnect
@@ -96,6 +104,13 @@ export function isCluster(client: Redis | Cluster): client is Cluster {
 function positive(option: string, value: number): number {
   if (!(Number.isFinite(value) && value > 0)) {
     throw new InvalidOptionError(option, 'must be a positive number', { context: { value } });
+  }
+  return value;
+}
+
+function nonNegativeInteger(option: string, value: number): number {
+  if (!(Number.isSafeInteger(value) && value >= 0)) {
+    throw new InvalidOptionError(option, 'must be an integer ≥ 0', { context: { value } });
   }
   return value;
 }
@@ -171,6 +186,10 @@ export function resolveStoreOptions(
     fenceWindowMs,
     baseKeyOf: options.baseKeyOf ?? baseKeyOfStorageKey,
     leases: options.leases === true,
+    decodeMemoBytes: nonNegativeInteger(
+      'decodeMemoBytes',
+      options.decodeMemoBytes ?? 8 * 1024 * 1024,
+    ),
     ...resolveConnection(options),
   };
 }

@@ -3,6 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { codecMap, decodeEnvelope, defaultCodec, encodeEnvelope } from '../../codec/index.js';
 import { warnOnce } from '../../warn.js';
 import type { CacheEntry, CacheStore, EntryAddress, Fence, Lease } from '../types.js';
+import { DecodeMemo } from './decode-memo.js';
 import { type Fallback, Guard } from './guard.js';
 import { KeyLayout } from './keys.js';
 import { isCluster, type RedisStoreOptions, resolveStoreOptions } from './options.js';
@@ -142,9 +143,12 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
     );
   }
 
-  function decode(data: Buffer | null): CacheEntry | undefined {
+  const memo =
+    resolved.decodeMemoBytes > 0 ? new DecodeMemo(codecs, resolved.decodeMemoBytes) : undefined;
+
+  function decode(redisKey: string, data: Buffer | null): CacheEntry | undefined {
     if (data === null) return undefined;
-    const entry = decodeEnvelope(data, codecs);
+    const entry = memo ? memo.decode(redisKey, data) : decodeEnvelope(data, codecs);
     // Redis expires entries itself; this guards against clock skew between hosts.
     return entry !== undefined && entry.staleUntil > Date.now() ? entry : undefined;
   }
@@ -157,7 +161,7 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
         () => evalScript(client, SCRIPTS.pollFill, [entryKey, leaseKey], [], true),
         LEASE_GONE,
       ).catch(() => 0);
-      if (Buffer.isBuffer(reply)) return decode(reply);
+      if (Buffer.isBuffer(reply)) return decode(entryKey, reply);
       // 0: the holder released (failed, or its fill was fenced out) — load locally.
       if (reply !== 1) return undefined;
       await new Promise((resolve) => setTimeout(resolve, pause));
@@ -171,7 +175,9 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
     client,
     get(key) {
       const entryKey = layout.entry(layout.slotTag(baseKeyOf(key)), key);
-      return call('get', () => client.getBuffer(entryKey), MISS).then(decode);
+      return call('get', () => client.getBuffer(entryKey), MISS).then((data) =>
+        decode(entryKey, data),
+      );
     },
     async fence(address) {
       const h = layout.slotTag(address.baseKey);
