@@ -1,10 +1,13 @@
 import { lazy } from '@trpc/server';
 import { z } from 'zod';
-import { cached, t } from './trpc.js';
+import { cached, hourly, t } from './trpc.js';
 
 const base = t.router({ ping: cached.query(() => 'pong' as const) });
 const versions = t.router({
-  version: cached.input(z.object({ major: z.number().int() })).query(({ input }) => input.major),
+  version: t.procedure
+    .input(z.object({ major: z.number().int() }))
+    .use(hourly)
+    .query(({ input }) => input.major),
 });
 
 export const appRouter = t.mergeRouters(

@@ -13,4 +13,5 @@ export const hourly = cacheMiddleware({
   namespace: 'hourly',
   tags: ['reports', 'slow'],
 });
+/** A cached base procedure for procedures without input. */
 export const cached = t.procedure.use(hourly);

@@ -1,15 +1,18 @@
 import { z } from 'zod';
-import { cachedProcedure } from '../procedures.js';
-import { router } from '../trpc.js';
+import { cacheMiddleware } from '../cache.js';
+import { pagedProcedure } from '../procedures.js';
+import { publicProcedure, router } from '../trpc.js';
 
-const listInput = z.object({
-  category: z.string(),
-  page: z.number().int().min(1).default(1),
-});
+// One middleware instance shared by two procedures, declared as a const.
+const catalogCache = cacheMiddleware({ ttl: 30, tags: ['catalog'] });
 
 export const productsRouter = router({
-  list: cachedProcedure
-    .input(listInput)
+  list: pagedProcedure
+    .input(z.object({ category: z.string() }))
+    .use(catalogCache)
     .query(({ input }) => ({ ...input, items: [] as string[] })),
-  'by-sku': cachedProcedure.input(z.string()).query(({ input }) => ({ sku: input })),
+  'by-sku': publicProcedure
+    .input(z.string())
+    .use(catalogCache)
+    .query(({ input }) => ({ sku: input })),
 });

@@ -1,0 +1,158 @@
+import type { Cache } from '@routecache/core';
+import { withCacheContext } from '@routecache/trpc';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import * as appHelpers from './__fixtures__/app/expected/routecache.generated.js';
+import { cache as appCache } from './__fixtures__/app/src/cache.js';
+import type { Context } from './__fixtures__/app/src/context.js';
+import { appRouter } from './__fixtures__/app/src/router.js';
+import * as lazyHelpers from './__fixtures__/lazy/expected/routecache.generated.js';
+import { appRouter as lazyRouter } from './__fixtures__/lazy/src/router.js';
+import { cache as lazyCache } from './__fixtures__/lazy/src/trpc.js';
+
+// Each property runs the real router through createCaller with a real cache.
+vi.setConfig({ testTimeout: 60_000 });
+
+type Helper = (input: unknown, ctx?: unknown) => Promise<unknown>;
+type Call = (input: unknown) => Promise<unknown>;
+
+/** `obj.a.b` for path `a.b` (generated helper trees and tRPC callers share the path shape). */
+function at<T>(root: unknown, path: string): T {
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root) as T;
+}
+
+/** A raw call: the input a client sends, the request headers and the user. */
+interface RawCall {
+  input: unknown;
+  language?: string | undefined;
+  userId?: string | undefined;
+}
+
+/**
+ * Call `path` through the running middleware and return the base key it stored under; then
+ * check the generated `keys` helper agrees and the generated `invalidate` helper removes it.
+ */
+async function checkCall(
+  cache: Cache,
+  router: { createCaller: (ctx: never) => unknown },
+  helpers: { keys: unknown; invalidate: unknown },
+  path: string,
+  call: RawCall,
+  makeContext: (userId: string | undefined) => object,
+): Promise<void> {
+  const headers = new Headers(
+    call.language === undefined ? {} : { 'accept-language': call.language },
+  );
+  const ctx = await withCacheContext(() => makeContext(call.userId))({
+    req: new Request('http://localhost/', { headers }),
+  });
+  const stored: string[] = [];
+  const off = cache.on('stored', ({ baseKey }) => stored.push(baseKey));
+  try {
+    await at<Call>(router.createCaller(ctx as never), path)(call.input);
+  } finally {
+    off();
+  }
+  expect(stored).toHaveLength(1);
+  expect(await at<Helper>(helpers.keys, path)(call.input, ctx)).toBe(stored[0]);
+  // One entry (one variant) was stored for this base key; the generated invalidator removes it.
+  expect(await at<Helper>(helpers.invalidate, path)(call.input, ctx)).toBe(1);
+}
+
+const text = fc.string({ maxLength: 12 });
+const language = fc.option(fc.constantFrom('en', 'fr', 'de-CH'), { nil: undefined });
+/** Raw inputs per cached procedure, including fields the schema strips and defaults it fills. */
+const appCalls: Record<string, fc.Arbitrary<RawCall>> = {
+  'catalog.featured': fc.constant({ input: undefined }),
+  'catalog.products.list': fc
+    .record(
+      { category: text, page: fc.integer({ min: 1, max: 50 }), junk: text },
+      { requiredKeys: ['category'] },
+    )
+    .map((input) => ({ input })),
+  'catalog.products.by-sku': text.map((input) => ({ input })),
+  'users.get': fc.record({ input: fc.record({ id: fc.integer() }), language }),
+  'users.byEmail': fc.record({ input: fc.record({ email: text }) }),
+  'users.me': fc.record({
+    input: fc.constant(undefined),
+    userId: fc.string({ minLength: 1, maxLength: 8 }),
+  }),
+};
+
+const lazyCalls: Record<string, fc.Arbitrary<RawCall>> = {
+  ping: fc.constant({ input: undefined }),
+  version: fc.record({ input: fc.record({ major: fc.integer() }) }),
+  'reports.daily': fc.record({
+    input: fc.record({ day: text, region: fc.constantFrom('eu', 'us') }, { requiredKeys: ['day'] }),
+  }),
+  'audit.entries': fc.record({ input: fc.record({ since: fc.integer() }) }),
+};
+
+describe('generated lazy-router helpers', () => {
+  it('load the lazy router before keying, when nothing has loaded it yet', async () => {
+    expect(Object.keys(lazyRouter._def.lazy).sort()).toEqual(['audit', 'reports']);
+    const key = await lazyHelpers.keys.reports.daily({ day: 'mon' });
+    expect(Object.keys(lazyRouter._def.lazy)).toEqual(['audit']);
+    expect(key).toBe(
+      lazyCache.keyFor({ route: 'reports.daily', input: { day: 'mon' }, namespace: 'hourly' }),
+    );
+  });
+});
+
+describe.each([
+  {
+    name: 'app',
+    calls: appCalls,
+    cache: appCache,
+    router: appRouter,
+    helpers: appHelpers,
+    ctx: (userId: string | undefined): Context => ({ userId, locale: 'en' }),
+  },
+  {
+    name: 'lazy',
+    calls: lazyCalls,
+    cache: lazyCache,
+    router: lazyRouter,
+    helpers: lazyHelpers,
+    ctx: () => ({}),
+  },
+])(
+  'keys.<path>(input) equals the key the middleware stores under, fixture $name',
+  ({ calls, cache, router, helpers, ctx }) => {
+    it.each(Object.keys(calls).sort())('%s', async (path) => {
+      const arbitrary = calls[path];
+      if (arbitrary === undefined) throw new Error(`no inputs for ${path}`);
+      await fc.assert(
+        fc.asyncProperty(arbitrary, (call) => checkCall(cache, router, helpers, path, call, ctx)),
+        { numRuns: 40 },
+      );
+    });
+
+    it('covers every cached query of the generated module', () => {
+      const leaves = (tree: unknown, prefix: string[] = []): string[] =>
+        Object.entries(tree as Record<string, unknown>).flatMap(([key, value]) =>
+          typeof value === 'function'
+            ? [[...prefix, key].join('.')]
+            : leaves(value, [...prefix, key]),
+        );
+      expect(leaves(helpers.keys).sort()).toEqual(Object.keys(calls).sort());
+    });
+  },
+);
+
+describe('generated tag helpers', () => {
+  it('invalidate the literal tag in the cache of the procedures declaring it', async () => {
+    const ctx = await withCacheContext(() => ({ userId: undefined, locale: 'en' }))({
+      req: new Request('http://localhost/'),
+    });
+    const caller = appRouter.createCaller(ctx);
+    await caller.catalog.featured();
+    await caller.catalog.products.list({ category: 'books' });
+    await caller.users.get({ id: 1 });
+    expect(await appHelpers.invalidateTag.catalog()).toBe(2);
+    expect(await appHelpers.invalidateTag.catalog()).toBe(0);
+    expect(await appHelpers.invalidate.users.get({ id: 1 })).toBe(1);
+  });
+});
