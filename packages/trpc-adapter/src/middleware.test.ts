@@ -190,9 +190,23 @@ describe('cacheMiddleware', () => {
   });
 
   it('validates options when cacheMiddleware is called, not per request', () => {
-    const { cacheMiddleware } = setup();
+    const { cacheMiddleware, cache } = setup();
     expect(() => cacheMiddleware({ ttl: -1 })).toThrow(/"ttl"/);
     expect(() => cacheMiddleware({ vary: ['*'] })).toThrow(/"vary"/);
+    const principal = 'user' as unknown as () => string;
+    expect(() => createCacheMiddleware(cache, { principal })).toThrow(/"principal"/);
+  });
+
+  it('refuses a custom key function that returns no key', async () => {
+    const { t, cacheMiddleware } = setup();
+    const empty = cacheMiddleware({ scope: 'public', key: () => '' });
+    const router = t.router({ item: t.procedure.use(empty).query(() => 1) });
+    const error = await t
+      .createCallerFactory(router)({})
+      .item()
+      .catch((caught: unknown) => caught);
+    expect((error as TRPCError).cause).toBeInstanceOf(ConfigurationError);
+    expect(() => empty.keyFor('item', undefined)).toThrow(/non-empty string/);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Cache } from '@routecache/core';
+import { type Cache, InvalidOptionError } from '@routecache/core';
 import type { ProcedureType } from '@trpc/server';
 import type { MiddlewareResult } from '@trpc/server/unstable-core-do-not-import';
 import { CachedCall } from './cached-call.js';
@@ -96,7 +96,8 @@ export type CacheMiddlewareFactory = <TInput = unknown, TCtx = unknown>(
  * resolver still runs once). Streamed results (async iterables) are passed through chunk by
  * chunk, stored when they complete, and replayed on a hit.
  *
- * @throws {InvalidOptionError} from `cacheMiddleware(options)` when an option is invalid.
+ * @throws {InvalidOptionError} when `setup.principal` is not a function, and from
+ *   `cacheMiddleware(options)` when an option is invalid (the error names it).
  * @throws {ConfigurationError} on the first call of a mutation or subscription, of a route
  *   placed before `.input()` that receives input, or of a `vary` route without
  *   `withCacheContext`.
@@ -117,6 +118,9 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
   cache: Cache,
   setup: CacheSetup<TSetupCtx> = {},
 ): CacheMiddlewareFactory {
+  if (setup.principal !== undefined && typeof setup.principal !== 'function') {
+    throw new InvalidOptionError('principal', 'must be a function (ctx) => string | undefined');
+  }
   return function cacheMiddleware<TInput, TCtx>(
     options: CacheMiddlewareOptions<TInput, TCtx> = {},
   ): CacheMiddlewareFunction<TCtx, TInput> {

@@ -56,7 +56,9 @@ function interceptHead(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead = writeHead;
     const [status] = args;
     if (status !== 304 && applyCacheHeaders(req, res, status) === 'not-modified') {
-      // Node drops the body of a 304 (`write()` becomes a no-op), as RFC 9110 §15.4.5 requires.
+      // A 304 has no body (RFC 9110 §15.4.5). tRPC still writes the one it serialized: drop it
+      // here rather than rely on Node, whose newer releases throw on a body for a 304.
+      res.write = dropBody as typeof res.write;
       return writeHead.call(this, 304);
     }
     return writeHead.apply(this, args);
@@ -85,3 +87,7 @@ function applyCacheHeaders(
 }
 
 const NO_HEADERS: HeaderReader = { get: () => null };
+
+function dropBody(): boolean {
+  return true;
+}
