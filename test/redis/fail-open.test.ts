@@ -89,6 +89,30 @@ describe.skipIf(!redisAvailable())('fail-open', () => {
     await store.dispose();
   }, 20_000);
 
+  it('loses no call when Redis restarts in the middle of a load', async () => {
+    const store = redisStore({ connection: { host: server.host, port: server.port } });
+    await store.ready();
+    const cache = createCache({ store, ttl: 60 });
+    cache.on('storeError', () => {});
+    const loads = { n: 0 };
+    await drive(cache, 20, 10, loads);
+    // The outage starts and ends while calls are in flight; calls run until Redis is back.
+    let restarted = false;
+    const restart = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await server.kill();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await server.start();
+      restarted = true;
+    })();
+    const latencies: number[] = [];
+    while (!restarted) latencies.push(...(await drive(cache, 10, 10, loads)));
+    await restart;
+    expect(latencies.length).toBeGreaterThan(100);
+    expect(Math.max(...latencies)).toBeLessThan(BUDGET_MS + SLACK_MS);
+    await store.dispose();
+  });
+
   describe('blackholed Redis', () => {
     let proxy: TcpProxy;
     beforeEach(async () => {

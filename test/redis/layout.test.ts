@@ -1,4 +1,5 @@
-import { redisStore } from '@routecache/core/redis';
+import { createCache, memoryStore, tieredStore } from '@routecache/core';
+import { redisBus, redisStore } from '@routecache/core/redis';
 import { testEntry } from '@routecache/core/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,5 +112,41 @@ describe.skipIf(!redisAvailable())('redis key layout on a 3-master cluster', () 
     expect(await store.invalidateTags(['x', 'y'])).toBe(8);
     expect(await store.invalidate('{a}')).toBe(1);
     expect(await store.invalidateTags(['shared'])).toBe(3);
+  });
+
+  it('runs the tiered store and its bus on connections it creates from cluster nodes', async () => {
+    const channel = 'routecache:cluster-bus';
+    const made = Array.from({ length: 2 }, () => {
+      const l1 = memoryStore();
+      const store = tieredStore({
+        l1,
+        l2: redisStore({ cluster: { nodes: cluster.nodes }, prefix: 'tiered:', timeout }),
+        bus: redisBus({ cluster: { nodes: cluster.nodes }, channel }),
+      });
+      return { l1, cache: createCache({ store, storeTimeout: timeout }) };
+    });
+    const [a, b] = made as [(typeof made)[0], (typeof made)[0]];
+    const masters = client.nodes('master');
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const counts = await Promise.all(masters.map((node) => node.pubsub('NUMSUB', channel)));
+      const total = counts.reduce<number>((sum, reply) => sum + Number((reply as unknown[])[1]), 0);
+      if (total >= 2) break;
+      if (Date.now() > deadline) throw new Error('bus never subscribed');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const baseKey = a.cache.keyFor({ route: 'users.get', input: { id: 7 } });
+    await a.cache.getOrLoad({ baseKey, load: async () => 'v1' });
+    expect((await b.cache.getOrLoad({ baseKey, load: async () => 'never' })).value).toBe('v1');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(b.l1.get(baseKey)).toBeDefined();
+
+    expect(await a.cache.invalidate(baseKey)).toBe(1);
+    const until = Date.now() + 1_000;
+    while (b.l1.get(baseKey) !== undefined && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(b.l1.get(baseKey)).toBeUndefined();
+    await Promise.all(made.map(({ cache }) => cache.dispose()));
   });
 });
