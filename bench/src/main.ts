@@ -1,0 +1,109 @@
+/**
+ * `pnpm bench`: every section side by side in one run, then a summary of the targets.
+ * Ratios are medians of interleaved samples (see harness.ts); absolute times are for context only.
+ *
+ * `pnpm bench -- engine redis` runs only the named sections.
+ */
+import { runCodecBench } from './codec.js';
+import { runEngineBench } from './engine.js';
+import type { Row } from './harness.js';
+import { runKeyingBench } from './keying.js';
+import { runRedisBench } from './redis.js';
+
+const sections: Record<string, () => Promise<Row[]>> = {
+  engine: runEngineBench,
+  keying: runKeyingBench,
+  codec: runCodecBench,
+  redis: runRedisBench,
+};
+
+/**
+ * A target on one row of a section. `ratio`: the row's median / its section baseline's median must
+ * stay at or under `limit`. `speedup`: `against`'s median / the row's median must reach `limit`.
+ */
+type Target = { issue: string; what: string; section: string; row: string; limit: number } & (
+  | { kind: 'ratio' }
+  | { kind: 'speedup'; against: string }
+);
+
+const targets: readonly Target[] = [
+  {
+    issue: '#2',
+    what: 'engine hit path ≤ 2× lru.get + JSON.stringify',
+    kind: 'ratio',
+    section: 'engine hit path',
+    row: 'routecache',
+    limit: 2,
+  },
+  {
+    issue: '#2',
+    what: 'engine hit path ≥ 3× faster than bentocache getOrSet',
+    kind: 'speedup',
+    section: 'engine hit path',
+    row: 'routecache',
+    against: 'bentocache',
+    limit: 3,
+  },
+  {
+    issue: '#3',
+    what: 'redis store hit ≥ 0.8× raw ioredis GET (sequential)',
+    kind: 'ratio',
+    section: 'redis hit, sequential',
+    row: 'redisStore.get',
+    limit: 1 / 0.8,
+  },
+  {
+    issue: '#3',
+    what: 'redis store hit ≥ 0.8× raw ioredis GET (in flight)',
+    kind: 'ratio',
+    section: 'in flight',
+    row: 'redisStore.get',
+    limit: 1 / 0.8,
+  },
+  {
+    issue: '#3',
+    what: 'tiered L1 hit ≥ 0.9× memory store',
+    kind: 'ratio',
+    section: 'tiered L1 hit',
+    row: 'tieredStore',
+    limit: 1 / 0.9,
+  },
+];
+
+function find(rows: readonly Row[], section: string, row: string): Row | undefined {
+  return rows.find((r) => r.section.includes(section) && r.name.includes(row));
+}
+
+function verdict(rows: readonly Row[], t: Target): string | undefined {
+  const r = find(rows, t.section, t.row);
+  if (!r) return undefined;
+  if (t.kind === 'ratio') {
+    return `${r.ratio.toFixed(2)}× (limit ${t.limit.toFixed(2)}×) ${r.ratio <= t.limit ? 'ok' : 'MISSED'}`;
+  }
+  const other = find(rows, t.section, t.against);
+  if (!other) return undefined;
+  const speedup = other.medianNs / r.medianNs;
+  return `${speedup.toFixed(1)}× faster (needs ${t.limit}×) ${speedup >= t.limit ? 'ok' : 'MISSED'}`;
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2).filter((a) => a !== '--');
+  const unknown = only.filter((name) => !(name in sections));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown bench section(s): ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`,
+    );
+  }
+  const rows: Row[] = [];
+  for (const [name, run] of Object.entries(sections)) {
+    if (only.length === 0 || only.includes(name)) rows.push(...(await run()));
+  }
+
+  console.log('\n## targets');
+  for (const t of targets) {
+    const line = verdict(rows, t);
+    if (line) console.log(`  ${t.issue} ${t.what}: ${line}`);
+  }
+}
+
+await main();
