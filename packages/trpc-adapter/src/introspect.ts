@@ -8,6 +8,12 @@ import { routeBaseKey } from './route-key.js';
  * A cached procedure found in a router at run time: what codegen and invalidation helpers need.
  * `baseKey` and `invalidate` compute the key with the very function the middleware uses
  * (including the route's own `key` function), so they always hit the middleware's entries.
+ *
+ * @example
+ * ```ts
+ * const route: CachedRoute | undefined = getCachedRoute(appRouter, 'users.get');
+ * route?.baseKey({ id: '42' });
+ * ```
  */
 export interface CachedRoute {
   /** The procedure path, e.g. `users.get`. */

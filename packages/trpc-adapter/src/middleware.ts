@@ -22,14 +22,28 @@ import { routeBaseKey } from './route-key.js';
  */
 export const CACHE_MIDDLEWARE: unique symbol = Symbol.for('routecache.trpc.cacheMiddleware');
 
-/** The value under {@link CACHE_MIDDLEWARE}: the cache and the route's validated options. */
+/**
+ * The value under {@link CACHE_MIDDLEWARE}: the cache and the route's validated options.
+ *
+ * @example
+ * ```ts
+ * const { cache, options } = postCache[CACHE_MIDDLEWARE];
+ * ```
+ */
 export interface CacheMiddlewareMarker {
   readonly cache: Cache;
   /** The validated options (frozen; static `tags` are a literal list codegen can read). */
   readonly options: ResolvedRouteOptions;
 }
 
-/** What the cache middleware receives from tRPC (the subset it uses). */
+/**
+ * What the cache middleware receives from tRPC (the subset it uses).
+ *
+ * @example
+ * ```ts
+ * await postCache({ ctx, input, path: 'posts.get', type: 'query', getRawInput, batchIndex: 0, next });
+ * ```
+ */
 export interface CacheMiddlewareCallOptions<TCtx, TInput> {
   ctx: TCtx;
   input: TInput;
@@ -43,6 +57,12 @@ export interface CacheMiddlewareCallOptions<TCtx, TInput> {
 /**
  * A tRPC middleware function that caches a query's result. Pass it to `procedure.use(...)`
  * after `.input()` and after any auth middleware. It adds nothing to the context.
+ *
+ * @example
+ * ```ts
+ * const postCache = cacheMiddleware({ ttl: 60 });
+ * t.procedure.input(PostId).use(postCache).query(({ input }) => db.posts.get(input.id));
+ * ```
  */
 export interface CacheMiddlewareFunction<TCtx, TInput> {
   (opts: CacheMiddlewareCallOptions<TCtx, TInput>): Promise<MiddlewareResult<object>>;
@@ -80,6 +100,11 @@ export interface CacheMiddlewareFunction<TCtx, TInput> {
  * `TCtx` is deliberately not tied to the setup's context type: tRPC hands middlewares a
  * re-mapped context (`{ a?: T | undefined }` for `{ a?: T }`), which such a tie would reject
  * under `exactOptionalPropertyTypes`.
+ *
+ * @example
+ * ```ts
+ * const cacheMiddleware: CacheMiddlewareFactory = createCacheMiddleware(cache);
+ * ```
  */
 export type CacheMiddlewareFactory = <TInput = unknown, TCtx = unknown>(
   options?: CacheMiddlewareOptions<TInput, TCtx>,

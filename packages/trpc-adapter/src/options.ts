@@ -1,6 +1,13 @@
 import { InvalidOptionError, normalizeVaryOption, validateNamespace } from '@routecache/core';
 
-/** What a route's `key` and `tags` functions receive. */
+/**
+ * What a route's `key` and `tags` functions receive.
+ *
+ * @example
+ * ```ts
+ * cacheMiddleware({ key: ({ input, ctx, path }) => `${ctx.tenant}:${path}:${input.id}` });
+ * ```
+ */
 export interface RouteKeyArgs<TInput, TCtx> {
   /** The parsed input (what the `.input()` validators produced). */
   input: TInput;
@@ -73,6 +80,11 @@ export interface CacheMiddlewareOptions<TInput = unknown, TCtx = unknown> {
 /**
  * Bounds on buffering a streamed result. Past either bound the stream keeps flowing to the
  * client, buffering stops and nothing is stored.
+ *
+ * @example
+ * ```ts
+ * cacheMiddleware({ stream: { maxChunks: 500, maxBytes: 256 * 1024 } });
+ * ```
  */
 export interface StreamCacheLimits {
   /** Most chunks buffered. @default 10_000 */
@@ -81,9 +93,23 @@ export interface StreamCacheLimits {
   maxBytes?: number;
 }
 
-/** Default {@link StreamCacheLimits.maxChunks}. */
+/**
+ * Default {@link StreamCacheLimits.maxChunks}.
+ *
+ * @example
+ * ```ts
+ * cacheMiddleware({ stream: { maxChunks: DEFAULT_STREAM_MAX_CHUNKS * 2 } });
+ * ```
+ */
 export const DEFAULT_STREAM_MAX_CHUNKS = 10_000;
-/** Default {@link StreamCacheLimits.maxBytes}: 1 MiB. */
+/**
+ * Default {@link StreamCacheLimits.maxBytes}: 1 MiB.
+ *
+ * @example
+ * ```ts
+ * cacheMiddleware({ stream: { maxBytes: DEFAULT_STREAM_MAX_BYTES / 4 } });
+ * ```
+ */
 export const DEFAULT_STREAM_MAX_BYTES = 1_048_576;
 
 /**
@@ -102,7 +128,15 @@ export interface CacheSetup<TCtx = never> {
   principal?: (ctx: TCtx) => string | undefined;
 }
 
-/** Route options after validation: frozen, defaults resolved. @internal */
+/**
+ * A route's options after validation: frozen, `vary` normalized, static `tags` copied into a
+ * frozen list. What `CACHE_MIDDLEWARE` markers and {@link CachedRoute} expose.
+ *
+ * @example
+ * ```ts
+ * getCachedRoute(router, 'posts.get')?.options.tags; // ['posts']
+ * ```
+ */
 export interface ResolvedRouteOptions {
   readonly ttl: number | undefined;
   readonly namespace: string | undefined;
@@ -126,6 +160,10 @@ export interface ResolvedRouteOptions {
  *
  * @throws {InvalidOptionError} naming the first bad option.
  * @internal
+ * @example
+ * ```ts
+ * resolveRouteOptions({ vary: ['Accept-Language'] }, {}).vary; // ['accept-language']
+ * ```
  */
 export function resolveRouteOptions(
   options: CacheMiddlewareOptions<never, never>,

@@ -1,11 +1,27 @@
 import type { CacheStatus, MaybePromise } from '@routecache/core';
 
-/** Read access to a set of HTTP headers; `Headers` fits. */
+/**
+ * Read access to a set of HTTP headers; `Headers` fits.
+ *
+ * @example
+ * ```ts
+ * const headers: HeaderReader = new Headers({ vary: 'accept' });
+ * ```
+ */
 export interface HeaderReader {
   get(name: string): string | null;
 }
 
-/** What the cache middleware recorded about one call, for the response's HTTP headers. */
+/**
+ * What the cache middleware recorded about one call, for the response's HTTP headers.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * state.record(0, { status: 'HIT', etag: '"…"', cacheable: true, scope: 'public', maxAge: undefined,
+ *   sMaxAge: undefined, staleWhileRevalidate: undefined, vary: [] });
+ * ```
+ */
 export interface CallRecord {
   readonly status: CacheStatus;
   /** The stored entry's ETag; `undefined` when nothing was stored or served from the cache. */
@@ -26,6 +42,11 @@ export interface CallRecord {
  * in batch order.
  *
  * @internal
+ * @example
+ * ```ts
+ * const state = requestStateFor(req);
+ * state.callCount; // calls in the request
+ * ```
  */
 export class RequestCacheState {
   /** One slot per call of the request, by batch index; empty where no cache middleware ran. */
@@ -50,6 +71,10 @@ const byRequest = new WeakMap<object, RequestCacheState>();
  * The request state carried by a context made with {@link withCacheContext}.
  *
  * @internal
+ * @example
+ * ```ts
+ * requestStateOf(opts.ctx)?.record(opts.batchIndex, record);
+ * ```
  */
 export function requestStateOf(ctx: unknown): RequestCacheState | undefined {
   if (typeof ctx !== 'object' || ctx === null) return undefined;
@@ -63,6 +88,10 @@ export function requestStateOf(ctx: unknown): RequestCacheState | undefined {
  * through the same request object.
  *
  * @internal
+ * @example
+ * ```ts
+ * const state = requestStateFor(req); // the same object for the same req
+ * ```
  */
 export function requestStateFor(req: object): RequestCacheState {
   let state = byRequest.get(req);
@@ -73,7 +102,14 @@ export function requestStateFor(req: object): RequestCacheState {
   return state;
 }
 
-/** The parts of a tRPC adapter's `createContext` options routecache reads. */
+/**
+ * The parts of a tRPC adapter's `createContext` options routecache reads.
+ *
+ * @example
+ * ```ts
+ * const opts: CreateContextOptionsLike = { req, resHeaders, info }; // FetchCreateContextFnOptions fits
+ * ```
+ */
 export interface CreateContextOptionsLike {
   /** Fetch adapters: a `Request`; Node adapters: an `IncomingMessage`. */
   req: object;
@@ -119,6 +155,10 @@ export function withCacheContext(
  * A reader over `Headers` or a Node `IncomingHttpHeaders` object.
  *
  * @internal
+ * @example
+ * ```ts
+ * headerReader(req.headers)?.get('accept-language');
+ * ```
  */
 export function headerReader(headers: unknown): HeaderReader | undefined {
   if (typeof headers !== 'object' || headers === null) return undefined;
@@ -131,6 +171,10 @@ export function headerReader(headers: unknown): HeaderReader | undefined {
  * A reader over the headers set so far on a Node `ServerResponse`.
  *
  * @internal
+ * @example
+ * ```ts
+ * nodeResponseHeaders(res)?.get('set-cookie');
+ * ```
  */
 export function nodeResponseHeaders(res: object | undefined): HeaderReader | undefined {
   const getHeader = (res as { getHeader?: unknown } | undefined)?.getHeader;

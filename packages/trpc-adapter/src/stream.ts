@@ -1,6 +1,14 @@
 import type { PendingFill, StreamRecord } from '@routecache/core';
 
-/** Buffering bounds of {@link teeIntoFill}. */
+/**
+ * Buffering bounds of {@link teeIntoFill}.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const limits: StreamBufferLimits = { maxChunks: 10_000, maxBytes: 1 << 20 };
+ * ```
+ */
 export interface StreamBufferLimits {
   readonly maxChunks: number;
   readonly maxBytes: number;
@@ -30,13 +38,11 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown,
  * @internal
  */
 export function looksLikeStreamRecord(value: unknown): value is StreamRecord {
+  // Checked on every hit of an object value: test the cheap property before listing keys.
   if (typeof value !== 'object' || value === null) return false;
+  if (!Array.isArray((value as { chunks?: unknown }).chunks)) return false;
   const keys = Object.keys(value);
-  return (
-    Array.isArray((value as { chunks?: unknown }).chunks) &&
-    keys.length <= 2 &&
-    keys.every((key) => key === 'chunks' || key === 'returnValue')
-  );
+  return keys.length <= 2 && keys.every((key) => key === 'chunks' || key === 'returnValue');
 }
 
 /**

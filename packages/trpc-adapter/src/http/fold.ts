@@ -8,7 +8,15 @@ import {
 } from '@routecache/core';
 import type { CallRecord, HeaderReader, RequestCacheState } from '../request-state.js';
 
-/** The cache headers of one response, lower-case names. */
+/**
+ * The cache headers of one response, lower-case names.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const headers: CacheHeaders = { 'x-cache': 'HIT', 'cache-control': 'no-cache', etag: '"a"' };
+ * ```
+ */
 export interface CacheHeaders {
   'x-cache': string;
   'cache-control': string;
