@@ -81,6 +81,13 @@ describe('foldCacheHeaders', () => {
     expect(fold('no-cache')).toBe('no-cache');
   });
 
+  it('makes a response carrying a cookie private', () => {
+    const headers = new Headers({ 'set-cookie': 'sid=1' });
+    expect(foldCacheHeaders(state([record()]), headers)?.['cache-control']).toBe(
+      'private, no-cache',
+    );
+  });
+
   it('keeps Vary: * from the response', () => {
     expect(foldCacheHeaders(state([record()]), new Headers({ vary: '*' }))?.vary).toBe('*');
   });

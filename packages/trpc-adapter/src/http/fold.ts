@@ -32,7 +32,7 @@ export interface CacheHeaders {
  * - `ETag`: `combineEtags` of every call's tag — only when each call has one.
  * - `Cache-Control`: `strictestCacheControl` over the calls and whatever `Cache-Control` the
  *   response already carries (a `responseMeta` or resolver may be stricter); uncached calls
- *   count as `no-store`.
+ *   count as `no-store`, and a `Set-Cookie` makes the response `private`.
  * - `Vary`: the response's `Vary` (tRPC's `trpc-accept, accept`) merged with every call's
  *   `vary` names, lower-cased and de-duplicated.
  *
@@ -55,6 +55,8 @@ export function foldCacheHeaders(
   const policies: CallCachePolicy[] = calls.map((call) => call ?? UNCACHED);
   const existing = response.get('cache-control');
   if (existing !== null) policies.push(policyOf(existing));
+  // A cookie is meant for this client only: shared caches must not keep the response with it.
+  if (response.get('set-cookie') !== null) policies.push(PRIVATE);
 
   const headers: CacheHeaders = {
     'x-cache': calls.map((call) => call?.status ?? 'BYPASS').join(', '),
@@ -100,6 +102,7 @@ export function isStreamedRequest(request: HeaderReader): boolean {
 }
 
 const UNCACHED: CallCachePolicy = { cacheable: false, scope: 'public', maxAge: undefined };
+const PRIVATE: CallCachePolicy = { cacheable: true, scope: 'private', maxAge: undefined };
 
 function policyOf(cacheControl: string): CallCachePolicy {
   const directives = parseCacheControl(cacheControl);
