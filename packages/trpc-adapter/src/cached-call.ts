@@ -121,10 +121,12 @@ export class CachedCall {
     };
 
     let loaded: LoadResult<unknown>;
+    let ranResolver = false;
     try {
       loaded = await this.cache.getOrLoad({
         ...request,
         load: async () => {
+          ranResolver = true;
           const result = await opts.next();
           if (!result.ok) throw new FailedCall(result);
           return isAsyncIterable(result.data) ? new StreamHandoff(result.data) : result.data;
@@ -133,10 +135,16 @@ export class CachedCall {
           !(value instanceof StreamHandoff) && this.responseAllowsStoring(state, scope),
       });
     } catch (error) {
-      if (!(error instanceof FailedCall)) throw error;
-      // The resolver ran and failed (or a middleware after the cache rejected): nothing stored.
-      this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
-      return error.result;
+      if (error instanceof FailedCall) {
+        // The resolver ran and failed (or a middleware after the cache rejected): nothing stored.
+        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
+        return error.result;
+      }
+      // The cache itself failed before running this call's resolver: fail open, answer uncached.
+      if (ranResolver) throw error;
+      const result = await opts.next();
+      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      return result;
     }
 
     const { value } = loaded;

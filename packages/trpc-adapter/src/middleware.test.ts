@@ -197,6 +197,17 @@ describe('cacheMiddleware', () => {
     expect(() => createCacheMiddleware(cache, { principal })).toThrow(/"principal"/);
   });
 
+  it('answers uncached when the cache itself throws before the resolver ran', async () => {
+    const { t, count, cache } = setup();
+    const broken = { ...cache, getOrLoad: () => Promise.reject(new Error('engine bug')) };
+    const cacheMiddleware = createCacheMiddleware(broken);
+    const router = t.router({
+      item: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(() => count('item')),
+    });
+    const caller = t.createCallerFactory(router)({});
+    expect([await caller.item(), await caller.item()]).toEqual([1, 2]);
+  });
+
   it('refuses a custom key function that returns no key', async () => {
     const { t, cacheMiddleware } = setup();
     const empty = cacheMiddleware({ scope: 'public', key: () => '' });
