@@ -52,7 +52,8 @@ export function getCachedRoute(router: AnyTRPCRouter, path: string): CachedRoute
 }
 
 /**
- * Every cached procedure of a router (nested routers included), sorted by path.
+ * Every cached procedure of a router (nested routers included), sorted by path. Procedures of a
+ * lazy router appear once it has loaded (`router._def.lazy[prefix].load()`).
  *
  * @example
  * ```ts

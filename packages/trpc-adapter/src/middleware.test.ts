@@ -197,6 +197,26 @@ describe('cacheMiddleware', () => {
     expect(() => createCacheMiddleware(cache, { principal })).toThrow(/"principal"/);
   });
 
+  it('refuses a subscription with a ConfigurationError before its resolver runs', async () => {
+    const { t, cacheMiddleware, count, runs } = setup();
+    const router = t.router({
+      events: t.procedure
+        .use(cacheMiddleware({ scope: 'public' }))
+        .subscription(async function* () {
+          count('events');
+          yield 1;
+        }),
+    });
+    const error = await t
+      .createCallerFactory(router)({})
+      .events()
+      .catch((caught: unknown) => caught);
+    const cause = (error as TRPCError).cause as ConfigurationError;
+    expect(cause.code).toBe('ROUTECACHE_CONFIGURATION');
+    expect(cause.message).toMatch(/queries only; "events" is a subscription/);
+    expect(runs.events).toBeUndefined();
+  });
+
   it('answers uncached when the cache itself throws before the resolver ran', async () => {
     const { t, count, cache } = setup();
     const broken = { ...cache, getOrLoad: () => Promise.reject(new Error('engine bug')) };
