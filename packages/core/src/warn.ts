@@ -11,7 +11,8 @@ export type WarningCode =
   | 'ROUTECACHE_PRIVATE_WITHOUT_SCOPE'
   | 'ROUTECACHE_SET_COOKIE_NOT_CACHED'
   | 'ROUTECACHE_STORE_UNAVAILABLE'
-  | 'ROUTECACHE_LISTENER_ERROR';
+  | 'ROUTECACHE_LISTENER_ERROR'
+  | 'ROUTECACHE_STORAGE_KEY_MISMATCH';
 
 /**
  * Emit `message` once per `code` (and optional `detail` discriminator) for this process.

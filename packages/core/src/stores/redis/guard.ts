@@ -1,9 +1,24 @@
 import { StoreError } from '../../errors.js';
 
-/** Outage notifications of a Redis store or bus. */
+/**
+ * Outage notifications of a Redis store or bus: `'down'` once when an outage starts (with its
+ * first error), `'up'` once when a call succeeds again.
+ *
+ * @example
+ * ```ts
+ * redisStore({ connection, onStatus: (status, error) => log.warn({ status, code: error?.code }) });
+ * ```
+ */
 export type RedisStatusListener = (status: 'down' | 'up', error?: StoreError) => void;
 
-/** Circuit breaker settings. */
+/**
+ * Circuit breaker settings.
+ *
+ * @example
+ * ```ts
+ * redisStore({ connection, breaker: { threshold: 5, cooldownMs: 2_000 } });
+ * ```
+ */
 export interface BreakerOptions {
   /** Consecutive failures that open the breaker. @default 3 */
   threshold?: number;
@@ -11,7 +26,7 @@ export interface BreakerOptions {
   cooldownMs?: number;
 }
 
-/** Returned by read operations instead of an error while an outage is already reported. */
+/** @internal Returned by read operations instead of an error while an outage is already reported. */
 export interface Fallback<T> {
   readonly value: T;
 }
@@ -26,6 +41,13 @@ export interface Fallback<T> {
  * Write operations (invalidations, clear) always reject: their callers must know.
  *
  * After `cooldownMs` the breaker lets one probe call through (half-open); its success closes it.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const guard = new Guard('redis', 40, { threshold: 3, cooldownMs: 1000 }, undefined);
+ * const data = await guard.run('get', () => client.getBuffer(key), { value: null });
+ * ```
  */
 export class Guard {
   readonly #store: string;

@@ -18,7 +18,16 @@ const HASH_TAG_LENGTH = 22;
 /** Bound of the memo of hash tags; cleared when full (hashing again is cheap, ~1 µs). */
 const MEMO_LIMIT = 10_000;
 
-/** Redis key names for one store prefix. */
+/**
+ * @internal Redis key names for one store prefix (layout above).
+ *
+ * @example
+ * ```ts
+ * const layout = new KeyLayout('rc:');
+ * const h = layout.slotTag('api|users.get|{"id":1}');
+ * layout.entry(h, 'api|users.get|{"id":1}'); // 'rc:{<h>}e:api|users.get|{"id":1}'
+ * ```
+ */
 export class KeyLayout {
   readonly #prefix: string;
   readonly #memo = new Map<string, string>();

@@ -4,7 +4,15 @@ import { InvalidOptionError } from '../../errors.js';
 import { baseKeyOfStorageKey } from '../storage-key.js';
 import type { BreakerOptions, RedisStatusListener } from './guard.js';
 
-/** Where to connect: an existing client, connection options / URL, or cluster nodes. */
+/**
+ * Where to connect (an existing client, connection options / URL, or cluster nodes) and how to
+ * fail open. Shared by `redisStore` and `redisBus`.
+ *
+ * @example
+ * ```ts
+ * redisStore({ cluster: { nodes: [{ host: '10.0.0.1', port: 6379 }] }, timeout: 30 });
+ * ```
+ */
 export interface RedisConnectionOptions {
   /** An existing `Redis` or `Cluster` client (not closed by `dispose`). */
   client?: Redis | Cluster;
@@ -23,7 +31,14 @@ export interface RedisConnectionOptions {
   onStatus?: RedisStatusListener;
 }
 
-/** Options of `redisStore`. */
+/**
+ * Options of `redisStore`.
+ *
+ * @example
+ * ```ts
+ * redisStore({ connection: { host: '127.0.0.1', port: 6379 }, prefix: 'shop:', leases: true });
+ * ```
+ */
 export interface RedisStoreOptions extends RedisConnectionOptions {
   /** Prefix of every Redis key; must not contain `{` or `}`. @default 'rc:' */
   prefix?: string;
@@ -86,7 +101,7 @@ const FAIL_FAST = {
   retryStrategy: (times: number) => Math.min(times * 50, 1000),
 } satisfies RedisOptions;
 
-/** Whether `value` is an ioredis client (duck-typed: another copy of ioredis may have made it). */
+/** @internal Whether `value` is an ioredis client (duck-typed: another copy of ioredis may have made it). */
 export function isClient(value: unknown): value is Redis | Cluster {
   return (
     typeof value === 'object' &&
@@ -96,7 +111,7 @@ export function isClient(value: unknown): value is Redis | Cluster {
   );
 }
 
-/** Whether a client is a `Cluster`. */
+/** @internal Whether a client is a `Cluster`. */
 export function isCluster(client: Redis | Cluster): client is Cluster {
   return (client as { isCluster?: boolean }).isCluster === true;
 }

@@ -27,7 +27,7 @@ const BUMP = `local function bump(g, ttl)
 end
 `;
 
-/** KEYS: gen. ARGV: window ms. Returns { generation, server ms }. */
+/** @internal KEYS: gen. ARGV: window ms. Returns { generation, server ms }. */
 export const FENCE = `${NOW}local gen = redis.call('GET', KEYS[1])
 if not gen then
   gen = tostring(now)
@@ -38,6 +38,7 @@ end
 return { gen, now }`;
 
 /**
+ * @internal
  * KEYS: tag registry (sorted set: base-key hash tag → expiry ms). ARGV: hash tag, ttl ms.
  * Prunes expired members, so a registry holds only base keys that may still carry the tag.
  */
@@ -48,6 +49,7 @@ redis.call('PEXPIREAT', KEYS[1], math.floor(tonumber(last[2])))
 return 1`;
 
 /**
+ * @internal
  * KEYS: gen, entry, index. ARGV: fence generation, fence ms, window ms, ttl ms, envelope,
  * storage key, tag list, entry key prefix. Returns 1 when stored, 0 when fenced out.
  * The index (hash: storage key → tag list) lives as long as its longest entry; a few random
@@ -68,7 +70,7 @@ if redis.call('HLEN', KEYS[3]) > 8 then
 end
 return 1`;
 
-/** KEYS: gen, index. ARGV: entry key prefix, window ms. Returns the count of entries removed. */
+/** @internal KEYS: gen, index. ARGV: entry key prefix, window ms. Returns the count of entries removed. */
 export const INVALIDATE = `${BUMP}bump(KEYS[1], ARGV[2])
 local n = 0
 for _, f in ipairs(redis.call('HKEYS', KEYS[2])) do
@@ -78,6 +80,7 @@ redis.call('DEL', KEYS[2])
 return n`;
 
 /**
+ * @internal
  * KEYS: gen, index. ARGV: entry key prefix, window ms, tag hashes…. Removes the variants of one
  * base key carrying any of the tags; returns how many existed.
  */
@@ -96,32 +99,32 @@ for i = 1, #all, 2 do
 end
 return n`;
 
-/** KEYS: entry, index. ARGV: storage key. Returns 1 when the entry existed. */
+/** @internal KEYS: entry, index. ARGV: storage key. Returns 1 when the entry existed. */
 export const DELETE = `redis.call('HDEL', KEYS[2], ARGV[1])
 return redis.call('DEL', KEYS[1])`;
 
-/** KEYS: gen. ARGV: window ms. `clear` bumps every generation it finds. */
+/** @internal KEYS: gen. ARGV: window ms. `clear` bumps every generation it finds. */
 export const CLEAR_GENERATION = `${BUMP}bump(KEYS[1], ARGV[1])
 return 1`;
 
-/** KEYS: lease. ARGV: token. Releases the lease only if this holder still owns it. */
+/** @internal KEYS: lease. ARGV: token. Releases the lease only if this holder still owns it. */
 export const RELEASE_LEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0`;
 
-/** KEYS: entry, lease. Returns the envelope, or 1 while the lease is held, or 0. */
+/** @internal KEYS: entry, lease. Returns the envelope, or 1 while the lease is held, or 0. */
 export const POLL_FILL = `local v = redis.call('GET', KEYS[1])
 if v then return v end
 return redis.call('EXISTS', KEYS[2])`;
 
-/** A script and its SHA-1, for EVALSHA with an EVAL fallback. */
+/** @internal A script and its SHA-1, for EVALSHA with an EVAL fallback. */
 export interface Script {
   readonly lua: string;
   readonly sha: string;
 }
 
-/** Prepare a script (hash it once). */
+/** @internal Prepare a script (hash it once). */
 export function script(lua: string): Script {
   return { lua, sha: createHash('sha1').update(lua).digest('hex') };
 }
@@ -129,9 +132,15 @@ export function script(lua: string): Script {
 type Arg = string | number | Buffer;
 
 /**
+ * @internal
  * Run `script` by its SHA, loading it on `NOSCRIPT` (a restarted or new node). Works on a
  * `Redis`, a `Cluster` (routed by the first key) or one cluster node. `binary` returns bulk
  * replies as Buffers.
+ *
+ * @example
+ * ```ts
+ * const removed = await evalScript(client, script(INVALIDATE), [gen, index], [prefix, 60_000]);
+ * ```
  */
 export async function evalScript(
   client: Redis | Cluster,

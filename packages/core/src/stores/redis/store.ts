@@ -50,11 +50,22 @@ const MISS: Fallback<Buffer | null> = { value: null };
 const REFUSED: Fallback<boolean> = { value: false };
 const NO_FENCE: Fallback<readonly [string, number] | undefined> = { value: undefined };
 const LEASE_GONE: Fallback<unknown> = { value: 0 };
+const UNAVAILABLE = Symbol('unavailable');
+const NO_LEASE: Fallback<'OK' | null | typeof UNAVAILABLE> = { value: UNAVAILABLE };
+const LOCAL_LEASE: Lease = { acquired: true, release: () => Promise.resolve() };
 /** First and largest pause between polls of a lease waiter, ms. */
 const POLL_MIN_MS = 5;
 const POLL_MAX_MS = 40;
 
-/** The Redis store: a {@link CacheStore} plus Redis-only capabilities. */
+/**
+ * The Redis store: a {@link CacheStore} plus Redis-only capabilities.
+ *
+ * @example
+ * ```ts
+ * const store: RedisStore = redisStore({ connection: 'redis://127.0.0.1:6379' });
+ * await store.ready();
+ * ```
+ */
 export interface RedisStore extends CacheStore {
   readonly name: 'redis';
   /** The ioredis client (given or created). */
@@ -73,7 +84,10 @@ export interface RedisStore extends CacheStore {
  * - Every key of one base key shares a hash tag, so no script crosses slots on a Cluster; tag
  *   invalidation finds the base keys through per-tag registries and runs one script per base key.
  * - Fail-open: each call has a time budget and a circuit breaker; connections it creates have
- *   ioredis' offline queue off. A failure is reported once per outage (see {@link Guard}).
+ *   ioredis' offline queue off. A failure is reported once per outage: the first failing call
+ *   rejects (the engine emits `storeError`) and `onStatus('down')` fires; later reads fail open
+ *   silently (misses) until Redis answers again (`onStatus('up')`). Invalidations always reject.
+ * - Needs Redis ≥ 6.2 (`ZADD GT`, `HRANDFIELD`); tested on 7.0.
  *
  * @throws {InvalidOptionError} for an invalid option (named).
  * @example
@@ -110,6 +124,8 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
       };
       client.once('ready', onReady);
       client.once('end', onEnd);
+      // A lazyConnect client connects on its first command; waiting would never get there.
+      if (client.status === 'wait') client.connect().catch(() => {});
     }).finally(() => {
       readyWait = undefined;
     });
@@ -209,9 +225,8 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
       if (h !== fence.h) return false;
       if (baseKeyOf(address.key) !== address.baseKey) {
         warnOnce(
-          'ROUTECACHE_STORE_UNAVAILABLE',
-          `redisStore: storage key "${address.key}" does not map back to its base key with baseKeyOf; not stored`,
-          'redis-baseKeyOf',
+          'ROUTECACHE_STORAGE_KEY_MISMATCH',
+          `redisStore: baseKeyOf("${address.key}") is not its base key "${address.baseKey}"; entries with such keys are not stored (set the baseKeyOf option for custom key formats)`,
         );
         return false;
       }
@@ -287,7 +302,11 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
       return counts.reduce<number>((sum, count) => sum + Number(count), 0);
     },
     async clear() {
-      const nodes: Redis[] = isCluster(client) ? client.nodes('master') : [client];
+      // Asked once connected: a Cluster knows its masters only then.
+      const nodes = await call(
+        'clear',
+        async (): Promise<Redis[]> => (isCluster(client) ? client.nodes('master') : [client]),
+      );
       await Promise.all(nodes.map((node) => clearNode(node)));
     },
     ready() {
@@ -303,7 +322,14 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
     const leaseKey = layout.lease(h, address.key);
     const token = randomUUID();
     const deadline = Date.now() + ttlMs;
-    const reply = await call('lease', () => client.set(leaseKey, token, 'PX', ttlMs, 'NX'));
+    const reply = await call(
+      'lease',
+      (): Promise<'OK' | null | typeof UNAVAILABLE> =>
+        client.set(leaseKey, token, 'PX', ttlMs, 'NX'),
+      NO_LEASE,
+    );
+    // Redis unavailable (already reported): load locally, as if holding the lease.
+    if (reply === UNAVAILABLE) return LOCAL_LEASE;
     if (reply === 'OK') {
       return {
         acquired: true,
