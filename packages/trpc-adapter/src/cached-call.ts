@@ -73,27 +73,8 @@ export class CachedCall {
 
   async run(opts: CacheMiddlewareCallOptions<unknown, unknown>): Promise<MiddlewareResult<object>> {
     const { options } = this;
-    if (opts.type !== 'query') {
-      throw new ConfigurationError(
-        `cacheMiddleware caches queries only; "${opts.path}" is a ${opts.type}`,
-        { context: { path: opts.path, type: opts.type } },
-      );
-    }
-    if (opts.input === undefined && (await opts.getRawInput()) !== undefined) {
-      // Keying on the unparsed input would let undeclared fields multiply entries, and keying on
-      // nothing would serve one input's result for another: refuse instead.
-      throw new ConfigurationError(
-        `cacheMiddleware on "${opts.path}" runs before .input(): place .use(cacheMiddleware(…)) after .input(…)`,
-        { context: { path: opts.path } },
-      );
-    }
     const state = requestStateOf(opts.ctx);
-    if (options.vary.length > 0 && state?.requestHeaders === undefined) {
-      throw new ConfigurationError(
-        `"${opts.path}" varies on request headers, which need createContext: withCacheContext(createContext)`,
-        { context: { path: opts.path, option: 'vary' } },
-      );
-    }
+    await this.assertUsable(opts, state);
     // A public route never needs the principal; an undeclared scope reads it to warn.
     const principal = options.scope === 'public' ? undefined : this.principalOf?.(opts.ctx);
     const scope = options.scope ?? 'public';
@@ -163,6 +144,36 @@ export class CachedCall {
       loaded.etag !== undefined,
     );
     return ok(value);
+  }
+
+  /**
+   * Placements that cannot work, reported on the first call (a middleware cannot see its
+   * procedure's type or chain before it runs).
+   */
+  private async assertUsable(
+    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    state: RequestCacheState | undefined,
+  ): Promise<void> {
+    if (opts.type !== 'query') {
+      throw new ConfigurationError(
+        `cacheMiddleware caches queries only; "${opts.path}" is a ${opts.type}`,
+        { context: { path: opts.path, type: opts.type } },
+      );
+    }
+    if (opts.input === undefined && (await opts.getRawInput()) !== undefined) {
+      // Keying on the unparsed input would let undeclared fields multiply entries, and keying on
+      // nothing would serve one input's result for another: refuse instead.
+      throw new ConfigurationError(
+        `cacheMiddleware on "${opts.path}" runs before .input(): place .use(cacheMiddleware(…)) after .input(…)`,
+        { context: { path: opts.path } },
+      );
+    }
+    if (this.options.vary.length > 0 && state?.requestHeaders === undefined) {
+      throw new ConfigurationError(
+        `"${opts.path}" varies on request headers, which need createContext: withCacheContext(createContext)`,
+        { context: { path: opts.path, option: 'vary' } },
+      );
+    }
   }
 
   /**
