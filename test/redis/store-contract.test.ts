@@ -1,4 +1,5 @@
-import { redisStore } from '@routecache/core/redis';
+import { memoryStore, tieredStore } from '@routecache/core';
+import { redisBus, redisStore } from '@routecache/core/redis';
 import { storeContractSuite } from '@routecache/core/testing';
 import type { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -49,5 +50,27 @@ describe.skipIf(!redisAvailable())('redisStore on a 3-master cluster', () => {
     'redisStore (cluster)',
     () => redisStore({ client, prefix: 'contract:', timeout, baseKeyOf: testBaseKeyOf }),
     { disposeAfterEach: false },
+  );
+});
+
+describe.skipIf(!redisAvailable())('tieredStore over redisStore with redisBus', () => {
+  let server: RedisServer;
+  let client: Redis;
+  beforeAll(async () => {
+    server = await startRedis();
+    client = await connect(server);
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await server?.stop();
+  });
+
+  storeContractSuite('tieredStore (memory over redis)', () =>
+    tieredStore({
+      l1: memoryStore(),
+      l2: redisStore({ client, prefix: 'tiered:', timeout, baseKeyOf: testBaseKeyOf }),
+      bus: redisBus({ client, channel: 'routecache:contract' }),
+      baseKeyOf: testBaseKeyOf,
+    }),
   );
 });

@@ -16,7 +16,10 @@ export type BusMessage =
 export interface BusHandlers {
   /** A message published by another instance (a bus never echoes an instance's own messages). */
   message(message: BusMessage): void;
-  /** The transport reconnected: messages may have been lost in between. */
+  /**
+   * The subscription became active — first, or again after a reconnect: messages published
+   * before may have been missed.
+   */
   reconnected(): void;
 }
 

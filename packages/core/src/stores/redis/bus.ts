@@ -19,9 +19,9 @@ interface Envelope {
 
 /**
  * A {@link Bus} on Redis pub/sub, for `tieredStore`. Publishes on the given (or created)
- * client; listens on a dedicated subscriber connection (`duplicate()` of it). After the
- * subscriber reconnects — once it is subscribed again — handlers get `reconnected()`: messages
- * published in between were lost, so the tiered store drops its whole L1.
+ * client; listens on a dedicated subscriber connection (`duplicate()` of it). Each time the
+ * subscription becomes active — the first time, and after every reconnect — handlers get
+ * `reconnected()`: messages published before were not seen, so the tiered store drops its L1.
  *
  * @throws {InvalidOptionError} for an invalid option (named).
  * @example
@@ -44,7 +44,6 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): Bus {
   const origin = randomUUID();
   const handlers = new Set<BusHandlers>();
   let subscriber: Redis | Cluster | undefined;
-  let connectedOnce = false;
 
   function start(): Redis | Cluster {
     // Resubscribing by hand (not autoResubscribe) tells us when the channel is live again.
@@ -53,9 +52,9 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): Bus {
     sub.on('error', () => {});
     sub.on('ready', () => {
       sub.subscribe(channel).then(
+        // Also after the first subscribe: whatever L1 took in before could have missed messages.
         () => {
-          if (connectedOnce) for (const h of handlers) h.reconnected();
-          connectedOnce = true;
+          for (const h of handlers) h.reconnected();
         },
         () => {
           // The connection dropped again; the next 'ready' retries.
