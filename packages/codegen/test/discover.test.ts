@@ -65,7 +65,7 @@ describe('discover', () => {
 
   it('records source locations relative to the config root', () => {
     const get = discover(fixtureConfig('app')).procedures.find((p) => p.path === 'users.get');
-    expect(get?.location).toEqual({ file: 'src/users.ts', line: 9, column: 6 });
+    expect(get?.location).toEqual({ file: 'src/users.ts', line: 12, column: 6 });
   });
 
   it('reports what it cannot resolve with file:line and a hint, never skipping silently', () => {

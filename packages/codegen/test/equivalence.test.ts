@@ -155,4 +155,22 @@ describe('generated tag helpers', () => {
     expect(await appHelpers.invalidateTag.catalog()).toBe(0);
     expect(await appHelpers.invalidate.users.get({ id: 1 })).toBe(1);
   });
+
+  it('work inside the router itself (a mutation invalidating a query, through the import cycle)', async () => {
+    const ctx = await withCacheContext(() => ({ userId: undefined, locale: 'en' }))({
+      req: new Request('http://localhost/', { headers: { 'accept-language': 'fr' } }),
+    });
+    const caller = appRouter.createCaller(ctx);
+    await caller.users.get({ id: 7 });
+    expect(await caller.users.rename({ id: 7, name: 'Grace' })).toEqual({
+      id: 7,
+      name: 'Grace',
+      removed: 1,
+    });
+    expect(await caller.users.rename({ id: 7, name: 'Grace' })).toEqual({
+      id: 7,
+      name: 'Grace',
+      removed: 0,
+    });
+  });
 });
