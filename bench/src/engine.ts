@@ -24,17 +24,25 @@ export async function runEngineBench(): Promise<Row[]> {
 
   const bento = new BentoCache({
     default: 'memory',
-    stores: { memory: bentostore().useL1Layer(memoryDriver({ maxItems: 10_000, serialize: false })) },
+    stores: {
+      memory: bentostore().useL1Layer(memoryDriver({ maxItems: 10_000, serialize: false })),
+    },
   });
   const bentoKey = () => `${route}:${JSON.stringify(input)}`;
   await bento.getOrSet({ key: bentoKey(), factory: load, ttl: '1h' });
 
   const rows = await compare({
     title: 'engine hit path (memory, live values; key derivation included)',
-    baseline: { name: 'lru-cache get + JSON.stringify key', fn: () => lru.get(JSON.stringify([route, input])) },
+    baseline: {
+      name: 'lru-cache get + JSON.stringify key',
+      fn: () => lru.get(JSON.stringify([route, input])),
+    },
     contenders: [
       { name: 'routecache getOrLoad (await)', fn: () => cache.getOrLoad(request()) },
-      { name: 'bentocache getOrSet (await)', fn: () => bento.getOrSet({ key: bentoKey(), factory: load, ttl: '1h' }) },
+      {
+        name: 'bentocache getOrSet (await)',
+        fn: () => bento.getOrSet({ key: bentoKey(), factory: load, ttl: '1h' }),
+      },
     ],
   });
   await bento.disconnect();

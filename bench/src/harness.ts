@@ -101,7 +101,8 @@ export function printRows(title: string, rows: readonly Row[]): void {
   console.log(`\n## ${title}`);
   const width = Math.max(...rows.map((r) => r.name.length));
   for (const r of rows) {
-    const ns = r.medianNs >= 1e6 ? `${(r.medianNs / 1e6).toFixed(2)} ms` : `${r.medianNs.toFixed(0)} ns`;
+    const ns =
+      r.medianNs >= 1e6 ? `${(r.medianNs / 1e6).toFixed(2)} ms` : `${r.medianNs.toFixed(0)} ns`;
     console.log(`  ${r.name.padEnd(width)}  ${ns.padStart(12)}  ${r.ratio.toFixed(2)}×`);
   }
 }
