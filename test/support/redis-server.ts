@@ -89,7 +89,14 @@ async function rawCommand(port: number, command: string): Promise<string> {
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await check().catch(() => false)) return;
+    if (
+      await check().catch((error: unknown) => {
+        if (error instanceof PortTaken) throw error;
+        return false;
+      })
+    ) {
+      return;
+    }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -141,8 +148,31 @@ async function launch(port: number, dir: string, extra: readonly string[]): Prom
   const child = spawn('redis-server', args, { detached: true, stdio: 'ignore' });
   live.add(child);
   child.once('exit', () => live.delete(child));
-  await waitFor(async () => (await rawCommand(port, 'PING')).startsWith('+PONG'), `redis :${port}`);
+  // Ready when *this* process answers: another one may have taken the port since it was probed.
+  await waitFor(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new PortTaken(`redis-server exited at start (port ${port} taken?)`);
+    }
+    return (await rawCommand(port, 'INFO server')).includes(`process_id:${child.pid}\r\n`);
+  }, `redis :${port}`).catch((error: unknown) => {
+    killGroup(child);
+    throw error;
+  });
   return child;
+}
+
+/** The server could not bind its port (another process took it after it was probed). */
+class PortTaken extends Error {}
+
+/** Retry `start` on fresh ports when the one it probed was taken meanwhile. */
+async function onFreshPort<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
 }
 
 async function exited(child: ChildProcess): Promise<void> {
@@ -184,10 +214,17 @@ function node(port: number, dir: string, extra: readonly string[]) {
  * ```
  */
 export async function startRedis(): Promise<RedisServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'routecache-redis-'));
-  const server = node(await freePort(), dir, []);
-  await server.start();
-  return server;
+  return onFreshPort(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'routecache-redis-'));
+    const server = node(await freePort(), dir, []);
+    try {
+      await server.start();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
+  });
 }
 
 /** A running 3-master Redis Cluster. */
@@ -210,17 +247,24 @@ export async function startRedisCluster(): Promise<RedisCluster> {
   const servers: RedisServer[] = [];
   try {
     for (let i = 0; i < 3; i++) {
-      const dir = mkdtempSync(join(tmpdir(), 'routecache-cluster-'));
-      const port = await freeClusterPort();
-      const server = node(port, dir, [
-        '--cluster-enabled',
-        'yes',
-        '--cluster-config-file',
-        join(dir, 'nodes.conf'),
-        '--cluster-node-timeout',
-        '2000',
-      ]);
-      await server.start();
+      const server = await onFreshPort(async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'routecache-cluster-'));
+        const started = node(await freeClusterPort(), dir, [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, 'nodes.conf'),
+          '--cluster-node-timeout',
+          '2000',
+        ]);
+        try {
+          await started.start();
+        } catch (error) {
+          await started.stop();
+          throw error;
+        }
+        return started;
+      });
       servers.push(server);
     }
     const addresses = servers.map((s) => `${HOST}:${s.port}`);
