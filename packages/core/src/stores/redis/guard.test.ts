@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { StoreError } from '../../errors.js';
+import { Guard } from './guard.js';
+
+const MISS = { value: 'miss' };
+const never = () => new Promise<string>(() => {});
+const fail = () => Promise.reject(new Error('ECONNREFUSED'));
+const ok = () => Promise.resolve('ok');
+
+describe('Guard', () => {
+  let statuses: string[];
+  let guard: Guard;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    statuses = [];
+    guard = new Guard('redis', 40, { threshold: 3, cooldownMs: 1000 }, (status) =>
+      statuses.push(status),
+    );
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('rejects a call slower than the budget with a timeout StoreError', async () => {
+    const call = guard.run('get', never);
+    const settled = expect(call).rejects.toMatchObject({ code: 'ROUTECACHE_STORE_TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(40);
+    await settled;
+  });
+
+  it('reports an outage once: the first failure rejects, later reads fall back silently', async () => {
+    await expect(guard.run('get', fail, MISS)).rejects.toBeInstanceOf(StoreError);
+    expect(await guard.run('get', fail, MISS)).toBe('miss');
+    expect(await guard.run('get', fail, MISS)).toBe('miss');
+    expect(statuses).toEqual(['down']);
+    // Writes always reject: their caller must know.
+    await expect(guard.run('invalidate', fail)).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it('opens after `threshold` failures and stops calling until the cooldown ends', async () => {
+    for (let i = 0; i < 3; i++) await guard.run('get', fail, MISS).catch(() => {});
+    expect(guard.open).toBe(true);
+    const call = vi.fn(ok);
+    expect(await guard.run('get', call, MISS)).toBe('miss');
+    expect(call).not.toHaveBeenCalled();
+    await expect(guard.run('invalidate', call)).rejects.toMatchObject({
+      code: 'ROUTECACHE_STORE_UNAVAILABLE',
+    });
+
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await guard.run('get', call, MISS)).toBe('ok');
+    expect(call).toHaveBeenCalledOnce();
+    expect(guard.open).toBe(false);
+    expect(statuses).toEqual(['down', 'up']);
+  });
+
+  it('lets one probe through when half-open and reopens if it fails', async () => {
+    for (let i = 0; i < 3; i++) await guard.run('get', fail, MISS).catch(() => {});
+    await vi.advanceTimersByTimeAsync(1000);
+    const probe = guard.run('get', never, MISS);
+    const other = vi.fn(ok);
+    expect(await guard.run('get', other, MISS)).toBe('miss');
+    expect(other).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(40);
+    expect(await probe).toBe('miss');
+    expect(guard.open).toBe(true);
+  });
+});
