@@ -59,7 +59,7 @@ describe('routecache codegen', () => {
     const run = io(join(FIXTURES_DIR, 'unresolved'));
     expect(await runCli(['codegen'], run)).toBe(1);
     const err = run.err.join('');
-    expect(err).toContain('src/router.ts:19:10 - error RC_UNRESOLVED_ROUTER_ENTRY');
+    expect(err).toContain('src/router.ts:20:10 - error RC_UNRESOLVED_ROUTER_ENTRY');
     expect(err).toContain('hint: ');
     expect(err).toContain('warning RC_CACHED_NON_QUERY');
     expect(err).toContain('was not written');

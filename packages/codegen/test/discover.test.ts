@@ -71,6 +71,7 @@ describe('discover', () => {
   it('reports what it cannot resolve with file:line and a hint, never skipping silently', () => {
     const { procedures, diagnostics } = discover(fixtureConfig('unresolved'));
     expect(procedures.map((p) => [p.path, p.cached])).toEqual([
+      ['limited', false],
       ['ok', false],
       ['opaque', true],
       ['save', true],
@@ -81,12 +82,17 @@ describe('discover', () => {
         code: 'RC_UNRESOLVED_ROUTER_ENTRY',
         message: expect.stringContaining('`built`'),
         hint: expect.stringContaining('t.router'),
-        location: { file: 'src/router.ts', line: 19, column: 10 },
+        location: { file: 'src/router.ts', line: 20, column: 10 },
       }),
       expect.objectContaining({
         severity: 'warning',
         code: 'RC_DYNAMIC_CACHE_OPTIONS',
-        location: { file: 'src/router.ts', line: 21, column: 43 },
+        location: { file: 'src/router.ts', line: 22, column: 43 },
+      }),
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'RC_OPAQUE_MIDDLEWARE',
+        location: { file: 'src/router.ts', line: 26, column: 28 },
       }),
     ]);
     expect(procedures.find((p) => p.path === 'opaque')?.options).toMatchObject({

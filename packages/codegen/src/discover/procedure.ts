@@ -62,6 +62,16 @@ function cacheMiddlewareCall(
     );
     return null;
   }
+  if (ts.isVariableDeclaration(middleware)) {
+    context.report(
+      arg,
+      'warning',
+      'RC_OPAQUE_MIDDLEWARE',
+      `\`${arg.getText()}\` is declared without a value (in a .d.ts); assumed not to be a cache middleware`,
+      'make cache middlewares with createCacheMiddleware in the project codegen reads',
+    );
+    return null;
+  }
   if (!ts.isCallExpression(middleware)) return null;
   const isCache = isCacheMiddlewareFactory(context, middleware.expression);
   if (isCache === undefined) {

@@ -122,9 +122,9 @@ function isNamespaceMember(checker: ts.TypeChecker, node: ts.Expression): boolea
 /**
  * Follow `expr` through identifiers to the expression that defines it: `usersRouter` (imported
  * from `./users.js`) becomes the `router({...})` call in users.ts. Stops at tRPC / routecache
- * exports (so callers can ask {@link originOf}), at anything that is not a plain binding, and
- * returns `undefined` when an identifier has no resolvable declaration (e.g. an unresolved import
- * or a function parameter).
+ * exports (so callers can ask {@link originOf}), at anything that is not a plain binding, and at
+ * value-less declarations of .d.ts files (returned as is); returns `undefined` when an identifier
+ * has no resolvable declaration (e.g. an unresolved import or a function parameter).
  */
 export function resolveValue(checker: ts.TypeChecker, expr: ts.Expression): ts.Node | undefined {
   let node: ts.Node = unwrap(expr);
@@ -137,7 +137,9 @@ export function resolveValue(checker: ts.TypeChecker, expr: ts.Expression): ts.N
     seen.add(current);
     const declaration = declarationOf(checker, current);
     const value = declaration && valueOfDeclaration(declaration);
-    if (value === undefined) return undefined;
+    // Declared without a value in a .d.ts (a compiled package): the declaration is all there is.
+    if (value === undefined)
+      return declaration?.getSourceFile().isDeclarationFile ? declaration : undefined;
     node = ts.isExpression(value) ? unwrap(value) : value;
   }
   return node;

@@ -1,6 +1,7 @@
 import { createCache } from '@routecache/core';
 import { createCacheMiddleware } from '@routecache/trpc';
 import { initTRPC } from '@trpc/server';
+import { rateLimit } from './ambient.js';
 
 const t = initTRPC.create();
 const cacheMiddleware = createCacheMiddleware(createCache());
@@ -21,4 +22,6 @@ export const appRouter = t.router({
   opaque: t.procedure.use(cacheMiddleware(sharedOptions())).query(() => 2),
   // A cached mutation never stores: a warning, and no helpers.
   save: t.procedure.use(cacheMiddleware()).mutation(() => 3),
+  // A middleware known only from a .d.ts: assumed not a cache middleware (warning).
+  limited: t.procedure.use(rateLimit).query(() => 4),
 });
