@@ -2,9 +2,10 @@
  * Redis store and tiered store, side by side (issue 3), on a redis-server this module starts on a
  * free loopback port and stops:
  *
- * - redis hit: `redisStore.get` (one GET + envelope decode + codec decode) and the engine's
- *   `getOrLoad` over it, against raw ioredis `getBuffer` of the same payload bytes — sequential
- *   (latency) and 16 in flight (throughput). Target: store ≥ 0.8× raw, i.e. ratio ≤ 1.25.
+ * - redis hit: `redisStore.get` (one GET + envelope decode, memoized by bytes), the same with the
+ *   decode memo off (a codec run per hit), and the engine's `getOrLoad` over it, against raw
+ *   ioredis `getBuffer` of the same payload bytes — sequential (latency) and 16 in flight
+ *   (throughput). Target: store ≥ 0.8× raw, i.e. ratio ≤ 1.25.
  * - tiered L1 hit: `getOrLoad` over `tieredStore({ l1: memoryStore(), l2: redisStore(), bus })`
  *   against `getOrLoad` over `memoryStore()`. Target ≥ 0.9×, i.e. ratio ≤ 1.11.
  *
@@ -35,10 +36,12 @@ export async function runRedisBench(): Promise<Row[]> {
   const connection = { host: server.host, port: server.port };
   const raw = new Redis({ ...connection, enableOfflineQueue: false });
   const store = redisStore({ connection, timeout: 1_000 });
+  // The same store without the decode memo: every hit runs the codec (shows what the memo saves).
+  const decoding = redisStore({ connection, timeout: 1_000, decodeMemoBytes: 0 });
   const bus = redisBus({ connection });
   try {
     await new Promise((resolve) => raw.once('ready', resolve));
-    await store.ready();
+    await Promise.all([store.ready(), decoding.ready()]);
     const rows: Row[] = [];
 
     // The same payload bytes: raw GETs the codec's bytes, the store GETs its envelope of them.
@@ -57,6 +60,7 @@ export async function runRedisBench(): Promise<Row[]> {
 
     const rawGet = () => raw.getBuffer('raw:payload');
     const storeGet = () => Promise.resolve(store.get(address.key));
+    const decodingGet = () => Promise.resolve(decoding.get(address.key));
     const cacheGet = () => redisCache.getOrLoad({ baseKey, load });
     rows.push(
       ...(await compare({
@@ -64,6 +68,7 @@ export async function runRedisBench(): Promise<Row[]> {
         baseline: { name: 'ioredis getBuffer (raw bytes)', fn: rawGet },
         contenders: [
           { name: 'redisStore.get (GET + decode)', fn: storeGet },
+          { name: 'redisStore.get, no decode memo', fn: decodingGet },
           { name: 'getOrLoad over redisStore', fn: cacheGet },
         ],
         batch: 200,
@@ -74,6 +79,7 @@ export async function runRedisBench(): Promise<Row[]> {
         baseline: { name: 'ioredis getBuffer (raw bytes)', fn: parallel(rawGet) },
         contenders: [
           { name: 'redisStore.get (GET + decode)', fn: parallel(storeGet) },
+          { name: 'redisStore.get, no decode memo', fn: parallel(decodingGet) },
           { name: 'getOrLoad over redisStore', fn: parallel(cacheGet) },
         ],
         batch: 50,
@@ -109,6 +115,7 @@ export async function runRedisBench(): Promise<Row[]> {
     raw.disconnect();
     await bus.dispose?.();
     await store.dispose();
+    await decoding.dispose();
     await server.stop();
   }
 }
