@@ -8,7 +8,14 @@ import { CodegenError } from './errors.js';
 import { formatDiagnostic, generate, writeIfChanged } from './generate.js';
 import { watchProject } from './watch.js';
 
-/** Where the CLI writes and which directory it starts from (injectable for tests). */
+/**
+ * Where the CLI writes and which directory it starts from (injectable for tests).
+ *
+ * @example
+ * ```ts
+ * await runCli(['codegen'], { cwd, stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+ * ```
+ */
 export interface CliIo {
   cwd: string;
   stdout: (text: string) => void;
@@ -17,6 +24,14 @@ export interface CliIo {
   signal?: AbortSignal;
 }
 
+/**
+ * The `routecache` help text.
+ *
+ * @example
+ * ```ts
+ * await runCli(['--help'], io); // prints USAGE
+ * ```
+ */
 export const USAGE = `Usage: routecache codegen [--check] [--watch] [--config <file>]
 
   --check          exit 1 if the generated file on disk is stale (for CI); writes nothing

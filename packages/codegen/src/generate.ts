@@ -48,7 +48,14 @@ export function generate(config: ResolvedConfig): Generation {
   };
 }
 
-/** Write the generated text unless the file already holds exactly it; returns whether it wrote. */
+/**
+ * Write the generated text unless the file already holds exactly it; returns whether it wrote.
+ *
+ * @example
+ * ```ts
+ * writeIfChanged(config.output, generate(config).text); // false when already up to date
+ * ```
+ */
 export function writeIfChanged(file: string, text: string): boolean {
   if (existsSync(file) && readFileSync(file, 'utf8') === text) return false;
   mkdirSync(dirname(file), { recursive: true });
@@ -56,7 +63,14 @@ export function writeIfChanged(file: string, text: string): boolean {
   return true;
 }
 
-/** `src/users.ts:12:5 - error RC_UNRESOLVED_MIDDLEWARE: … (hint: …)` */
+/**
+ * `src/users.ts:12:5 - error RC_UNRESOLVED_MIDDLEWARE: … (hint: …)`
+ *
+ * @example
+ * ```ts
+ * formatDiagnostic(d); // 'src/router.ts:20:10 - error RC_UNRESOLVED_ROUTER_ENTRY: …\n    hint: …'
+ * ```
+ */
 export function formatDiagnostic(d: Diagnostic): string {
   const { file, line, column } = d.location;
   return `${file}:${line}:${column} - ${d.severity} ${d.code}: ${d.message}\n    hint: ${d.hint}`;

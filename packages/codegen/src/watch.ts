@@ -2,7 +2,14 @@ import { type FSWatcher, watch as fsWatch } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ResolvedConfig } from './config/schema.js';
 
-/** Options of {@link watchProject}. */
+/**
+ * Options of {@link watchProject}.
+ *
+ * @example
+ * ```ts
+ * watchProject(config, { run, signal: controller.signal, debounceMs: 200 });
+ * ```
+ */
 export interface WatchOptions {
   /** Called once at start and once per burst of changes. Errors are the callback's to report. */
   run: () => void;

@@ -3,7 +3,14 @@ import { basename, dirname, resolve } from 'node:path';
 import { CodegenError } from '../errors.js';
 import { configSchema, formatIssues, type ResolvedConfig } from './schema.js';
 
-/** The config file looked up in the working directory when `--config` is not given. */
+/**
+ * The config file looked up in the working directory when `--config` is not given.
+ *
+ * @example
+ * ```ts
+ * existsSync(join(cwd, CONFIG_FILE)); // routecache.config.json
+ * ```
+ */
 export const CONFIG_FILE = 'routecache.config.json';
 
 function readJson(file: string): unknown {

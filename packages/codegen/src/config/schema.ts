@@ -33,7 +33,14 @@ export const configSchema = z.strictObject({
 /** The config after validation and defaults, paths still relative to {@link ResolvedConfig.root}. */
 export type CodegenConfig = z.output<typeof configSchema>;
 
-/** A validated config with the paths made absolute. */
+/**
+ * A validated config with the paths made absolute.
+ *
+ * @example
+ * ```ts
+ * const { output, router } = loadConfig({ cwd }); // absolute paths
+ * ```
+ */
 export interface ResolvedConfig {
   /** The directory the config's relative paths start from. */
   root: string;
@@ -50,6 +57,12 @@ export interface ResolvedConfig {
 /**
  * Turn zod issues into one line per issue naming the field, e.g.
  * `routecache.router.export: expected string, received number`.
+ *
+ * @example
+ * ```ts
+ * formatIssues(configSchema.safeParse({ router: {} }).error?.issues ?? []);
+ * // routecache.router.module: expected string, received undefined …
+ * ```
  */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues

@@ -2,7 +2,15 @@ import { relative, sep } from 'node:path';
 import type { ts } from 'ts-morph';
 import type { Diagnostic, SourceLocation } from './types.js';
 
-/** Shared state of one discovery run. */
+/**
+ * Shared state of one discovery run.
+ *
+ * @example
+ * ```ts
+ * const context = new DiscoveryContext(program.getTypeChecker(), root);
+ * context.report(node, 'error', 'RC_UNRESOLVED_BUILDER', 'cannot follow …', 'build from t.procedure');
+ * ```
+ */
 export class DiscoveryContext {
   readonly diagnostics: Diagnostic[] = [];
 

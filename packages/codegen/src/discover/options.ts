@@ -43,7 +43,15 @@ function isFunctionLike(node: ts.Node | undefined): node is FunctionLike {
   );
 }
 
-/** Whether a `key({ input, ctx, path })` function reads `ctx`. */
+/**
+ * Whether a `key({ input, ctx, path })` function reads `ctx`.
+ *
+ * @example
+ * ```ts
+ * readsContext(parse('({ ctx }) => ctx.userId')); // true
+ * readsContext(parse('(o) => o.input.id'));       // false
+ * ```
+ */
 export function readsContext(fn: FunctionLike): ReadsContext {
   const param = fn.parameters[0];
   if (param === undefined) return false;
@@ -87,6 +95,12 @@ function keyInfo(context: DiscoveryContext, value: ts.Node): StaticCacheOptions[
  * Read what can be read statically from the options argument of `cacheMiddleware(options)`.
  * Values that are not literals are reported as `'dynamic'`; keys still come from the runtime, so
  * this only shapes the generated helpers' documentation, parameters and tag helpers.
+ *
+ * @example
+ * ```ts
+ * readCacheOptions(context, call.arguments[0]);
+ * // { namespace: 'users', tags: ['users'], vary: ['accept-language'], customKey: undefined, … }
+ * ```
  */
 export function readCacheOptions(
   context: DiscoveryContext,

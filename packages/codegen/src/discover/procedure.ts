@@ -13,7 +13,14 @@ import type { ProcedureType, StaticCacheOptions } from './types.js';
 
 const PROCEDURE_TYPES = new Set<string>(['query', 'mutation', 'subscription']);
 
-/** `x.query(...)`, `x.mutation(...)` or `x.subscription(...)`: the end of a builder chain. */
+/**
+ * `x.query(...)`, `x.mutation(...)` or `x.subscription(...)`: the end of a builder chain.
+ *
+ * @example
+ * ```ts
+ * procedureTypeOf(parse('t.procedure.query(() => 1)')); // 'query'
+ * ```
+ */
 export function procedureTypeOf(node: ts.Node): ProcedureType | undefined {
   if (!ts.isCallExpression(node)) return undefined;
   const callee = node.expression;
@@ -22,7 +29,15 @@ export function procedureTypeOf(node: ts.Node): ProcedureType | undefined {
   return callee.name.text as ProcedureType;
 }
 
-/** True when `expr` resolves to `initTRPC….create()` (a tRPC instance, usually `t`). */
+/**
+ * True when `expr` resolves to `initTRPC….create()` (a tRPC instance, usually `t`).
+ *
+ * @example
+ * ```ts
+ * // const t = initTRPC.context<Ctx>().create();
+ * isTrpcInstance(context, tIdentifier); // true
+ * ```
+ */
 export function isTrpcInstance(context: DiscoveryContext, expr: ts.Expression): boolean {
   const node = resolveValue(context.checker, expr);
   if (!node || !ts.isCallExpression(node)) return false;
@@ -96,6 +111,13 @@ export interface ChainInfo {
 /**
  * Walk a procedure's builder chain from its end (`.query(...)`) back to `t.procedure`, through
  * shared base procedures in other files (`export const cachedProcedure = publicProcedure.use(...)`).
+ *
+ * @example
+ * ```ts
+ * const info: ChainInfo = { cacheCalls: [] };
+ * walkChain(context, builderOf(queryCall), info);
+ * info.cacheCalls.length; // 1 when the chain uses one cacheMiddleware
+ * ```
  */
 export function walkChain(context: DiscoveryContext, start: ts.Expression, info: ChainInfo): void {
   let builder: ts.Expression = start;
@@ -134,7 +156,14 @@ export interface ProcedureCaching {
   options: StaticCacheOptions | undefined;
 }
 
-/** Analyse the builder chain of `procedureCall` (a `.query(...)`-style call). */
+/**
+ * Analyse the builder chain of `procedureCall` (a `.query(...)`-style call).
+ *
+ * @example
+ * ```ts
+ * analyzeProcedure(context, queryCall); // { cached: true, options: { tags: ['catalog'], … } }
+ * ```
+ */
 export function analyzeProcedure(
   context: DiscoveryContext,
   procedureCall: ts.CallExpression,

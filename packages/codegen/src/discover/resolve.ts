@@ -7,8 +7,9 @@ import { ts } from 'ts-morph';
  * makes `tsc` slow.
  */
 
-/** The packages whose exports discovery recognises by their import origin. */
+/** The package whose `initTRPC`, `lazy` and `mergeRouters` discovery recognises by import origin. */
 export const TRPC_SERVER = '@trpc/server';
+/** The package whose `createCacheMiddleware` marks a procedure as cached. */
 export const ROUTECACHE_TRPC = '@routecache/trpc';
 const API_MODULES = new Set([TRPC_SERVER, ROUTECACHE_TRPC]);
 
@@ -18,7 +19,14 @@ export interface ImportOrigin {
   name: string;
 }
 
-/** Strip parentheses and type-only wrappers (`as`, `satisfies`, `!`, `<T>x`). */
+/**
+ * Strip parentheses and type-only wrappers (`as`, `satisfies`, `!`, `<T>x`).
+ *
+ * @example
+ * ```ts
+ * unwrap(parse('(router as AnyRouter)!')); // the `router` identifier
+ * ```
+ */
 export function unwrap(expr: ts.Expression): ts.Expression {
   let current = expr;
   while (
@@ -52,6 +60,12 @@ function moduleSpecifierOf(declaration: ts.Declaration): string | undefined {
 /**
  * The package export an identifier (or `ns.name` on a namespace import) is bound to, following
  * renamed imports and local re-exports; `undefined` for local values and relative modules.
+ *
+ * @example
+ * ```ts
+ * // import { createCacheMiddleware as make } from '@routecache/trpc';
+ * originOf(checker, makeIdentifier); // { module: '@routecache/trpc', name: 'createCacheMiddleware' }
+ * ```
  */
 export function originOf(checker: ts.TypeChecker, expr: ts.Expression): ImportOrigin | undefined {
   const node = unwrap(expr);
@@ -78,7 +92,14 @@ export function originOf(checker: ts.TypeChecker, expr: ts.Expression): ImportOr
   return undefined;
 }
 
-/** True when `expr` is bound to export `name` of package `module`. */
+/**
+ * True when `expr` is bound to export `name` of package `module`.
+ *
+ * @example
+ * ```ts
+ * isExportOf(checker, callee, '@trpc/server', 'lazy'); // true for lazy(...) however imported
+ * ```
+ */
 export function isExportOf(
   checker: ts.TypeChecker,
   expr: ts.Expression,
@@ -102,10 +123,7 @@ function valueOfDeclaration(declaration: ts.Declaration): ts.Node | undefined {
 }
 
 /** The declaration an identifier (or namespace member) refers to, through aliases. */
-export function declarationOf(
-  checker: ts.TypeChecker,
-  expr: ts.Expression,
-): ts.Declaration | undefined {
+function declarationOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Declaration | undefined {
   const node = unwrap(expr);
   const name = ts.isPropertyAccessExpression(node) ? node.name : node;
   let symbol = symbolAt(checker, name);
@@ -125,6 +143,12 @@ function isNamespaceMember(checker: ts.TypeChecker, node: ts.Expression): boolea
  * exports (so callers can ask {@link originOf}), at anything that is not a plain binding, and at
  * value-less declarations of .d.ts files (returned as is); returns `undefined` when an identifier
  * has no resolvable declaration (e.g. an unresolved import or a function parameter).
+ *
+ * @example
+ * ```ts
+ * // users.ts: export const usersRouter = t.router({ … }); router.ts: { users: usersRouter }
+ * resolveValue(checker, usersIdentifier); // the t.router({ … }) call in users.ts
+ * ```
  */
 export function resolveValue(checker: ts.TypeChecker, expr: ts.Expression): ts.Node | undefined {
   let node: ts.Node = unwrap(expr);
@@ -145,7 +169,14 @@ export function resolveValue(checker: ts.TypeChecker, expr: ts.Expression): ts.N
   return node;
 }
 
-/** The identifier or call at the root of a call/property chain (`initTRPC` in `initTRPC.context<C>().create()`). */
+/**
+ * The identifier or call at the root of a call/property chain (`initTRPC` in `initTRPC.context<C>().create()`).
+ *
+ * @example
+ * ```ts
+ * chainRoot(parse('initTRPC.context<Ctx>().create()')); // the `initTRPC` identifier
+ * ```
+ */
 export function chainRoot(expr: ts.Expression): ts.Expression {
   let node = unwrap(expr);
   while (ts.isCallExpression(node) || ts.isPropertyAccessExpression(node))

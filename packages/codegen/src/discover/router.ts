@@ -28,7 +28,16 @@ function routerCallKind(context: DiscoveryContext, call: ts.CallExpression): str
   return undefined;
 }
 
-/** Walks a router and collects every procedure under it. */
+/**
+ * Walks a router and collects every procedure under it.
+ *
+ * @example
+ * ```ts
+ * const walker = new RouterWalker(context);
+ * walker.walkValue(routerInitializer, { path: [], lazyPrefix: undefined });
+ * [...walker.procedures.keys()]; // ['users.get', …]
+ * ```
+ */
 export class RouterWalker {
   readonly procedures = new Map<string, DiscoveredProcedure>();
 

@@ -39,7 +39,14 @@ export interface GenerationModel {
 
 const toPosix = (path: string): string => path.split(sep).join('/');
 
-/** `src/router.ts` seen from `src/gen/out.ts` → `../router.js` (NodeNext wants the emitted extension). */
+/**
+ * `src/router.ts` seen from `src/gen/out.ts` → `../router.js` (NodeNext wants the emitted extension).
+ *
+ * @example
+ * ```ts
+ * importSpecifier('/app/src/gen/out.ts', '/app/src/router.ts'); // '../router.js'
+ * ```
+ */
 export function importSpecifier(fromFile: string, toModule: string): string {
   const path = toPosix(relative(dirname(fromFile), toModule)).replace(
     /\.(m|c)?tsx?$/,

@@ -4,6 +4,11 @@ import { type FunctionDeclarationStructure, StructureKind } from 'ts-morph';
  * The few functions every generated module carries. They hold no key logic: keys come from the
  * adapter's `getCachedRoute(...).baseKey` (the middleware's own function, custom `key` included),
  * and inputs go through the procedure's own `.input()` validators, exactly as tRPC runs them.
+ *
+ * @example
+ * ```ts
+ * project.createSourceFile('gen.ts', { statements: runtimeFunctions('appRouter') });
+ * ```
  */
 export function runtimeFunctions(router: string): FunctionDeclarationStructure[] {
   const fn = (

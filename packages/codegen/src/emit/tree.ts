@@ -7,17 +7,39 @@ export interface HelperTree {
   children: Map<string, HelperTree>;
 }
 
-/** A property name as written in an object literal: bare when it is an identifier, quoted otherwise. */
+/**
+ * A property name as written in an object literal: bare when it is an identifier, quoted otherwise.
+ *
+ * @example
+ * ```ts
+ * propertyName('get');    // get
+ * propertyName('by-sku'); // 'by-sku'
+ * ```
+ */
 export function propertyName(segment: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(segment)
     ? segment
     : `'${segment.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** An empty tree. */
+/**
+ * An empty tree.
+ *
+ * @example
+ * ```ts
+ * const tree = emptyTree();
+ * ```
+ */
 export const emptyTree = (): HelperTree => ({ children: new Map() });
 
-/** Insert a helper at `segments`. */
+/**
+ * Insert a helper at `segments`.
+ *
+ * @example
+ * ```ts
+ * insert(tree, ['users', 'get'], { docs: '`users.get`', write: (w) => w.write('…') });
+ * ```
+ */
 export function insert(
   tree: HelperTree,
   segments: readonly string[],
@@ -35,7 +57,14 @@ export function insert(
   node.leaf = leaf;
 }
 
-/** Write `tree` as an object literal with sorted keys, so output never depends on discovery order. */
+/**
+ * Write `tree` as an object literal with sorted keys, so output never depends on discovery order.
+ *
+ * @example
+ * ```ts
+ * writeTree(writer, tree); // { users: { get: (input) => …, }, }
+ * ```
+ */
 export function writeTree(writer: CodeBlockWriter, tree: HelperTree): void {
   if (tree.children.size === 0) {
     writer.write('{}');
