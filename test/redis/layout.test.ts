@@ -2,7 +2,7 @@ import { createCache, memoryStore, tieredStore } from '@routecache/core';
 import { redisBus, redisStore } from '@routecache/core/redis';
 import { testEntry } from '@routecache/core/testing';
 import type { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connect, connectCluster, testBaseKeyOf } from '../support/redis-clients.js';
 import {
   type RedisCluster,
@@ -64,6 +64,20 @@ describe.skipIf(!redisAvailable())('redis key layout on a single node', () => {
     await client.script('FLUSH');
     expect(await store.set(address, testEntry(1), await store.fence(address))).toBe(true);
     expect((await store.get('k'))?.value).toBe(1);
+  });
+
+  it('warns once when the cache writes with a codec the store cannot read', async () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const store = redisStore({ client, prefix: 'codec:', timeout, baseKeyOf: testBaseKeyOf });
+    for (const key of ['a', 'b']) {
+      const address = { key, baseKey: key, tags: [] };
+      const entry = { ...testEntry(key), codec: 'other-codec' };
+      expect(await store.set(address, entry, await store.fence(address))).toBe(true);
+      expect(await store.get(key)).toBeUndefined(); // unreadable here: a miss, never a crash
+    }
+    const codes = warn.mock.calls.map(([, options]) => (options as { code?: string }).code);
+    expect(codes.filter((code) => code === 'ROUTECACHE_CODEC_NOT_READABLE')).toHaveLength(1);
+    warn.mockRestore();
   });
 
   it('rejects invalid options by name', () => {

@@ -12,7 +12,8 @@ export type WarningCode =
   | 'ROUTECACHE_SET_COOKIE_NOT_CACHED'
   | 'ROUTECACHE_STORE_UNAVAILABLE'
   | 'ROUTECACHE_LISTENER_ERROR'
-  | 'ROUTECACHE_STORAGE_KEY_MISMATCH';
+  | 'ROUTECACHE_STORAGE_KEY_MISMATCH'
+  | 'ROUTECACHE_CODEC_NOT_READABLE';
 
 /**
  * Emit `message` once per `code` (and optional `detail` discriminator) for this process.

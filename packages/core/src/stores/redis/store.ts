@@ -230,6 +230,14 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
         );
         return false;
       }
+      if (!codecs.has(entry.codec)) {
+        // Every read of this entry here would be a miss: the store's codecs and the cache's differ.
+        warnOnce(
+          'ROUTECACHE_CODEC_NOT_READABLE',
+          `redisStore: entries are written with codec "${entry.codec}", which this store cannot read; pass the cache's codec in redisStore({ codecs: [...] })`,
+          entry.codec,
+        );
+      }
       const envelope = encodeEnvelope(entry);
       // The registry must outlive the entry: its ttl starts a round trip before the entry's.
       if (address.tags.length > 0 && !(await register(h, address.tags, ttlMs + fenceWindowMs))) {
