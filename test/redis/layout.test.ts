@@ -80,7 +80,9 @@ describe.skipIf(!redisAvailable())('redis key layout on a single node', () => {
     warn.mockRestore();
   });
 
-  it('rejects invalid options by name', () => {
+  it('takes a client directly or in options, and rejects invalid options by name', () => {
+    expect(redisStore(client).client).toBe(client);
+    expect(redisStore({ client }).client).toBe(client);
     expect(() => redisStore({ client, prefix: 'a{b}' })).toThrow(/prefix/);
     expect(() => redisStore({ client, timeout: 0 })).toThrow(/timeout/);
     expect(() => redisStore({ client, breaker: { threshold: -1 } })).toThrow(/breaker.threshold/);
