@@ -39,6 +39,19 @@ describe.skipIf(!redisAvailable())('redis key layout on a single node', () => {
     for (const key of keys) expect(await client.pttl(key), key).toBeGreaterThan(0);
   });
 
+  it('caps an entry that never expires at a year, so it still carries a ttl', async () => {
+    const store = redisStore({ client, prefix: 'forever:', timeout, baseKeyOf: testBaseKeyOf });
+    const address = { key: 'k', baseKey: 'k', tags: ['t'] };
+    const entry = { ...testEntry('kept'), staleUntil: Number.POSITIVE_INFINITY };
+    expect(await store.set(address, entry, await store.fence(address))).toBe(true);
+    expect((await store.get('k'))?.value).toBe('kept');
+    for (const key of await client.keys('forever:*')) {
+      const ttl = await client.pttl(key);
+      expect(ttl, key).toBeGreaterThan(0);
+      expect(ttl, key).toBeLessThanOrEqual(366 * 24 * 3600 * 1000);
+    }
+  });
+
   it('prunes index fields of expired variants as new variants are written', async () => {
     const store = redisStore({ client, prefix: 'prune:', timeout, baseKeyOf: testBaseKeyOf });
     const put = async (variant: string, ms: number) => {

@@ -53,6 +53,8 @@ const LEASE_GONE: Fallback<unknown> = { value: 0 };
 const UNAVAILABLE = Symbol('unavailable');
 const NO_LEASE: Fallback<'OK' | null | typeof UNAVAILABLE> = { value: UNAVAILABLE };
 const LOCAL_LEASE: Lease = { acquired: true, release: () => Promise.resolve() };
+/** Longest ttl written to Redis, ms (one year). */
+const MAX_TTL_MS = 365 * 24 * 3600 * 1000;
 /** First and largest pause between polls of a lease waiter, ms. */
 const POLL_MIN_MS = 5;
 const POLL_MAX_MS = 40;
@@ -219,7 +221,8 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
     },
     async set(address, entry, fence) {
       if (!(fence instanceof RedisFence) || fence.layout !== layout) return false;
-      const ttlMs = Math.ceil(entry.staleUntil - Date.now());
+      // Every key carries a ttl: an entry that never expires (staleUntil Infinity) gets a year.
+      const ttlMs = Math.min(Math.ceil(entry.staleUntil - Date.now()), MAX_TTL_MS);
       if (ttlMs <= 0) return false;
       const h = layout.slotTag(address.baseKey);
       if (h !== fence.h) return false;
