@@ -77,6 +77,8 @@ export function buildModel(
 ): GenerationModel {
   const queries = discovery.procedures
     .filter((p) => p.cached && p.type === 'query' && p.options !== undefined)
+    // Sorted here too: the output must not depend on the order discovery found procedures in.
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map(
       (p): CachedQuery => ({
         path: p.path,

@@ -8,6 +8,30 @@ export interface HelperTree {
 }
 
 /**
+ * A single-quoted string literal of `text`, escaped for TypeScript source.
+ *
+ * @example
+ * ```ts
+ * quote("it's"); // 'it\'s'
+ * ```
+ */
+export function quote(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+/**
+ * Text safe inside a doc comment: a comment terminator in a tag or path is escaped.
+ *
+ * @example
+ * ```ts
+ * writer.writeLine(`/** ${docText(description)} *\/`);
+ * ```
+ */
+export function docText(text: string): string {
+  return text.replace(/\*\//g, '*\\/');
+}
+
+/**
  * A property name as written in an object literal: bare when it is an identifier, quoted otherwise.
  *
  * @example
@@ -17,9 +41,7 @@ export interface HelperTree {
  * ```
  */
 export function propertyName(segment: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(segment)
-    ? segment
-    : `'${segment.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return /^[A-Za-z_$][\w$]*$/.test(segment) ? segment : quote(segment);
 }
 
 /**
@@ -75,7 +97,7 @@ export function writeTree(writer: CodeBlockWriter, tree: HelperTree): void {
     for (const segment of [...tree.children.keys()].sort()) {
       const child = tree.children.get(segment) ?? emptyTree();
       if (child.leaf) {
-        writer.writeLine(`/** ${child.leaf.docs} */`);
+        writer.writeLine(`/** ${docText(child.leaf.docs)} */`);
         writer.write(`${propertyName(segment)}: `);
         child.leaf.write(writer);
       } else {
