@@ -14,11 +14,13 @@ const summary = (name: string) =>
   }));
 
 describe('discover', () => {
-  it('walks nested routers, plain records and sub-routers from other files', () => {
+  it('walks nested routers, plain records and sub-routers; resolves symbols, not names', () => {
+    // `fresh` uses a look-alike `createCacheMiddleware` (not routecache's): not cached.
     expect(summary('app')).toEqual([
       { path: 'catalog.featured', type: 'query', cached: true, lazy: undefined },
       { path: 'catalog.products.by-sku', type: 'query', cached: true, lazy: undefined },
       { path: 'catalog.products.list', type: 'query', cached: true, lazy: undefined },
+      { path: 'fresh', type: 'query', cached: false, lazy: undefined },
       { path: 'health', type: 'query', cached: false, lazy: undefined },
       { path: 'users.byEmail', type: 'query', cached: true, lazy: undefined },
       { path: 'users.get', type: 'query', cached: true, lazy: undefined },

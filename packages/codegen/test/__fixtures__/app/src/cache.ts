@@ -1,6 +1,6 @@
 import { createCache, memoryStore } from '@routecache/core';
-import { createCacheMiddleware } from '@routecache/trpc';
 import type { Context } from './context.js';
+import { createCacheMiddleware } from './routecache.js';
 
 export const cache = createCache({ store: memoryStore(), namespace: 'app' });
 

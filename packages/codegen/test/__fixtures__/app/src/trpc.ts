@@ -5,6 +5,7 @@ const t = initTRPC.context<Context>().create();
 
 export const router = t.router;
 export const publicProcedure = t.procedure;
+export const middleware = t.middleware;
 
 /** Rejects anonymous callers and narrows ctx.userId to a string. */
 export const authedProcedure = t.procedure.use(({ ctx, next }) => {

@@ -1,8 +1,9 @@
-import { createCacheMiddleware } from '@routecache/trpc';
+import * as routecache from '@routecache/trpc';
 import { z } from 'zod';
 import { cache, t } from './trpc.js';
 
-const auditCache = createCacheMiddleware(cache);
+// A namespace import: discovery resolves `routecache.createCacheMiddleware` too.
+const auditCache = routecache.createCacheMiddleware(cache);
 
 export const auditRouter = t.router({
   entries: t.procedure
