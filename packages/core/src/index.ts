@@ -64,6 +64,7 @@ export {
   storageKey,
   validateNamespace,
 } from './keying/index.js';
+export { baseKeyOfStorageKey } from './keying/storage-key.js';
 export type { Bus, BusHandlers, BusMessage } from './stores/bus.js';
 export {
   DEFAULT_MAX_BYTES,
@@ -71,7 +72,6 @@ export {
   type MemoryStoreOptions,
   memoryStore,
 } from './stores/memory.js';
-export { baseKeyOfStorageKey } from './stores/storage-key.js';
 export { type TieredStoreOptions, tieredStore } from './stores/tiered.js';
 export type {
   CacheEntry,

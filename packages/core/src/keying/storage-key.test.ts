@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveBaseKey, deriveCustomBaseKey, deriveVariant, storageKey } from '../keying/index.js';
+import { deriveBaseKey, deriveCustomBaseKey, deriveVariant, storageKey } from './index.js';
 import { baseKeyOfStorageKey } from './storage-key.js';
 
 describe('baseKeyOfStorageKey', () => {

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors.js';
 import type { MaybePromise } from '../types.js';
 import type { Bus, BusMessage } from './bus.js';
-import { baseKeyOfStorageKey } from './storage-key.js';
+import { baseKeyOfStorageKey } from '../keying/storage-key.js';
 import type { CacheEntry, CacheStore, EntryAddress, Fence } from './types.js';
 
 /** Options of {@link tieredStore}. */

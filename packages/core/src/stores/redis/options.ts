@@ -1,7 +1,7 @@
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { Codec } from '../../codec/types.js';
 import { InvalidOptionError } from '../../errors.js';
-import { baseKeyOfStorageKey } from '../storage-key.js';
+import { baseKeyOfStorageKey } from '../../keying/storage-key.js';
 import type { BreakerOptions, RedisStatusListener } from './guard.js';
 
 /**
