@@ -23,3 +23,4 @@ export {
   type HeaderReader,
   withCacheContext,
 } from './request-state.js';
+export { createRouteHelpers, type RouteHelpers } from './route-helpers.js';

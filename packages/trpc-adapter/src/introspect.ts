@@ -45,10 +45,26 @@ interface ProcedureLike {
  * ```
  */
 export function getCachedRoute(router: AnyTRPCRouter, path: string): CachedRoute | undefined {
-  const procedures = router._def.procedures as Record<string, unknown>;
-  if (!Object.hasOwn(procedures, path)) return undefined;
-  const marker = markerOf(procedures[path]);
+  const marker = markerOf(procedureMiddlewares(router, path));
   return marker === undefined ? undefined : cachedRoute(path, marker);
+}
+
+/**
+ * The middlewares of the procedure at `path` in chain order (tRPC keeps `.input()` validators
+ * among them, marked `_type: 'input'`); empty when there is no such procedure (yet: a lazy
+ * router adds its procedures once loaded).
+ *
+ * @internal Shared by introspection and the route helpers; not part of the public surface.
+ * @example
+ * ```ts
+ * procedureMiddlewares(appRouter, 'users.get').some((m) => CACHE_MIDDLEWARE in m); // true
+ * ```
+ */
+export function procedureMiddlewares(router: AnyTRPCRouter, path: string): readonly unknown[] {
+  const procedures = router._def.procedures as Record<string, unknown>;
+  // Own properties only: `toString` and friends are not procedures.
+  if (!Object.hasOwn(procedures, path)) return [];
+  return (procedures[path] as ProcedureLike | undefined)?._def?.middlewares ?? [];
 }
 
 /**
@@ -61,17 +77,15 @@ export function getCachedRoute(router: AnyTRPCRouter, path: string): CachedRoute
  * ```
  */
 export function listCachedRoutes(router: AnyTRPCRouter): CachedRoute[] {
-  const procedures = router._def.procedures as Record<string, unknown>;
   const routes: CachedRoute[] = [];
-  for (const path of Object.keys(procedures).sort()) {
-    const marker = markerOf(procedures[path]);
+  for (const path of Object.keys(router._def.procedures).sort()) {
+    const marker = markerOf(procedureMiddlewares(router, path));
     if (marker !== undefined) routes.push(cachedRoute(path, marker));
   }
   return routes;
 }
 
-function markerOf(procedure: unknown): CacheMiddlewareMarker | undefined {
-  const middlewares = (procedure as ProcedureLike | undefined)?._def?.middlewares ?? [];
+function markerOf(middlewares: readonly unknown[]): CacheMiddlewareMarker | undefined {
   for (const middleware of middlewares) {
     if (typeof middleware === 'function' && CACHE_MIDDLEWARE in middleware) {
       return (middleware as { [CACHE_MIDDLEWARE]: CacheMiddlewareMarker })[CACHE_MIDDLEWARE];

@@ -1,0 +1,124 @@
+import { ConfigurationError, InvalidOptionError } from '@routecache/core';
+import type { AnyTRPCRouter } from '@trpc/server';
+import { type CachedRoute, getCachedRoute, procedureMiddlewares } from './introspect.js';
+import { CACHE_MIDDLEWARE } from './middleware.js';
+
+/**
+ * Keys and invalidation for the cached procedures of one router, by path and *raw* input (what a
+ * client sends). The typed module `routecache codegen` emits is a thin facade over these.
+ */
+export interface RouteHelpers {
+  /**
+   * The base key the cache middleware of `path` stores the call `(rawInput, ctx)` under. Every
+   * variant (vary headers, private principal) of that call shares it.
+   *
+   * @throws {ConfigurationError} when `path` is not a cached procedure of the router.
+   */
+  keyOf(path: string, rawInput: unknown, ctx?: unknown): Promise<string>;
+  /**
+   * Remove every variant of the entry of the call `(rawInput, ctx)` of `path`; resolves to the
+   * number of entries removed.
+   *
+   * @throws {ConfigurationError} when `path` is not a cached procedure of the router.
+   */
+  invalidate(path: string, rawInput: unknown, ctx?: unknown): Promise<number>;
+  /**
+   * Invalidate `tag` once in each distinct cache of `paths` (the procedures declaring it);
+   * resolves to the number of entries removed.
+   *
+   * @throws {ConfigurationError} when one of `paths` is not a cached procedure of the router.
+   */
+  invalidateTag(tag: string, paths: readonly string[]): Promise<number>;
+}
+
+/** An `.input()` validator as tRPC stores it among a procedure's middlewares. */
+type InputStep = ((opts: {
+  input: unknown;
+  getRawInput: () => Promise<unknown>;
+  next: (opts: { input: unknown }) => Promise<{ ok: true }>;
+}) => Promise<unknown>) & { _type?: string };
+
+/**
+ * Route helpers for `router`: keys and invalidation by procedure path and raw input.
+ *
+ * Before a call, the lazy routers on the path are loaded, and the raw input goes through the
+ * procedure's own `.input()` validators that run before its cache middleware, in order, so
+ * defaults, transforms and stripped fields are exactly what the middleware keys on. The key
+ * itself comes from {@link getCachedRoute} (the middleware's own function, custom `key` included).
+ *
+ * @param router - The app's tRPC router (the one the server serves).
+ * @throws {InvalidOptionError} (`router`) when `router` is not a tRPC router.
+ * @example
+ * ```ts
+ * const helpers = createRouteHelpers(appRouter);
+ * await helpers.keyOf('users.get', { id: 42, junk: 'x' }); // the key of { id: 42 }
+ * await helpers.invalidate('users.get', { id: 42 });       // 1: entries removed
+ * await helpers.invalidateTag('users', ['users.get', 'users.list']);
+ * ```
+ */
+export function createRouteHelpers(router: AnyTRPCRouter): RouteHelpers {
+  const def = (router as Partial<AnyTRPCRouter> | undefined)?._def;
+  if (typeof def?.procedures !== 'object' || typeof def.lazy !== 'object') {
+    throw new InvalidOptionError('router', 'must be a tRPC router (t.router(…))');
+  }
+
+  async function loadedRoute(path: string): Promise<CachedRoute> {
+    // A lazy router adds its procedures (and its own lazy routers) to the root once loaded, and
+    // leaves `_def.lazy`; so load the prefixes of `path` until none is left.
+    while (true) {
+      const prefix = Object.keys(router._def.lazy).find((key) => path.startsWith(`${key}.`));
+      const loader = prefix === undefined ? undefined : router._def.lazy[prefix];
+      if (loader === undefined) break;
+      await loader.load();
+    }
+    const route = getCachedRoute(router, path);
+    if (route === undefined) {
+      throw new ConfigurationError(
+        `"${path}" is not a cached procedure of this router; run \`routecache codegen\` again`,
+        { context: { path } },
+      );
+    }
+    return route;
+  }
+
+  async function parsedInput(path: string, rawInput: unknown): Promise<unknown> {
+    let input: unknown;
+    for (const step of procedureMiddlewares(router, path)) {
+      if (typeof step !== 'function') continue;
+      // Validators after the cache middleware run on a miss only; the key never sees them.
+      if (CACHE_MIDDLEWARE in step) break;
+      const validator = step as InputStep;
+      if (validator._type !== 'input') continue;
+      // Run the validator as tRPC does (it merges object outputs of stacked `.input()`s itself)
+      // and keep what it hands to `next`: the input the following middleware sees.
+      await validator({
+        input,
+        getRawInput: async () => rawInput,
+        next: async (next) => {
+          input = next.input;
+          return { ok: true };
+        },
+      });
+    }
+    return input;
+  }
+
+  return Object.freeze({
+    async keyOf(path: string, rawInput: unknown, ctx?: unknown): Promise<string> {
+      const route = await loadedRoute(path);
+      return route.baseKey(await parsedInput(path, rawInput), ctx);
+    },
+    async invalidate(path: string, rawInput: unknown, ctx?: unknown): Promise<number> {
+      const route = await loadedRoute(path);
+      return route.invalidate(await parsedInput(path, rawInput), ctx);
+    },
+    async invalidateTag(tag: string, paths: readonly string[]): Promise<number> {
+      const routes = await Promise.all(paths.map(loadedRoute));
+      let removed = 0;
+      for (const cache of new Set(routes.map((route) => route.cache))) {
+        removed += await cache.invalidateTags([tag]);
+      }
+      return removed;
+    },
+  });
+}
