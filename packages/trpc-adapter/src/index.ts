@@ -23,4 +23,8 @@ export {
   type HeaderReader,
   withCacheContext,
 } from './request-state.js';
-export { createRouteHelpers, type RouteHelpers } from './route-helpers.js';
+export {
+  createRouteHelpers,
+  type RouteHelpers,
+  type RouterSource,
+} from './route-helpers.js';

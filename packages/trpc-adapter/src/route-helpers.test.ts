@@ -134,7 +134,23 @@ describe('createRouteHelpers', () => {
     expect(reportsCleared).toEqual([['shared'], ['shared']]);
   });
 
-  it('rejects something that is not a router at creation', () => {
+  it('reads a router given as a function on first call only, once (import cycles)', async () => {
+    const { router, caller, users } = app();
+    let reads = 0;
+    const helpers = createRouteHelpers(() => {
+      reads += 1;
+      return router;
+    });
+    expect(reads).toBe(0);
+    const stored = await storedKeys(users, () => caller.users.list({ q: 'x' }));
+    expect(await helpers.keyOf('users.list', { q: 'x' })).toBe(stored[0]);
+    expect(await helpers.invalidate('users.list', { q: 'x' })).toBe(1);
+    expect(reads).toBe(1);
+  });
+
+  it('rejects something that is not a router: at creation, or on first call for a function', async () => {
     expect(() => createRouteHelpers({} as AnyTRPCRouter)).toThrow(InvalidOptionError);
+    const helpers = createRouteHelpers(() => undefined as unknown as AnyTRPCRouter);
+    await expect(helpers.keyOf('users.list', {})).rejects.toBeInstanceOf(InvalidOptionError);
   });
 });

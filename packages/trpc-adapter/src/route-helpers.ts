@@ -39,30 +39,41 @@ type InputStep = ((opts: {
 }) => Promise<unknown>) & { _type?: string };
 
 /**
- * Route helpers for `router`: keys and invalidation by procedure path and raw input.
+ * A router, or a function returning it. Pass the function when the module creating the helpers
+ * is imported by the router's own modules (a mutation invalidating a query): in that import cycle
+ * the router is not defined yet when the helpers are created, only when they are first called.
+ */
+export type RouterSource = AnyTRPCRouter | (() => AnyTRPCRouter);
+
+/**
+ * Route helpers for a router: keys and invalidation by procedure path and raw input.
  *
  * Before a call, the lazy routers on the path are loaded, and the raw input goes through the
  * procedure's own `.input()` validators that run before its cache middleware, in order, so
  * defaults, transforms and stripped fields are exactly what the middleware keys on. The key
  * itself comes from {@link getCachedRoute} (the middleware's own function, custom `key` included).
  *
- * @param router - The app's tRPC router (the one the server serves).
- * @throws {InvalidOptionError} (`router`) when `router` is not a tRPC router.
+ * @param source - The app's tRPC router (the one the server serves), or a function returning it
+ *   (read on first call; see {@link RouterSource}).
+ * @throws {InvalidOptionError} (`router`) when `source` is not (or, for a function, does not
+ *   return) a tRPC router; for a function, on first call.
  * @example
  * ```ts
  * const helpers = createRouteHelpers(appRouter);
  * await helpers.keyOf('users.get', { id: 42, junk: 'x' }); // the key of { id: 42 }
  * await helpers.invalidate('users.get', { id: 42 });       // 1: entries removed
  * await helpers.invalidateTag('users', ['users.get', 'users.list']);
+ * // In a module the router imports (an import cycle):
+ * const cyclic = createRouteHelpers(() => appRouter);
  * ```
  */
-export function createRouteHelpers(router: AnyTRPCRouter): RouteHelpers {
-  const def = (router as Partial<AnyTRPCRouter> | undefined)?._def;
-  if (typeof def?.procedures !== 'object' || typeof def.lazy !== 'object') {
-    throw new InvalidOptionError('router', 'must be a tRPC router (t.router(…))');
-  }
+export function createRouteHelpers(source: RouterSource): RouteHelpers {
+  let resolved = typeof source === 'function' ? undefined : checkedRouter(source);
+  const routerOf = (): AnyTRPCRouter =>
+    (resolved ??= checkedRouter(typeof source === 'function' ? source() : source));
 
   async function loadedRoute(path: string): Promise<CachedRoute> {
+    const router = routerOf();
     // A lazy router adds its procedures (and its own lazy routers) to the root once loaded, and
     // leaves `_def.lazy`; so load the prefixes of `path` until none is left.
     while (true) {
@@ -83,7 +94,7 @@ export function createRouteHelpers(router: AnyTRPCRouter): RouteHelpers {
 
   async function parsedInput(path: string, rawInput: unknown): Promise<unknown> {
     let input: unknown;
-    for (const step of procedureMiddlewares(router, path)) {
+    for (const step of procedureMiddlewares(routerOf(), path)) {
       if (typeof step !== 'function') continue;
       // Validators after the cache middleware run on a miss only; the key never sees them.
       if (CACHE_MIDDLEWARE in step) break;
@@ -121,4 +132,12 @@ export function createRouteHelpers(router: AnyTRPCRouter): RouteHelpers {
       return removed;
     },
   });
+}
+
+function checkedRouter(router: AnyTRPCRouter): AnyTRPCRouter {
+  const def = (router as Partial<AnyTRPCRouter> | undefined)?._def;
+  if (typeof def?.procedures !== 'object' || typeof def.lazy !== 'object') {
+    throw new InvalidOptionError('router', 'must be a tRPC router (t.router(…))');
+  }
+  return router;
 }
