@@ -5,7 +5,9 @@ import type { Context } from './context.js';
 
 const t = initTRPC.context<Context>().create({ transformer: superjson });
 
+/** Builds a router (`router({ … })`). */
 export const router = t.router;
+/** A procedure anyone may call. */
 export const publicProcedure = t.procedure;
 
 /**

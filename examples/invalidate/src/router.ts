@@ -12,12 +12,14 @@ import { db } from './db.js';
 // touch the router when called.
 import { invalidate, invalidateTag } from './routecache.generated.js';
 
-export const cache = createCache({ namespace: 'crud', ttl: 300 });
+/** The app's cache: in memory (the default store), root namespace `crud`, 5 min. */
+const cache = createCache({ namespace: 'crud', ttl: 300 });
 const cacheMiddleware = createCacheMiddleware(cache);
 const t = initTRPC.create();
 
 const UserId = z.object({ userId: z.number().int().positive() });
 
+/** The CRUD router; codegen's entry (`routecache.config.json`). */
 export const appRouter = t.router({
   users: {
     get: t.procedure
@@ -56,4 +58,5 @@ export const appRouter = t.router({
   },
 });
 
+/** The router type the client is typed with. */
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { db } from '../db.js';
 import { cachedProcedure } from '../procedures.js';
 import { publicProcedure, router } from '../trpc.js';
 
+/** `posts.*`, mounted by `src/router.ts`. */
 export const postsRouter = router({
   /**
    * An author's posts, tagged `posts` and `author:<id>`: `cache.invalidateTags(['author:u1'])`

@@ -13,6 +13,7 @@ async function found<T>(value: Promise<T | undefined>): Promise<T> {
   return result;
 }
 
+/** `users.*`, mounted by `src/router.ts`. */
 export const usersRouter = router({
   /** The caller's own profile: auth first, then a cache entry per user (`scope: 'private'`). */
   me: authedProcedure
