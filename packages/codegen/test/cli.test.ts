@@ -41,7 +41,7 @@ describe('routecache codegen', () => {
     expect(stale.err.join('')).toContain('is stale; run `routecache codegen`');
     expect(stale.err.join('')).toContain('1 line(s) to add, 1 to remove');
     expect(stale.err.join('')).toContain(
-      "+ get: (input: Inputs['users']['get']): Promise<string> => keyOf('users.get', input),",
+      "+ get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.get', input),",
     );
     // --check never writes.
     expect(readFileSync(output, 'utf8')).not.toBe(fresh);

@@ -173,4 +173,22 @@ describe('generated tag helpers', () => {
       removed: 0,
     });
   });
+
+  it('load when the router module is imported first (the generated module then runs before the router exists)', async () => {
+    vi.resetModules();
+    const fresh = await import('./__fixtures__/app/src/router.js');
+    const { cache } = await import('./__fixtures__/app/src/cache.js');
+    // The adapter is a fresh instance too: its request state must be the one the router's uses.
+    const adapter = await import('@routecache/trpc');
+    const ctx = await adapter.withCacheContext(() => ({ userId: undefined, locale: 'en' }))({
+      req: new Request('http://localhost/'),
+    });
+    await fresh.appRouter.createCaller(ctx).users.get({ id: 8 });
+    expect(await fresh.appRouter.createCaller(ctx).users.rename({ id: 8, name: 'Ada' })).toEqual({
+      id: 8,
+      name: 'Ada',
+      removed: 1,
+    });
+    expect(cache).not.toBe(appCache);
+  });
 });

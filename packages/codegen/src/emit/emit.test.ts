@@ -39,11 +39,11 @@ describe('emitModule', () => {
       [],
     );
     expect(text).toContain(
-      "'it\\'s': (input: Inputs['odd']['it\\'s']): Promise<string> => keyOf('odd.it\\'s', input),",
+      "'it\\'s': (input: Inputs['odd']['it\\'s']): Promise<string> => helpers.keyOf('odd.it\\'s', input),",
     );
     expect(text).toContain("'with-dash':");
     expect(text).toContain(
-      "'a*/b': (): Promise<number> => invalidateTagIn('a*/b', ['odd.it\\'s'])",
+      "'a*/b': (): Promise<number> => helpers.invalidateTag('a*/b', ['odd.it\\'s'])",
     );
   });
 

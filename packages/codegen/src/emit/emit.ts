@@ -9,7 +9,6 @@ import {
   type WriterFunction,
 } from 'ts-morph';
 import type { CachedQuery, GenerationModel } from './model.js';
-import { runtimeFunctions } from './runtime.js';
 import {
   docText,
   emptyTree,
@@ -57,14 +56,17 @@ function parameters(query: CachedQuery): { list: string; args: string } {
   };
 }
 
-/** A `keys` or `invalidate` leaf: a one-line arrow calling the shared runtime function. */
-function helper(fn: 'keyOf' | 'invalidateOne', result: string) {
+/** The module's `createRouteHelpers` instance, which every helper calls. */
+const HELPERS = 'helpers';
+
+/** A `keys` or `invalidate` leaf: a one-line arrow calling the adapter's route helpers. */
+function helper(fn: 'keyOf' | 'invalidate', result: string) {
   return (query: CachedQuery): NonNullable<HelperTree['leaf']> => {
     const { list, args } = parameters(query);
     return {
       docs: describe(query),
       write: (w) =>
-        w.write(`(${list}): Promise<${result}> => ${fn}(${quote(query.path)}, ${args})`),
+        w.write(`(${list}): Promise<${result}> => ${HELPERS}.${fn}(${quote(query.path)}, ${args})`),
     };
   };
 }
@@ -95,7 +97,7 @@ function tagTree(model: GenerationModel): WriterFunction {
         );
         const paths = tag.paths.map(quote).join(', ');
         writer.writeLine(
-          `${propertyName(tag.name)}: (): Promise<number> => invalidateTagIn(${quote(tag.name)}, [${paths}]),`,
+          `${propertyName(tag.name)}: (): Promise<number> => ${HELPERS}.invalidateTag(${quote(tag.name)}, [${paths}]),`,
         );
       }
     });
@@ -132,11 +134,7 @@ function statements(model: GenerationModel): (string | StatementStructures)[] {
         writer.blankLine();
       },
       moduleSpecifier: '@routecache/trpc',
-      namedImports: [
-        { name: 'CACHE_MIDDLEWARE' },
-        { name: 'type CachedRoute' },
-        { name: 'getCachedRoute' },
-      ],
+      namedImports: ['createRouteHelpers'],
     },
     {
       kind: StructureKind.ImportDeclaration,
@@ -167,22 +165,14 @@ function statements(model: GenerationModel): (string | StatementStructures)[] {
       type: `inferRouterContext<typeof ${router}>`,
     },
     {
-      kind: StructureKind.TypeAlias,
-      name: 'Procedure',
+      kind: StructureKind.VariableStatement,
+      leadingTrivia: (writer) => writer.blankLineIfLastNot(),
+      declarationKind: VariableDeclarationKind.Const,
       docs: [
-        "What `parsedInput` reads of a procedure: its middlewares, where tRPC marks `.input()` validators `_type: 'input'`.",
+        "Keys and invalidation by path and raw input, from `@routecache/trpc`. The router is read on first call: the router's own files may import this module (an import cycle).",
       ],
-      type: '{ _def: { middlewares: readonly InputStep[] } }',
+      declarations: [{ name: HELPERS, initializer: `createRouteHelpers(() => ${router})` }],
     },
-    {
-      kind: StructureKind.TypeAlias,
-      name: 'InputStep',
-      type: (w) =>
-        w.write(
-          '((opts: { input: unknown; getRawInput: () => Promise<unknown>; next: (opts: { input: unknown }) => Promise<{ ok: true }> }) => Promise<unknown>) & { _type?: string }',
-        ),
-    },
-    ...runtimeFunctions(router),
     exportedConst(
       'keys',
       'Base keys, exactly as the cache middleware computes them (namespaces and custom `key` included). Every variant (vary headers, private principal) of a call shares its base key.',
@@ -191,7 +181,7 @@ function statements(model: GenerationModel): (string | StatementStructures)[] {
     exportedConst(
       'invalidate',
       "Remove every variant of one call's entry; resolves to the number of entries removed.",
-      treeOf(model, helper('invalidateOne', 'number')),
+      treeOf(model, helper('invalidate', 'number')),
     ),
     exportedConst(
       'invalidateTag',
