@@ -40,8 +40,14 @@ describe.skipIf(!redisAvailable())('examples/redis demo', () => {
       'Mouse',
       'Mechanical keyboard',
     ]);
-    // Nothing is stored while Redis is down (the tiered store fills L1 only after L2 took the
-    // entry), so product 2 runs its resolver on each of its three calls.
-    expect(facts.failOpen.runsDuringOutage).toBe(3);
+    // While Redis is down the tiered store keeps fills in each instance's L1: product 2 runs its
+    // resolver once per instance, and the repeats are L1 hits.
+    expect(facts.failOpen.calls.map((call) => `${call.instance} ${call.xCache}`)).toEqual([
+      'A MISS',
+      'B MISS',
+      'A HIT',
+      'B HIT',
+    ]);
+    expect(facts.failOpen.runsDuringOutage).toBe(2);
   });
 });

@@ -119,7 +119,7 @@ export async function runDemo(log: (line: string) => void = console.log): Promis
     log(`   A removed ${bus.removedOnA} entry; B's L1 dropped it within ${droppedWithinMs} ms`);
     log(`   ${show(bCall)}; B's resolver runs: ${bus.bRuns}\n`);
 
-    log('4. redis-server stopped: every call still answers (L1 hits, or the resolver)');
+    log("4. redis-server stopped: every call still answers; fills stay in each instance's L1");
     await redis.kill();
     const runsBefore = db.readsBy('A') + db.readsBy('B');
     const calls = [await read(a, 2), await read(b, 2), await read(a, 2), await read(b, 1)];

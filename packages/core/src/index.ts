@@ -82,6 +82,6 @@ export type {
   Lease,
   StreamRecord,
 } from './stores/types.js';
-export { ENTRY_FORMAT } from './stores/types.js';
+export { ENTRY_FORMAT, UNAVAILABLE_FENCE } from './stores/types.js';
 export type { MaybePromise } from './types.js';
 export { type WarningCode, warnOnce } from './warn.js';

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyError } from '../errors.js';
-import { baseKeyOfStorageKey } from './storage-key.js';
 import { adversarialText, anyInput, anyText, reinsert } from './__fixtures__/arbitraries.js';
 import { encodeCanonical } from './canonical.js';
 import { deriveBaseKey, deriveCustomBaseKey, MAX_KEY_BYTES, storageKey } from './keys.js';
 import { resolveNamespace } from './namespace.js';
+import { baseKeyOfStorageKey } from './storage-key.js';
 import { deriveVariant } from './variant.js';
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');

@@ -4,7 +4,7 @@ import { storeContractSuite } from '../testing/store-contract.js';
 import type { Bus, BusHandlers, BusMessage } from './bus.js';
 import { memoryStore } from './memory.js';
 import { tieredStore } from './tiered.js';
-import type { CacheStore, EntryAddress } from './types.js';
+import { type CacheStore, type EntryAddress, UNAVAILABLE_FENCE } from './types.js';
 
 /** An in-process bus joining several tiered stores of one test (no transport). */
 function busNetwork() {
@@ -167,6 +167,35 @@ describe('tieredStore', () => {
     expect(await a.store.set(address, testEntry('stale'), fence)).toBe(false);
     expect(a.l1.get(address.key)).toBeUndefined();
     expect(await b.store.get(address.key)).toBeUndefined();
+  });
+
+  it('keeps fills in L1 alone while L2 is down, so the outage does not reach the loader', async () => {
+    const l1 = memoryStore();
+    const down = (): never => {
+      throw new Error('ECONNREFUSED');
+    };
+    const l2: CacheStore = { ...memoryStore(), get: down, fence: down, set: down };
+    const store = tieredStore({ l1, l2, baseKeyOf: testBaseKeyOf });
+    const address = names.address({ tags: [names.name('t')] });
+    expect(await put(store, address, 'from the loader')).toBe(true);
+    expect(store.get(address.key)).toMatchObject({ value: 'from the loader' });
+
+    // L2 failing after its fence was taken: the write falls back to L1 as well.
+    const flaky: CacheStore = { ...memoryStore(), set: down };
+    const other = tieredStore({ l1: memoryStore(), l2: flaky, baseKeyOf: testBaseKeyOf });
+    expect(await put(other, address, 'still cached')).toBe(true);
+    expect(other.get(address.key)).toMatchObject({ value: 'still cached' });
+
+    // An L2 whose breaker is open answers quietly: UNAVAILABLE_FENCE, and set refuses.
+    const quiet: CacheStore = {
+      ...memoryStore(),
+      get: () => undefined,
+      fence: () => UNAVAILABLE_FENCE,
+      set: () => false,
+    };
+    const third = tieredStore({ l1: memoryStore(), l2: quiet, baseKeyOf: testBaseKeyOf });
+    expect(await put(third, address, 'served from L1')).toBe(true);
+    expect(third.get(address.key)).toMatchObject({ value: 'served from L1' });
   });
 
   it('rejects stores that are not stores', () => {

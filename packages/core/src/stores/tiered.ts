@@ -1,8 +1,14 @@
 import { InvalidOptionError } from '../errors.js';
+import { baseKeyOfStorageKey } from '../keying/storage-key.js';
 import type { MaybePromise } from '../types.js';
 import type { Bus, BusMessage } from './bus.js';
-import { baseKeyOfStorageKey } from '../keying/storage-key.js';
-import type { CacheEntry, CacheStore, EntryAddress, Fence } from './types.js';
+import {
+  type CacheEntry,
+  type CacheStore,
+  type EntryAddress,
+  type Fence,
+  UNAVAILABLE_FENCE,
+} from './types.js';
 
 /** Options of {@link tieredStore}. */
 export interface TieredStoreOptions {
@@ -50,6 +56,9 @@ function checkStore(store: unknown, option: string): CacheStore {
  *
  * - An L1 hit answers synchronously and never touches L2.
  * - An L2 hit fills L1. A fill commits to L2 first (under L2's fence) and then to L1.
+ * - While L2 is down (its fence or write fails), fills go to L1 alone, so an outage does not
+ *   send every call to the loader. Those copies live at most their ttl, and the bus
+ *   reconnect that follows an outage drops the whole L1.
  * - Invalidations go to L2, then to this instance's L1, then over the bus to every other
  *   instance's L1. When the bus reconnects (messages may have been lost), L1 is dropped whole.
  * - No resurrection: every invalidation this instance applies (local or from the bus) bumps an
@@ -115,10 +124,10 @@ export function tieredStore(options: TieredStoreOptions): CacheStore {
   });
 
   async function fillL1(address: EntryAddress, entry: CacheEntry, at: number, fence?: Fence) {
-    if (at !== epoch) return;
+    if (at !== epoch) return false;
     const l1Fence = fence ?? (await l1.fence(address));
-    if (at !== epoch) return;
-    await l1.set(address, entry, l1Fence);
+    if (at !== epoch) return false;
+    return l1.set(address, entry, l1Fence);
   }
 
   function fromL2(key: string): Promise<CacheEntry | undefined> {
@@ -145,13 +154,26 @@ export function tieredStore(options: TieredStoreOptions): CacheStore {
       return hit ?? fromL2(key);
     },
     async fence(address) {
-      const [f1, f2] = await Promise.all([l1.fence(address), l2.fence(address)]);
+      const [f1, f2] = await Promise.all([
+        l1.fence(address),
+        Promise.resolve()
+          .then(() => l2.fence(address))
+          .catch(() => UNAVAILABLE_FENCE),
+      ]);
       return new TieredFence(f1, f2);
     },
     async set(address, entry, fence) {
       if (!(fence instanceof TieredFence)) return false;
       const at = epoch;
-      if (!(await l2.set(address, entry, fence.l2))) return false;
+      const l1Only = () => fillL1(address, entry, at, fence.l1).catch(() => false);
+      if (fence.l2 === UNAVAILABLE_FENCE) return l1Only();
+      let stored: boolean;
+      try {
+        stored = await l2.set(address, entry, fence.l2);
+      } catch {
+        return l1Only(); // L2 went down during the fill: the L1 copy keeps serving this instance
+      }
+      if (!stored) return false;
       await fillL1(address, entry, at, fence.l1).catch(ignore);
       return true;
     },

@@ -62,6 +62,18 @@ export type Lease =
   | { readonly acquired: true; release(): Promise<void> }
   | { readonly acquired: false; wait(): Promise<CacheEntry | undefined> };
 
+/**
+ * The fence a store returns when its backend cannot take one (it is down, or its circuit breaker
+ * is open). `set` with it stores nothing; a tiered store then keeps the fill in its L1 alone.
+ *
+ * @example
+ * ```ts
+ * const fence = await l2.fence(address);
+ * if (fence === UNAVAILABLE_FENCE) keepInL1Only();
+ * ```
+ */
+export const UNAVAILABLE_FENCE: Fence = Object.freeze({ unavailable: true });
+
 /** Why a store dropped an entry on its own. */
 export type EvictionReason = 'capacity' | 'expired';
 

@@ -156,6 +156,14 @@ export function resolveConnection(options: RedisConnectionOptions): ResolvedConn
 }
 
 function createClient(options: RedisConnectionOptions): Redis | Cluster {
+  const client = newClient(options);
+  // Connection errors reach callers through the guard (once per outage); an 'error' event
+  // without a listener would only make ioredis log "Unhandled error event" for every retry.
+  client.on('error', () => {});
+  return client;
+}
+
+function newClient(options: RedisConnectionOptions): Redis | Cluster {
   if (options.cluster !== undefined) {
     return new Cluster([...options.cluster.nodes], {
       ...options.cluster.options,

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { codecMap, decodeEnvelope, defaultCodec, encodeEnvelope } from '../../codec/index.js';
 import { warnOnce } from '../../warn.js';
-import type { CacheEntry, CacheStore, EntryAddress, Fence, Lease } from '../types.js';
+import {
+  type CacheEntry,
+  type CacheStore,
+  type EntryAddress,
+  type Fence,
+  type Lease,
+  UNAVAILABLE_FENCE,
+} from '../types.js';
 import { DecodeMemo } from './decode-memo.js';
 import { type Fallback, Guard } from './guard.js';
 import { KeyLayout } from './keys.js';
@@ -44,7 +51,6 @@ class RedisFence {
 }
 
 /** Handed out while Redis is unavailable: `set` refuses it, so nothing is stored blind. */
-const UNAVAILABLE_FENCE: Fence = Object.freeze({});
 
 const MISS: Fallback<Buffer | null> = { value: null };
 const REFUSED: Fallback<boolean> = { value: false };
@@ -108,11 +114,6 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
   const layout = new KeyLayout(resolved.prefix);
   const codecs = codecMap(resolved.codecs[0] ?? defaultCodec, resolved.codecs.slice(1));
   const guard = new Guard('redis', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
-  if (owned) {
-    // Connection errors reach callers through the guard; an unhandled 'error' would only log.
-    client.on('error', () => {});
-  }
-
   let readyWait: Promise<void> | undefined;
   function whenReady(): Promise<void> {
     readyWait ??= new Promise<void>((resolve, reject) => {
