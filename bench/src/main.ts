@@ -5,6 +5,7 @@
  * `pnpm bench -- engine redis` runs only the named sections.
  */
 import { runCodecBench } from './codec.js';
+import { runCodegenBench } from './codegen.js';
 import { runEngineBench } from './engine.js';
 import type { Row } from './harness.js';
 import { runKeyingBench } from './keying.js';
@@ -15,6 +16,7 @@ const sections: Record<string, () => Promise<Row[]>> = {
   keying: runKeyingBench,
   codec: runCodecBench,
   redis: runRedisBench,
+  codegen: () => runCodegenBench(),
 };
 
 /**
@@ -67,6 +69,14 @@ const targets: readonly Target[] = [
     section: 'tiered L1 hit',
     row: 'tieredStore',
     limit: 1 / 0.9,
+  },
+  {
+    issue: '#5',
+    what: 'routecache codegen ≤ 1.0× tsc --noEmit (500 procedures, 50 files)',
+    kind: 'ratio',
+    section: 'codegen vs tsc',
+    row: 'routecache codegen',
+    limit: 1,
   },
 ];
 

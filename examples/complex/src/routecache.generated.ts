@@ -2,13 +2,11 @@
 // Router: appRouter in src/router.ts. Regenerate with `routecache codegen`; CI runs `routecache codegen --check`.
 
 import { createRouteHelpers } from '@routecache/trpc';
-import type { inferRouterContext, inferRouterInputs } from '@trpc/server';
+import type { inferRouterInputs } from '@trpc/server';
 import { appRouter } from './router.js';
 
 /** Procedure inputs by path: a renamed or removed procedure breaks every stale call site. */
 type Inputs = inferRouterInputs<typeof appRouter>;
-/** The ctx a custom `key` function reads. Pass the ctx the procedure sees (after the middlewares before the cache). */
-type Context = inferRouterContext<typeof appRouter>;
 
 /** Keys and invalidation by path and raw input, from `@routecache/trpc`. The router is read on first call: the router's own files may import this module (an import cycle). */
 const helpers = createRouteHelpers(() => appRouter);

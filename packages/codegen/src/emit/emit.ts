@@ -123,6 +123,7 @@ function exportedConst(
 /** The module's statements, as ts-morph structures. */
 function statements(model: GenerationModel): (string | StatementStructures)[] {
   const router = model.routerExport;
+  const readsContext = model.queries.some((query) => query.context !== 'none');
   return [
     {
       kind: StructureKind.ImportDeclaration,
@@ -140,7 +141,9 @@ function statements(model: GenerationModel): (string | StatementStructures)[] {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: '@trpc/server',
       isTypeOnly: true,
-      namedImports: ['inferRouterContext', 'inferRouterInputs'],
+      namedImports: readsContext
+        ? ['inferRouterContext', 'inferRouterInputs']
+        : ['inferRouterInputs'],
     },
     {
       kind: StructureKind.ImportDeclaration,
@@ -156,14 +159,19 @@ function statements(model: GenerationModel): (string | StatementStructures)[] {
       ],
       type: `inferRouterInputs<typeof ${router}>`,
     },
-    {
-      kind: StructureKind.TypeAlias,
-      name: 'Context',
-      docs: [
-        'The ctx a custom `key` function reads. Pass the ctx the procedure sees (after the middlewares before the cache).',
-      ],
-      type: `inferRouterContext<typeof ${router}>`,
-    },
+    // Only emitted when some helper takes a ctx: an unused alias would fail strict linters.
+    ...(readsContext
+      ? [
+          {
+            kind: StructureKind.TypeAlias,
+            name: 'Context',
+            docs: [
+              'The ctx a custom `key` function reads. Pass the ctx the procedure sees (after the middlewares before the cache).',
+            ],
+            type: `inferRouterContext<typeof ${router}>`,
+          } satisfies StatementStructures,
+        ]
+      : []),
     {
       kind: StructureKind.VariableStatement,
       leadingTrivia: (writer) => writer.blankLineIfLastNot(),

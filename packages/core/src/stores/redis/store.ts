@@ -6,7 +6,6 @@ import {
   type CacheEntry,
   type CacheStore,
   type EntryAddress,
-  type Fence,
   type Lease,
   UNAVAILABLE_FENCE,
 } from '../types.js';
