@@ -1,59 +1,58 @@
 import { createCache, memoryStore, tieredStore } from '@routecache/core';
 import { redisBus, redisStore } from '@routecache/core/redis';
 import { testEntry } from '@routecache/core/testing';
-import type { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connect, connectCluster, testBaseKeyOf } from '../support/redis-clients.js';
-import {
-  type RedisCluster,
-  type RedisServer,
-  redisAvailable,
-  startRedis,
-  startRedisCluster,
-} from '../support/redis-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { testBaseKeyOf, useRedisCluster, useRedisNode } from '../support/redis-clients.js';
+import { redisAvailable } from '../support/redis-server.js';
 
 const timeout = 2_000;
 
 describe.skipIf(!redisAvailable())('redis key layout on a single node', () => {
-  let server: RedisServer;
-  let client: Redis;
-  beforeAll(async () => {
-    server = await startRedis();
-    client = await connect(server);
-  });
-  afterAll(async () => {
-    client?.disconnect();
-    await server?.stop();
-  });
+  const redis = useRedisNode();
 
   it('gives every key it writes a ttl (entries, indexes, generations, registries)', async () => {
-    const store = redisStore({ client, prefix: 'ttl:', timeout, baseKeyOf: testBaseKeyOf });
+    const store = redisStore({
+      client: redis.client,
+      prefix: 'ttl:',
+      timeout,
+      baseKeyOf: testBaseKeyOf,
+    });
     for (let i = 0; i < 20; i++) {
       const address = { key: `b${i % 5}#v${i}`, baseKey: `b${i % 5}`, tags: [`t${i % 3}`] };
       await store.set(address, testEntry(i, { tags: address.tags }), await store.fence(address));
     }
     await store.invalidate('b1');
     await store.invalidateTags(['t2']);
-    const keys = await client.keys('ttl:*');
+    const keys = await redis.client.keys('ttl:*');
     expect(keys.length).toBeGreaterThan(10);
-    for (const key of keys) expect(await client.pttl(key), key).toBeGreaterThan(0);
+    for (const key of keys) expect(await redis.client.pttl(key), key).toBeGreaterThan(0);
   });
 
   it('caps an entry that never expires at a year, so it still carries a ttl', async () => {
-    const store = redisStore({ client, prefix: 'forever:', timeout, baseKeyOf: testBaseKeyOf });
+    const store = redisStore({
+      client: redis.client,
+      prefix: 'forever:',
+      timeout,
+      baseKeyOf: testBaseKeyOf,
+    });
     const address = { key: 'k', baseKey: 'k', tags: ['t'] };
     const entry = { ...testEntry('kept'), staleUntil: Number.POSITIVE_INFINITY };
     expect(await store.set(address, entry, await store.fence(address))).toBe(true);
     expect((await store.get('k'))?.value).toBe('kept');
-    for (const key of await client.keys('forever:*')) {
-      const ttl = await client.pttl(key);
+    for (const key of await redis.client.keys('forever:*')) {
+      const ttl = await redis.client.pttl(key);
       expect(ttl, key).toBeGreaterThan(0);
       expect(ttl, key).toBeLessThanOrEqual(366 * 24 * 3600 * 1000);
     }
   });
 
   it('prunes index fields of expired variants as new variants are written', async () => {
-    const store = redisStore({ client, prefix: 'prune:', timeout, baseKeyOf: testBaseKeyOf });
+    const store = redisStore({
+      client: redis.client,
+      prefix: 'prune:',
+      timeout,
+      baseKeyOf: testBaseKeyOf,
+    });
     const put = async (variant: string, ms: number) => {
       const address = { key: `base#${variant}`, baseKey: 'base', tags: [] };
       await store.set(address, testEntry(variant, { freshMs: ms }), await store.fence(address));
@@ -64,24 +63,34 @@ describe.skipIf(!redisAvailable())('redis key layout on a single node', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     for (let i = 0; i < 100; i++) await put(`next${i}`, 60_000);
 
-    const index = (await client.keys('prune:*i'))[0] ?? '';
-    const fields = await client.hlen(index);
+    const index = (await redis.client.keys('prune:*i'))[0] ?? '';
+    const fields = await redis.client.hlen(index);
     // 101 live variants; without pruning the 100 dead ones would stay (201 fields).
     expect(fields).toBeLessThan(130);
     expect(await store.invalidate('base')).toBe(101);
   });
 
   it('survives a script cache flush (NOSCRIPT → EVAL)', async () => {
-    const store = redisStore({ client, prefix: 'flush:', timeout, baseKeyOf: testBaseKeyOf });
+    const store = redisStore({
+      client: redis.client,
+      prefix: 'flush:',
+      timeout,
+      baseKeyOf: testBaseKeyOf,
+    });
     const address = { key: 'k', baseKey: 'k', tags: [] };
-    await client.script('FLUSH');
+    await redis.client.script('FLUSH');
     expect(await store.set(address, testEntry(1), await store.fence(address))).toBe(true);
     expect((await store.get('k'))?.value).toBe(1);
   });
 
   it('warns once when the cache writes with a codec the store cannot read', async () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
-    const store = redisStore({ client, prefix: 'codec:', timeout, baseKeyOf: testBaseKeyOf });
+    const store = redisStore({
+      client: redis.client,
+      prefix: 'codec:',
+      timeout,
+      baseKeyOf: testBaseKeyOf,
+    });
     for (const key of ['a', 'b']) {
       const address = { key, baseKey: key, tags: [] };
       const entry = { ...testEntry(key), codec: 'other-codec' };
@@ -94,29 +103,27 @@ describe.skipIf(!redisAvailable())('redis key layout on a single node', () => {
   });
 
   it('takes a client directly or in options, and rejects invalid options by name', () => {
-    expect(redisStore(client).client).toBe(client);
-    expect(redisStore({ client }).client).toBe(client);
-    expect(() => redisStore({ client, prefix: 'a{b}' })).toThrow(/prefix/);
-    expect(() => redisStore({ client, timeout: 0 })).toThrow(/timeout/);
-    expect(() => redisStore({ client, breaker: { threshold: -1 } })).toThrow(/breaker.threshold/);
-    expect(() => redisStore({ client, connection: {} })).toThrow(/client/);
+    expect(redisStore(redis.client).client).toBe(redis.client);
+    expect(redisStore({ client: redis.client }).client).toBe(redis.client);
+    expect(() => redisStore({ client: redis.client, prefix: 'a{b}' })).toThrow(/prefix/);
+    expect(() => redisStore({ client: redis.client, timeout: 0 })).toThrow(/timeout/);
+    expect(() => redisStore({ client: redis.client, breaker: { threshold: -1 } })).toThrow(
+      /breaker.threshold/,
+    );
+    expect(() => redisStore({ client: redis.client, connection: {} })).toThrow(/client/);
   });
 });
 
 describe.skipIf(!redisAvailable())('redis key layout on a 3-master cluster', () => {
-  let cluster: RedisCluster;
-  let client: Cluster;
-  beforeAll(async () => {
-    cluster = await startRedisCluster();
-    client = await connectCluster(cluster);
-  }, 30_000);
-  afterAll(async () => {
-    client?.disconnect();
-    await cluster?.stop();
-  });
+  const redis = useRedisCluster();
 
   it('keeps all keys of one base key in one slot, even with braces in the base key', async () => {
-    const store = redisStore({ client, prefix: 'slots:', timeout, baseKeyOf: testBaseKeyOf });
+    const store = redisStore({
+      client: redis.client,
+      prefix: 'slots:',
+      timeout,
+      baseKeyOf: testBaseKeyOf,
+    });
     const baseKeys = ['{a}', '}b{', 'c{}', '{{d}}'];
     for (const baseKey of baseKeys) {
       for (const variant of ['x', 'y', 'z']) {
@@ -125,12 +132,12 @@ describe.skipIf(!redisAvailable())('redis key layout on a 3-master cluster', () 
         expect(await store.set(address, entry, await store.fence(address))).toBe(true);
       }
     }
-    const masters = client.nodes('master');
+    const masters = redis.client.nodes('master');
     const keys = (await Promise.all(masters.map((node) => node.keys('slots:*')))).flat();
     const slotsByTag = new Map<string, Set<number>>();
     for (const key of keys) {
       const tag = key.slice(key.indexOf('{'), key.indexOf('}') + 1);
-      const slot = Number(await client.cluster('KEYSLOT', key));
+      const slot = Number(await redis.client.cluster('KEYSLOT', key));
       slotsByTag.set(tag, (slotsByTag.get(tag) ?? new Set()).add(slot));
     }
     for (const slots of slotsByTag.values()) expect(slots.size).toBe(1);
@@ -149,13 +156,13 @@ describe.skipIf(!redisAvailable())('redis key layout on a 3-master cluster', () 
       const l1 = memoryStore();
       const store = tieredStore({
         l1,
-        l2: redisStore({ cluster: { nodes: cluster.nodes }, prefix: 'tiered:', timeout }),
-        bus: redisBus({ cluster: { nodes: cluster.nodes }, channel }),
+        l2: redisStore({ cluster: { nodes: redis.cluster.nodes }, prefix: 'tiered:', timeout }),
+        bus: redisBus({ cluster: { nodes: redis.cluster.nodes }, channel }),
       });
       return { l1, cache: createCache({ store, storeTimeout: timeout }) };
     });
     const [a, b] = made as [(typeof made)[0], (typeof made)[0]];
-    const masters = client.nodes('master');
+    const masters = redis.client.nodes('master');
     const deadline = Date.now() + 10_000;
     for (;;) {
       const counts = await Promise.all(masters.map((node) => node.pubsub('NUMSUB', channel)));
