@@ -12,6 +12,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 // Generous slack over the budget: the box is a loaded 2-core machine.
 const SLACK_MS = 200;
+const TIMER_SLACK_MS = 60;
 const BUDGET_MS = 40;
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -133,7 +134,9 @@ describe.skipIf(!redisAvailable())('fail-open', () => {
 
       proxy.blackhole(true);
       const latencies = await drive(cache, 100, 5, loads);
-      expect(Math.max(...latencies)).toBeLessThan(BUDGET_MS + SLACK_MS);
+      // The first timeout opens the breaker: no call waits more than one budget (plus timer and
+      // loader jitter on a busy machine), however many were in flight.
+      expect(Math.max(...latencies)).toBeLessThan(BUDGET_MS + TIMER_SLACK_MS);
       expect(errors.length).toBe(1);
       expect((errors[0]?.cause as StoreError | undefined)?.code).toBe('ROUTECACHE_STORE_TIMEOUT');
       // With the breaker open most calls never wait on Redis at all.

@@ -20,7 +20,10 @@ export type RedisStatusListener = (status: 'down' | 'up', error?: StoreError) =>
  * ```
  */
 export interface BreakerOptions {
-  /** Consecutive failures that open the breaker. @default 3 */
+  /**
+   * Consecutive errors that open the breaker. A timeout opens it at once, so a server that
+   * stops answering costs one budget, not one per request. @default 3
+   */
   threshold?: number;
   /** How long an open breaker fails calls without trying Redis, ms. @default 1000 */
   cooldownMs?: number;
@@ -149,7 +152,10 @@ export class Guard {
     reject: (error: StoreError) => void,
   ): void {
     this.#failures++;
-    if (this.#probing || this.#failures >= this.#threshold) {
+    // A timeout opens the breaker at once: a server that does not answer (blackholed, paused)
+    // would otherwise cost every request the whole budget until `threshold` calls had failed.
+    const timedOut = error.code === 'ROUTECACHE_STORE_TIMEOUT';
+    if (this.#probing || timedOut || this.#failures >= this.#threshold) {
       this.#openUntil = Date.now() + this.#cooldownMs;
       this.#probing = false;
     }
