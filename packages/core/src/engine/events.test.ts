@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../stores/memory.js';
 import { resetWarningsForTests } from '../warn.js';
+import { record } from './__fixtures__/cache-helpers.js';
 import { createCache } from './create-cache.js';
-import { record } from './test-support.js';
 
 describe('cache events', () => {
   afterEach(() => {

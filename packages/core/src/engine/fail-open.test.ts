@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StoreError } from '../errors.js';
 import { memoryStore } from '../stores/memory.js';
 import { resetWarningsForTests } from '../warn.js';
+import { type Breakage, brokenStore, deferred, record } from './__fixtures__/cache-helpers.js';
 import { createCache } from './create-cache.js';
-import { type Breakage, brokenStore, deferred, record } from './test-support.js';
 
 const breakages: Breakage[] = ['throw', 'reject', 'hang'];
 const expectedCode = (breakage: Breakage) =>

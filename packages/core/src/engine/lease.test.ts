@@ -2,8 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../stores/memory.js';
 import type { CacheEntry, CacheStore, Lease } from '../stores/types.js';
 import { testEntry } from '../testing/entries.js';
+import { record } from './__fixtures__/cache-helpers.js';
 import { createCache } from './create-cache.js';
-import { record } from './test-support.js';
 
 /** A memory store that also hands out leases the way `lease` says. */
 function leasingStore(

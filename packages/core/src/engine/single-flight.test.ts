@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../stores/memory.js';
+import { deferred, record } from './__fixtures__/cache-helpers.js';
 import { createCache } from './create-cache.js';
-import { deferred, record } from './test-support.js';
 
 describe('single-flight', () => {
   it('runs the loader once for 1000 concurrent misses; every caller gets the value', async () => {

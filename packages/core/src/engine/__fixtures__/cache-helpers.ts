@@ -1,5 +1,6 @@
-import type { CacheStore } from '../stores/types.js';
-import type { Cache, CacheEventMap } from './types.js';
+// Test-only helpers for the engine tests. Under __fixtures__/, so tsconfig.build.json leaves them out of dist.
+import type { CacheStore } from '../../stores/types.js';
+import type { Cache, CacheEventMap } from '../types.js';
 
 /** A promise with its resolve/reject in hand, for loads a test finishes when it wants. */
 export interface Deferred<T> {
