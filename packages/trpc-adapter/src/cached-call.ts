@@ -5,6 +5,7 @@ import {
   type EntryPolicy,
   isCacheableResponse,
   type LoadResult,
+  type StreamRecord,
   warnOnce,
 } from '@routecache/core';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
@@ -12,7 +13,7 @@ import type { CacheMiddlewareCallOptions } from './middleware.js';
 import type { ResolvedRouteOptions } from './options.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { routeBaseKey, routeTags } from './route-key.js';
-import { isAsyncIterable, looksLikeStreamRecord, replayStream, teeIntoFill } from './stream.js';
+import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
 
 type LookupRequest = Parameters<Cache['lookup']>[0];
 
@@ -44,8 +45,8 @@ class StreamHandoff {
  * A query goes through `cache.getOrLoad` (single-flight, stale serving, fail-open). Its loader
  * runs the rest of the chain (`next()`); a failed result is thrown through the cache (never
  * stored) and returned as is. A stream cannot be stored by `getOrLoad`: it comes back as a
- * {@link StreamHandoff} and is teed into a `cache.lookup` fill. A hit shaped like a stream record
- * is confirmed against the entry's `kind` before it is replayed.
+ * {@link StreamHandoff} and is teed into a `cache.lookup` fill. A result whose `kind` is
+ * `'stream'` is replayed; any other value is served as is, whatever its shape.
  *
  * @internal
  * @example
@@ -132,9 +133,6 @@ export class CachedCall {
     if (value instanceof StreamHandoff) {
       return this.serveStream(request, value, opts, state);
     }
-    if (loaded.status !== 'MISS' && looksLikeStreamRecord(value)) {
-      return this.serveRecordShaped(request, opts, state);
-    }
     this.report(
       state,
       opts.batchIndex,
@@ -143,7 +141,8 @@ export class CachedCall {
       loaded.maxAge,
       loaded.etag !== undefined,
     );
-    return ok(value);
+    // The entry's kind, not the value's shape: a plain value may look like a stream record.
+    return ok(loaded.kind === 'stream' ? replayStream(value as StreamRecord) : value);
   }
 
   /**
@@ -201,29 +200,6 @@ export class CachedCall {
     this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
     // Stored by someone else meanwhile: pass this stream through uncached.
     return ok(found.hit ? stream : teeIntoFill(stream, found.fill, this.options.stream));
-  }
-
-  /**
-   * A hit whose value has the shape of a stream record: only the entry's kind says whether it
-   * is a stream to replay or a plain value, so read the entry itself.
-   */
-  private async serveRecordShaped(
-    request: LookupRequest,
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
-    state: RequestCacheState | undefined,
-  ): Promise<MiddlewareResult<object>> {
-    const found = await this.cache.lookup(request);
-    if (!found.hit) {
-      // Invalidated in between: answer from the resolver, uncached.
-      found.fill.abort();
-      const own = await opts.next();
-      this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
-      return own;
-    }
-    const { entry } = found;
-    this.report(state, opts.batchIndex, found.status, entry.etag, found.maxAge, true);
-    const isStream = entry.kind === 'stream' && looksLikeStreamRecord(entry.value);
-    return ok(isStream ? replayStream(entry.value) : entry.value);
   }
 
   /** Response headers a resolver set (`Set-Cookie`, `Vary: *`, `no-store`) can forbid storing. */

@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { CACHE_MIDDLEWARE, createCacheMiddleware } from './middleware.js';
+import { isAsyncIterable } from './stream.js';
 
 interface Ctx {
   user?: string;
@@ -156,16 +157,27 @@ describe('cacheMiddleware', () => {
     expect(runs.countdown).toBe(2);
   });
 
-  it('serves a plain value shaped like a stream record as a value', async () => {
-    const { t, cacheMiddleware, count } = setup();
+  it('serves a plain value shaped like a stream record as a value, with no extra lookup', async () => {
+    const { t, cache, cacheMiddleware, count, runs } = setup();
+    const lookup = vi.spyOn(cache, 'lookup');
     const router = t.router({
       page: t.procedure
         .use(cacheMiddleware({ scope: 'public' }))
         .query(() => ({ chunks: [count('page')], returnValue: 'x' })),
+      empty: t.procedure
+        .use(cacheMiddleware({ scope: 'public' }))
+        .query(() => ({ chunks: [], returnValue: count('empty') })),
     });
     const caller = t.createCallerFactory(router)({});
     expect(await caller.page()).toEqual({ chunks: [1], returnValue: 'x' });
     expect(await caller.page()).toEqual({ chunks: [1], returnValue: 'x' });
+    expect(await caller.empty()).toEqual({ chunks: [], returnValue: 1 });
+    const hit = await caller.empty();
+    expect(hit).toEqual({ chunks: [], returnValue: 1 });
+    expect(isAsyncIterable(hit)).toBe(false);
+    expect(runs).toEqual({ page: 1, empty: 1 });
+    // The result's kind decides: a hit never reads the entry a second time.
+    expect(lookup).not.toHaveBeenCalled();
   });
 
   it('computes keys and invalidates with the same logic as the middleware', async () => {

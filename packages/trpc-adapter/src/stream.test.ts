@@ -1,6 +1,6 @@
 import type { PendingFill, StreamRecord } from '@routecache/core';
 import { describe, expect, it } from 'vitest';
-import { isAsyncIterable, looksLikeStreamRecord, replayStream, teeIntoFill } from './stream.js';
+import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
 
 /** A PendingFill that remembers what happened to it. */
 function recordingFill() {
@@ -113,13 +113,5 @@ describe('stream shape checks', () => {
     expect(isAsyncIterable(numbers(1))).toBe(true);
     expect(isAsyncIterable([1, 2])).toBe(false);
     expect(isAsyncIterable(null)).toBe(false);
-  });
-
-  it('recognizes values shaped like a stream record', () => {
-    expect(looksLikeStreamRecord({ chunks: [], returnValue: undefined })).toBe(true);
-    expect(looksLikeStreamRecord({ chunks: [1] })).toBe(true);
-    expect(looksLikeStreamRecord({ chunks: [], returnValue: 1, extra: true })).toBe(false);
-    expect(looksLikeStreamRecord({ chunks: 'no' })).toBe(false);
-    expect(looksLikeStreamRecord('chunks')).toBe(false);
   });
 });

@@ -32,20 +32,6 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown,
 }
 
 /**
- * Whether a value read back from the cache has the shape of a {@link StreamRecord}. A plain
- * value can have that shape too, so callers confirm with the entry's `kind` before replaying.
- *
- * @internal
- */
-export function looksLikeStreamRecord(value: unknown): value is StreamRecord {
-  // Checked on every hit of an object value: test the cheap property before listing keys.
-  if (typeof value !== 'object' || value === null) return false;
-  if (!Array.isArray((value as { chunks?: unknown }).chunks)) return false;
-  const keys = Object.keys(value);
-  return keys.length <= 2 && keys.every((key) => key === 'chunks' || key === 'returnValue');
-}
-
-/**
  * Pass a stream through to the client chunk by chunk while buffering it for the cache. The
  * buffered record is committed to `fill` only when the source completes cleanly; an error, an
  * abort (the consumer stops early: client disconnect, cancelled request) or exceeding `limits`

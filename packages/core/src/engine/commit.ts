@@ -55,20 +55,21 @@ export function createCommitter(
   function skip(
     address: EntryAddress,
     value: unknown,
+    kind: CacheEntry['kind'],
     reason: CacheEventMap['skipped']['reason'],
     etag: string | undefined,
   ): FillOutcome {
     if (events.listening.skipped > 0) {
       events.emit('skipped', { key: address.key, baseKey: address.baseKey, reason });
     }
-    return { value, etag, stored: false, maxAge: 0 };
+    return { value, kind, etag, stored: false, maxAge: 0 };
   }
 
   return async function commit(address, value, kind, fence, policy, hooks) {
     // `never` parameters: the hooks were typed for the caller's own T, which `value` is.
     const typed = value as never;
     if (hooks.cacheable !== undefined && !hooks.cacheable(typed)) {
-      return skip(address, value, 'uncacheable', undefined);
+      return skip(address, value, kind, 'uncacheable', undefined);
     }
     const now = Date.now();
     const ttlMs = windowMs(policy.ttl, options.ttlMs);
@@ -80,7 +81,7 @@ export function createCommitter(
         windowMs(policy.staleIfError, options.staleIfErrorMs),
       );
     // ttl 0 without stale windows: nothing would survive the store's expiry check.
-    if (staleUntil <= now) return skip(address, value, 'uncacheable', undefined);
+    if (staleUntil <= now) return skip(address, value, kind, 'uncacheable', undefined);
 
     let bytes: Uint8Array;
     try {
@@ -91,10 +92,10 @@ export function createCommitter(
         `Codec "${codec.id}" cannot encode a value of ${address.baseKey}; it is served uncached: ${String(error)}`,
         codec.id,
       );
-      return skip(address, value, 'codec', undefined);
+      return skip(address, value, kind, 'codec', undefined);
     }
     const etag = hooks.etag?.(typed) ?? strongEtag(bytes);
-    if (fence === FAILED) return skip(address, value, 'store', etag);
+    if (fence === FAILED) return skip(address, value, kind, 'store', etag);
 
     const entry: CacheEntry = {
       format: ENTRY_FORMAT,
@@ -112,12 +113,12 @@ export function createCommitter(
     };
     let stored = calls.run('set', () => store.set(address, entry, fence));
     if (isPromiseLike(stored)) stored = await stored;
-    if (stored === FAILED) return skip(address, value, 'store', etag);
+    if (stored === FAILED) return skip(address, value, kind, 'store', etag);
     // Refused: fenced out by an invalidation since the load started (or too large for the store).
-    if (!stored) return skip(address, value, 'invalidated', etag);
+    if (!stored) return skip(address, value, kind, 'invalidated', etag);
     if (events.listening.stored > 0) {
       events.emit('stored', { key: address.key, baseKey: address.baseKey, size: bytes.length });
     }
-    return { value, etag, stored: true, maxAge: Math.floor((freshUntil - now) / 1000) };
+    return { value, kind, etag, stored: true, maxAge: Math.floor((freshUntil - now) / 1000) };
   };
 }

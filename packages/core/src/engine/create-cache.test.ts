@@ -24,6 +24,7 @@ describe('createCache: hits, misses and ttl', () => {
     const first = await cache.getOrLoad({ baseKey, load });
     expect(first).toEqual({
       value,
+      kind: 'value',
       status: 'MISS',
       etag: strongEtag(defaultCodec.encode(value)),
       maxAge: 30,
@@ -112,7 +113,13 @@ describe('createCache: hits, misses and ttl', () => {
 
     const first = await cache.getOrLoad({ baseKey: 'k', load });
     const second = await cache.getOrLoad({ baseKey: 'k', load });
-    expect(first).toEqual({ value: { fn }, status: 'MISS', etag: undefined, maxAge: 0 });
+    expect(first).toEqual({
+      value: { fn },
+      kind: 'value',
+      status: 'MISS',
+      etag: undefined,
+      maxAge: 0,
+    });
     expect(second.status).toBe('MISS');
     expect(load).toHaveBeenCalledTimes(2);
     expect(skipped.map((s) => s.payload.reason)).toEqual(['codec', 'codec']);
@@ -198,6 +205,7 @@ describe('createCache: stale serving', () => {
 
     expect(await cache.getOrLoad(request)).toEqual({
       value: 'v1',
+      kind: 'value',
       status: 'STALE',
       etag: expect.any(String),
       maxAge: 0,

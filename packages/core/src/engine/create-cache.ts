@@ -115,6 +115,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     }
     const toResult = (outcome: FillOutcome): LoadResult<T> => ({
       value: outcome.value as T,
+      kind: outcome.kind,
       status: 'MISS',
       etag: outcome.etag,
       maxAge: outcome.maxAge,
@@ -124,7 +125,13 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (events.listening.stale > 0) {
         events.emit('stale', { key, baseKey: request.baseKey, reason: 'error' });
       }
-      return { value: stale.value as T, status: 'STALE', etag: stale.etag, maxAge: 0 };
+      return {
+        value: stale.value as T,
+        kind: stale.kind,
+        status: 'STALE',
+        etag: stale.etag,
+        maxAge: 0,
+      };
     });
   }
 
@@ -140,6 +147,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (events.listening.hit > 0) events.emit('hit', { key, baseKey: request.baseKey });
       return Promise.resolve({
         value: entry.value as T,
+        kind: entry.kind,
         status: 'HIT',
         etag: entry.etag,
         maxAge: Math.floor((entry.freshUntil - now) / 1000),
@@ -158,6 +166,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       }
       return Promise.resolve({
         value: entry.value as T,
+        kind: entry.kind,
         status: 'STALE',
         etag: entry.etag,
         maxAge: 0,

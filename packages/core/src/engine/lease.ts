@@ -44,6 +44,7 @@ export async function underLease(
   if (entry === FAILED || entry === undefined || now >= entry.freshUntil) return fillLocally();
   return {
     value: entry.value,
+    kind: entry.kind,
     etag: entry.etag,
     stored: true,
     maxAge: Math.floor((entry.freshUntil - now) / 1000),

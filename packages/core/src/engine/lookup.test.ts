@@ -31,6 +31,22 @@ describe('lookup + PendingFill', () => {
     expect(await cache.invalidateTags(['t'])).toBe(1);
   });
 
+  it("reports the entry's kind through getOrLoad, whatever the value's shape", async () => {
+    const cache = createCache();
+    await fillOf(await cache.lookup({ baseKey: 'stream' })).commit(record, 'stream');
+    const load = () => Promise.resolve({ chunks: [], returnValue: 1 });
+    expect(await cache.getOrLoad({ baseKey: 'stream', load })).toMatchObject({
+      status: 'HIT',
+      kind: 'stream',
+      value: record,
+    });
+    // A plain value shaped like a stream record stays a value, on the miss and on the hit.
+    const miss = await cache.getOrLoad({ baseKey: 'plain', load });
+    expect(miss).toMatchObject({ status: 'MISS', kind: 'value' });
+    const hit = await cache.getOrLoad({ baseKey: 'plain', load });
+    expect(hit).toMatchObject({ status: 'HIT', kind: 'value', value: miss.value });
+  });
+
   it('does not single-flight: concurrent misses each get a fill', async () => {
     const cache = createCache();
     const [a, b] = await Promise.all([

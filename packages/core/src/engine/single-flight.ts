@@ -1,6 +1,10 @@
+import type { CacheEntry } from '../stores/types.js';
+
 /** What one fill produced, shared by every caller that joined it. */
 export interface FillOutcome {
   readonly value: unknown;
+  /** The kind `value` was committed as (or the kind of the entry served from another instance). */
+  readonly kind: CacheEntry['kind'];
   /** The value's ETag when it was encoded (stored or not). */
   readonly etag: string | undefined;
   readonly stored: boolean;

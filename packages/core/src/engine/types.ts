@@ -71,6 +71,14 @@ export interface LoadResult<T> {
   etag: string | undefined;
   /** Seconds of freshness left (for Cache-Control max-age), 0 when stale or not stored. */
   maxAge: number;
+  /**
+   * What `value` is: a plain value, or a `StreamRecord` (`{ chunks, returnValue }`) that a
+   * caller committed as a stream through {@link Cache.lookup}. On a hit (or stale) the entry's
+   * kind; on a miss the kind that was committed (`'value'` for `getOrLoad`'s own fills, or the
+   * kind of the entry another instance stored while this one waited on its lease). Callers
+   * must rely on it rather than on the value's shape: a plain value may look like a record.
+   */
+  kind: CacheEntry['kind'];
 }
 
 /** Key derivation input for {@link Cache.keyFor}. */
