@@ -83,7 +83,8 @@ export interface RedisStore extends CacheStore {
 }
 
 /**
- * A {@link CacheStore} on Redis or Redis Cluster (ioredis 5 or 6, an optional peer dependency).
+ * A {@link CacheStore} on Redis or Redis Cluster (ioredis 5.9+ or 6, an optional peer dependency;
+ * the test suite runs the store contract on both majors).
  *
  * - A hit is one round trip (`GET` of the entry's codec envelope).
  * - `set` is one Lua script that checks the fence, writes the entry with its ttl and indexes it
