@@ -1,9 +1,10 @@
 /**
  * Key derivation vs `JSON.stringify` of the same input (issue: the hit path derives the key on
  * every call and must cost at most ~2× `JSON.stringify(input)`). Measured on the two typical
- * input shapes: one key, and five unsorted keys with a nested array.
+ * input shapes: one key, and five unsorted keys with a nested array. Then the variant digest that
+ * routes with `vary` or `scope: 'private'` add on every call, against the same baseline.
  */
-import { deriveBaseKey } from '@routecache/core';
+import { deriveBaseKey, deriveVariant } from '@routecache/core';
 import { compare, type Row } from './harness.js';
 
 const inputs: Record<string, object> = {
@@ -29,5 +30,21 @@ export async function runKeyingBench(): Promise<Row[]> {
       })),
     );
   }
+  const input = inputs['{ userId: 42 }'];
+  const vary = [['accept-language', 'fr-FR,fr;q=0.9']] as const;
+  rows.push(
+    ...(await compare({
+      title: 'variant derivation (vary + private principal)',
+      batch: 20_000,
+      baseline: { name: 'JSON.stringify(input)', fn: () => JSON.stringify(input) },
+      contenders: [
+        {
+          name: "deriveBaseKey('api', 'users.get', input)",
+          fn: () => deriveBaseKey('api', 'users.get', input),
+        },
+        { name: 'deriveVariant(1 header, principal)', fn: () => deriveVariant(vary, 'user-42') },
+      ],
+    })),
+  );
   return rows;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sha256Base64Url } from '../hash.js';
 import { adversarialText } from './__fixtures__/arbitraries.js';
 import { deriveVariant } from './variant.js';
 
@@ -88,5 +89,19 @@ describe('deriveVariant', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('is the digest of the documented text, memoized or not, short or long', () => {
+    const expected = (value: string) =>
+      sha256Base64Url(`v1|${JSON.stringify('accept-language')}=${JSON.stringify(value)}|p="u"`);
+    const short = deriveVariant([['accept-language', 'fr']], 'u');
+    expect(short).toBe(expected('fr'));
+    // Push 'fr' out of the memo (far more distinct texts than it holds), then derive it again.
+    for (let i = 0; i < 3_000; i++) deriveVariant([['accept-language', `l${i}`]], 'u');
+    expect(deriveVariant([['accept-language', 'fr']], 'u')).toBe(short);
+    // A text above the memo's length cap is hashed directly, to the same digest rule.
+    const long = 'x'.repeat(1_000);
+    expect(deriveVariant([['accept-language', long]], 'u')).toBe(expected(long));
+    expect(deriveVariant([['accept-language', long]], 'u')).toBe(expected(long));
   });
 });

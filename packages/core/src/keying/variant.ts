@@ -2,14 +2,26 @@ import { sha256Base64Url } from '../hash.js';
 import { quote } from './escape.js';
 
 /**
+ * Digests of recent variant texts. A route with `vary`/`private` derives a variant on every call,
+ * and pure-JS SHA-256 costs several times a whole cache hit, while the distinct (header values,
+ * principal) combinations in use at any time are few. Bounded twice, so hostile headers cannot
+ * grow it: at most {@link MEMO_ENTRIES} texts, each at most {@link MEMO_TEXT_LENGTH} code units
+ * (longer ones are hashed every time); the oldest insertion leaves first.
+ */
+const memo = new Map<string, string>();
+const MEMO_ENTRIES = 1024;
+const MEMO_TEXT_LENGTH = 256;
+
+/**
  * The variant of a base key: a digest of the request facts an entry varies on — the values of
  * the route's `vary` headers and, for `scope: 'private'`, the principal. `''` when nothing varies.
  *
  * The digest input is `v1` then, per header, `|` + JSON(lower-cased name) + `=` + (JSON(value) or
  * `-` when the header is absent), then `|p=` + JSON(principal) when there is one. Every piece is
  * self-delimiting, so a missing header differs from an empty one and no two (vary, principal)
- * combinations share a digest. The principal is only ever stored hashed. Header order is kept:
- * callers pass the route's `vary` list in its declared order.
+ * combinations share a digest. The principal is only ever stored hashed (keys hold the digest;
+ * a bounded in-process memo of recent digests keeps short texts). Header order is kept: callers
+ * pass the route's `vary` list in its declared order.
  *
  * @param vary - `[header name, value]` pairs; `undefined` when the request lacks the header.
  * @param principal - Who the private entry belongs to (e.g. a user id), or `undefined` for shared.
@@ -30,5 +42,15 @@ export function deriveVariant(
     text += `|${quote(name.toLowerCase())}=${value === undefined ? '-' : quote(value)}`;
   }
   if (principal !== undefined) text += `|p=${quote(principal)}`;
-  return sha256Base64Url(text);
+  if (text.length > MEMO_TEXT_LENGTH) return sha256Base64Url(text);
+  let digest = memo.get(text);
+  if (digest === undefined) {
+    digest = sha256Base64Url(text);
+    if (memo.size >= MEMO_ENTRIES) {
+      const oldest = memo.keys().next();
+      if (oldest.done !== true) memo.delete(oldest.value);
+    }
+    memo.set(text, digest);
+  }
+  return digest;
 }
