@@ -110,6 +110,11 @@ export function buildApp(cache: Cache = createCache({ store: memoryStore(), name
         count('ticker.closed');
       }
     }),
+    brokenStream: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(async function* () {
+      count('brokenStream');
+      yield 1;
+      throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'stream broke' });
+    }),
     bigStream: t.procedure
       .use(cacheMiddleware({ scope: 'public', stream: { maxChunks: 5 } }))
       .query(async function* () {
@@ -143,4 +148,40 @@ export function batchUrl(base: string, calls: readonly [path: string, input?: un
     if (input !== undefined) inputs[index] = input;
   });
   return `${base}/${calls.map(([path]) => path).join(',')}?batch=1&${inputQuery(inputs)}`;
+}
+
+/**
+ * Wrap `cache` so a test can count the fills `cache.lookup` opened and nobody has committed or
+ * aborted yet: the engine's pending map, observed without exposing it.
+ */
+export function trackFills(cache: Cache): { cache: Cache; openFills(): number } {
+  let open = 0;
+  const tracked: Cache = {
+    ...cache,
+    async lookup(request) {
+      const found = await cache.lookup(request);
+      if (found.hit) return found;
+      open++;
+      const { fill } = found;
+      let settled = false;
+      const settle = () => {
+        if (!settled) open--;
+        settled = true;
+      };
+      return {
+        hit: false,
+        fill: {
+          commit: (value, kind) => {
+            settle();
+            return fill.commit(value, kind);
+          },
+          abort: () => {
+            settle();
+            fill.abort();
+          },
+        },
+      };
+    },
+  };
+  return { cache: tracked, openFills: () => open };
 }

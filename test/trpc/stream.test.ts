@@ -2,10 +2,17 @@
  * Streamed queries (async generators over httpBatchStreamLink): teed on a miss, stored only on
  * clean completion, replayed chunk for chunk on a hit.
  */
-import { createTRPCClient, httpBatchStreamLink } from '@trpc/client';
+import { createCache, memoryStore } from '@routecache/core';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpBatchStreamLink,
+  httpLink,
+  TRPCClientError,
+} from '@trpc/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AdapterKind, startTrpcServer, type TrpcTestServer } from '../support/trpc-server.js';
-import { type AppRouter, buildApp, type Counters, inputQuery } from './fixtures.js';
+import { type AppRouter, buildApp, type Counters, inputQuery, trackFills } from './fixtures.js';
 
 /** Read a stream to its end: its chunks and its return value. */
 async function drain<T, R>(stream: AsyncIterable<T, R>): Promise<{ chunks: T[]; returned: R }> {
@@ -22,8 +29,12 @@ describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapte
   let server: TrpcTestServer;
   let app: ReturnType<typeof buildApp>;
   let counters: Counters;
+  /** Fills the middleware opened and has not yet committed or aborted. */
+  let openFills: () => number;
   beforeEach(async () => {
-    app = buildApp();
+    const tracked = trackFills(createCache({ store: memoryStore(), namespace: 'app' }));
+    openFills = tracked.openFills;
+    app = buildApp(tracked.cache);
     counters = app.counters;
     server = await startTrpcServer(kind, app.router);
   });
@@ -41,6 +52,7 @@ describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapte
     const other = await drain(await client().countdown.query({ from: 1 }));
     expect(other).toEqual({ chunks: [{ n: 1 }], returned: 'liftoff' });
     expect(counters.countdown).toBe(2);
+    expect(openFills()).toBe(0);
   });
 
   it('does not store a stream the client aborted', async () => {
@@ -54,6 +66,7 @@ describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapte
     // The server closes the resolver's generator when the request goes away.
     await vi.waitFor(() => expect(counters['ticker.closed']).toBe(1), { timeout: 5000 });
     expect(stored).toEqual([]);
+    expect(openFills()).toBe(0);
 
     const again = new AbortController();
     const next = await client().ticker.query(undefined, { signal: again.signal });
@@ -61,6 +74,34 @@ describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapte
     again.abort();
     expect(counters.ticker).toBe(2);
     await vi.waitFor(() => expect(counters['ticker.closed']).toBe(2), { timeout: 5000 });
+    expect(openFills()).toBe(0);
+  });
+
+  it('stores nothing from a stream that fails midway, and settles its fill', async () => {
+    for (let call = 1; call <= 2; call++) {
+      const stream = await client().brokenStream.query();
+      await expect(drain(stream)).rejects.toThrow('stream broke');
+      expect(counters.brokenStream).toBe(call);
+    }
+    expect(openFills()).toBe(0);
+  });
+
+  it('leaves no fill pending when a non-streaming link calls a streaming query', async () => {
+    for (const link of [httpLink({ url: server.url }), httpBatchLink({ url: server.url })]) {
+      const plain = createTRPCClient<AppRouter>({ links: [link] });
+      const error = await plain.countdown.query({ from: 2 }).catch((cause: unknown) => cause);
+      expect(error).toBeInstanceOf(TRPCClientError);
+      expect((error as TRPCClientError<AppRouter>).data?.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    }
+    // tRPC refuses the stream without reading it, so the generator's body never started.
+    expect(counters.countdown).toBeUndefined();
+    expect(openFills()).toBe(0);
+    // The key is not blocked: the streaming link still fills it, and the next call replays it.
+    const expected = { chunks: [{ n: 2 }, { n: 1 }], returned: 'liftoff' };
+    expect(await drain(await client().countdown.query({ from: 2 }))).toEqual(expected);
+    expect(await drain(await client().countdown.query({ from: 2 }))).toEqual(expected);
+    expect(counters.countdown).toBe(1);
+    expect(openFills()).toBe(0);
   });
 
   it('passes a stream over the buffer cap through whole but does not store it', async () => {
@@ -68,6 +109,7 @@ describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapte
     expect(await drain(await client().bigStream.query())).toEqual(expected);
     expect(await drain(await client().bigStream.query())).toEqual(expected);
     expect(counters.bigStream).toBe(2);
+    expect(openFills()).toBe(0);
   });
 
   it('sends no cache headers on a streamed (jsonl) response', async () => {

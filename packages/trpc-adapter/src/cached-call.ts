@@ -9,6 +9,7 @@ import {
   warnOnce,
 } from '@routecache/core';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
+import { isStreamedRequest } from './http/fold.js';
 import type { CacheMiddlewareCallOptions } from './middleware.js';
 import type { ResolvedRouteOptions } from './options.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
@@ -195,9 +196,16 @@ export class CachedCall {
       }
       stream = own.data;
     }
-    const found = await this.cache.lookup(request);
     // Headers of a streamed response are sent before it ends: it never carries an ETag.
     this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
+    const headers = state?.requestHeaders;
+    if (headers !== undefined && !isStreamedRequest(headers)) {
+      // A non-streaming link (httpLink, httpBatchLink, wsLink): tRPC refuses the stream and never
+      // reads it, so a fill opened for it would stay pending. Only a server-side caller (no
+      // request) or a jsonl request (httpBatchStreamLink) reads a query's stream.
+      return ok(stream);
+    }
+    const found = await this.cache.lookup(request);
     // Stored by someone else meanwhile: pass this stream through uncached.
     return ok(found.hit ? stream : teeIntoFill(stream, found.fill, this.options.stream));
   }

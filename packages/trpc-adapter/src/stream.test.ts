@@ -1,5 +1,7 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { PendingFill, StreamRecord } from '@routecache/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
 
 /** A PendingFill that remembers what happened to it. */
@@ -69,6 +71,45 @@ describe('teeIntoFill', () => {
     }
     expect(events).toEqual(['abort']);
     expect(log).toEqual(['closed']);
+  });
+
+  it.each([
+    ['return()', (stream: AsyncIterator<unknown>) => stream.return?.()],
+    [
+      'throw()',
+      (stream: AsyncIterator<unknown>) => stream.throw?.(new Error('stop')).catch(() => {}),
+    ],
+  ])(
+    'aborts the fill and closes the source on %s before the first next()',
+    async (_name, close) => {
+      const { fill, events } = recordingFill();
+      const log: string[] = [];
+      const source = numbers(10, log);
+      await source.next(); // started, so closing it runs its `finally`
+      const stream = teeIntoFill(source, fill, limits);
+      await close(stream);
+      expect(events).toEqual(['abort']);
+      expect(log).toEqual(['closed']);
+      expect(await stream.next()).toEqual({ done: true, value: undefined });
+    },
+  );
+
+  it('aborts the fill of a stream dropped unread once it is garbage-collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { fill, events } = recordingFill();
+    // No reference to the stream survives this call.
+    ((): void => {
+      teeIntoFill(numbers(3), fill, limits);
+    })();
+    await vi.waitFor(
+      async () => {
+        gc();
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(events).toEqual(['abort']);
+      },
+      { timeout: 5000, interval: 20 },
+    );
   });
 
   it.each([
