@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
 import { discover } from '../src/discover/discover.js';
-import { fixtureConfig } from './fixtures.js';
+import { copyFixture, fixtureConfig, removeCopy } from './fixtures.js';
 
 // Each test loads a TypeScript program; on a shared 2-core machine that can take seconds.
 vi.setConfig({ testTimeout: 60_000 });
@@ -101,5 +104,106 @@ describe('discover', () => {
       namespace: 'dynamic',
       customKey: { readsContext: 'unknown' },
     });
+  });
+});
+
+describe('discover, constructs it must not get silently wrong (fixture edge)', () => {
+  const { procedures, diagnostics } = discover(fixtureConfig('edge'));
+  const cached = (path: string) => procedures.find((p) => p.path === path)?.cached;
+
+  it('resolves a cacheMiddleware imported through a re-export barrel (export *, renamed, namespace)', () => {
+    expect([cached('barrel'), cached('renamed'), cached('namespaced'), cached('plain')]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('reports each unreadable construct with file:line and a hint', () => {
+    expect(diagnostics).toEqual([
+      // A cached base procedure (no input) extended with .input(): the adapter refuses it at run time.
+      expect.objectContaining({
+        severity: 'error',
+        code: 'RC_CACHE_BEFORE_INPUT',
+        message: expect.stringContaining('the cacheMiddleware (src/trpc.ts:7) runs before'),
+        hint: expect.stringContaining('after .input('),
+        location: { file: 'src/router.ts', line: 19, column: 9 },
+      }),
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'RC_DYNAMIC_OPTION',
+        message: expect.stringContaining('option `key` is not a function codegen can read'),
+        hint: expect.stringContaining('inline'),
+        location: { file: 'src/router.ts', line: 23, column: 54 },
+      }),
+      // `let reassigned = t.procedure; reassigned = reassigned.use(cache…)`: never the initializer.
+      expect.objectContaining({
+        severity: 'error',
+        code: 'RC_UNRESOLVED_BUILDER',
+        message: expect.stringContaining(
+          '`reassigned` is reassigned, so its value is unknown (src/router.ts:11)',
+        ),
+        hint: expect.stringContaining('consts'),
+        location: { file: 'src/router.ts', line: 25, column: 10 },
+      }),
+      expect.objectContaining({
+        severity: 'error',
+        code: 'RC_UNRESOLVED_ROUTER_ENTRY',
+        message: expect.stringContaining('spreads `...extra`'),
+        hint: expect.stringContaining('t.router'),
+        location: { file: 'src/router.ts', line: 27, column: 6 },
+      }),
+    ]);
+  });
+
+  it('leaves no procedure of the fixture without a verdict', () => {
+    expect(procedures.map((p) => p.path)).toEqual([
+      'barrel',
+      'dynamicKey',
+      'late',
+      'moved',
+      'namespaced',
+      'plain',
+      'renamed',
+    ]);
+  });
+});
+
+describe('dynamic cacheMiddleware options', () => {
+  it('warn once per option that is not a literal (namespace, scope, vary, tags), not for a tags function', () => {
+    const dir = copyFixture('edge', 'dynamic');
+    try {
+      writeFileSync(
+        join(dir, 'src/router.ts'),
+        [
+          "import { cacheMiddleware } from './lib/index.js';",
+          "import { t } from './trpc.js';",
+          'const pick = (a: string): string => a;',
+          'export const appRouter = t.router({',
+          "  q: t.procedure.use(cacheMiddleware({ namespace: pick('n'), scope: pick('public'), vary: [pick('x')], tags: [pick('t')] })).query(() => 1),",
+          '  // A tags function computes names per call by design: no warning.',
+          "  r: t.procedure.use(cacheMiddleware({ tags: () => ['computed'] })).query(() => 2),",
+          '});',
+          '',
+        ].join('\n'),
+      );
+      const { diagnostics, procedures } = discover(loadConfig({ cwd: dir }));
+      expect(diagnostics.map((d) => [d.code, d.severity, d.message.split(' ')[2]])).toEqual([
+        ['RC_DYNAMIC_OPTION', 'warning', '`namespace`'],
+        ['RC_DYNAMIC_OPTION', 'warning', '`scope`'],
+        ['RC_DYNAMIC_OPTION', 'warning', '`vary`'],
+        ['RC_DYNAMIC_OPTION', 'warning', '`tags`'],
+      ]);
+      expect(procedures[1]?.options?.dynamicTags).toBe(true);
+      expect(procedures[0]?.options).toMatchObject({
+        namespace: 'dynamic',
+        scope: 'dynamic',
+        vary: 'dynamic',
+        dynamicTags: true,
+      });
+    } finally {
+      removeCopy(dir);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { relative, sep } from 'node:path';
 import type { ts } from 'ts-morph';
+import type { ResolveTrace } from './resolve.js';
 import type { Diagnostic, SourceLocation } from './types.js';
 
 /**
@@ -26,6 +27,17 @@ export class DiscoveryContext {
     const { line, character } = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
     const file = relative(this.root, sourceFile.fileName).split(sep).join('/');
     return { file, line: line + 1, column: character + 1 };
+  }
+
+  /**
+   * `: <reason> (file:line)` for a message, from what `resolveValue` recorded; empty when
+   * it recorded nothing.
+   */
+  because(trace: ResolveTrace): string {
+    if (trace.reason === undefined) return '';
+    if (trace.at === undefined) return `: ${trace.reason}`;
+    const { file, line } = this.locate(trace.at);
+    return `: ${trace.reason} (${file}:${line})`;
   }
 
   /** Record a diagnostic at `node`. */

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { DiscoveryContext } from './context.js';
-import { resolveValue } from './resolve.js';
+import { type ResolveTrace, resolveValue } from './resolve.js';
 import type { ReadsContext, StaticCacheOptions } from './types.js';
 
 /** Options of a `cacheMiddleware()` call without arguments. */
@@ -86,9 +86,39 @@ export function readsContext(fn: FunctionLike): ReadsContext {
 }
 
 function keyInfo(context: DiscoveryContext, value: ts.Node): StaticCacheOptions['customKey'] {
-  const fn = isFunctionLike(value) ? value : resolveValue(context.checker, value as ts.Expression);
-  if (!isFunctionLike(fn)) return { readsContext: 'unknown' };
-  return { readsContext: readsContext(fn) };
+  const trace: ResolveTrace = {};
+  const fn = isFunctionLike(value)
+    ? value
+    : resolveValue(context.checker, value as ts.Expression, trace);
+  if (isFunctionLike(fn)) return { readsContext: readsContext(fn) };
+  reportDynamic(
+    context,
+    value,
+    'key',
+    `is not a function codegen can read${context.because(trace)}; whether it reads ctx is unknown, so the helpers take an optional ctx`,
+    'write the key inline or as a const arrow function / function declaration in the project',
+  );
+  return { readsContext: 'unknown' };
+}
+
+/**
+ * A cacheMiddleware option codegen cannot read statically. The keys stay right (the generated
+ * helpers call the middleware's own functions at run time); what is lost is said in `effect`.
+ */
+function reportDynamic(
+  context: DiscoveryContext,
+  node: ts.Node,
+  option: string,
+  effect: string,
+  hint = `write \`${option}\` as a literal (or a const of one) so codegen can read it`,
+): void {
+  context.report(
+    node,
+    'warning',
+    'RC_DYNAMIC_OPTION',
+    `cacheMiddleware option \`${option}\` ${effect}`,
+    hint,
+  );
 }
 
 /**
@@ -148,14 +178,28 @@ export function readCacheOptions(
     if (name === undefined || value === undefined) continue;
     if (name === 'key') {
       options.customKey = keyInfo(context, value);
-    } else if (name === 'namespace' && ts.isExpression(value)) {
-      options.namespace = literalText(resolveValue(context.checker, value)) ?? 'dynamic';
-    } else if (name === 'scope' && ts.isExpression(value)) {
-      options.scope = literalText(resolveValue(context.checker, value)) ?? 'dynamic';
+    } else if ((name === 'namespace' || name === 'scope') && ts.isExpression(value)) {
+      const text = literalText(resolveValue(context.checker, value));
+      if (text === undefined) reportDynamic(context, value, name, 'is not a string literal');
+      options[name] = text ?? 'dynamic';
     } else if (name === 'vary' && ts.isExpression(value)) {
-      options.vary = literalList(context, value) ?? 'dynamic';
+      const vary = literalList(context, value);
+      if (vary === undefined) reportDynamic(context, value, name, 'is not a list of literals');
+      options.vary = vary ?? 'dynamic';
     } else if (name === 'tags') {
       const tags = ts.isExpression(value) ? literalList(context, value) : undefined;
+      // `tags: ({ input }) => [...]` computes names per call by design: nothing to warn about.
+      const computed =
+        isFunctionLike(value) ||
+        (ts.isExpression(value) && isFunctionLike(resolveValue(context.checker, value)));
+      if (tags === undefined && !computed) {
+        reportDynamic(
+          context,
+          value,
+          name,
+          'is not a list of string literals: no invalidateTag helpers for its tags',
+        );
+      }
       if (tags === undefined) options.dynamicTags = true;
       else options.tags = [...options.tags, ...tags];
     }

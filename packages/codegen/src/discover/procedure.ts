@@ -5,6 +5,7 @@ import {
   chainRoot,
   isExportOf,
   originOf,
+  type ResolveTrace,
   ROUTECACHE_TRPC,
   resolveValue,
   TRPC_SERVER,
@@ -66,13 +67,14 @@ function cacheMiddlewareCall(
   context: DiscoveryContext,
   arg: ts.Expression,
 ): ts.CallExpression | null {
-  const middleware = resolveValue(context.checker, arg);
+  const trace: ResolveTrace = {};
+  const middleware = resolveValue(context.checker, arg, trace);
   if (middleware === undefined) {
     context.report(
       arg,
       'error',
       'RC_UNRESOLVED_MIDDLEWARE',
-      `cannot resolve the middleware \`${arg.getText()}\`; it may be a cache middleware`,
+      `cannot resolve the middleware \`${arg.getText()}\`${context.because(trace)}; it may be a cache middleware`,
       'pass a middleware declared in the project (a const, an imported binding or an inline call)',
     );
     return null;
@@ -102,10 +104,17 @@ function cacheMiddlewareCall(
   return isCache ? middleware : null;
 }
 
+/** One step of a builder chain that matters for caching. */
+export interface ChainStep {
+  kind: 'input' | 'cache';
+  /** The `.input(...)` call, or the `cacheMiddleware(...)` call. */
+  call: ts.CallExpression;
+}
+
 /** What a builder chain says about caching. */
 export interface ChainInfo {
-  /** The `cacheMiddleware(...)` calls in the chain, outermost (last `.use`) first. */
-  cacheCalls: ts.CallExpression[];
+  /** `.input()` and cache middleware steps, last in the chain first (the walk goes backwards). */
+  steps: ChainStep[];
 }
 
 /**
@@ -114,21 +123,24 @@ export interface ChainInfo {
  *
  * @example
  * ```ts
- * const info: ChainInfo = { cacheCalls: [] };
+ * const info: ChainInfo = { steps: [] };
  * walkChain(context, builderOf(queryCall), info);
- * info.cacheCalls.length; // 1 when the chain uses one cacheMiddleware
+ * info.steps.filter((s) => s.kind === 'cache').length; // 1 when the chain uses one cacheMiddleware
  * ```
  */
 export function walkChain(context: DiscoveryContext, start: ts.Expression, info: ChainInfo): void {
   let builder: ts.Expression = start;
   for (;;) {
-    const node = resolveValue(context.checker, builder);
+    const trace: ResolveTrace = {};
+    const node = resolveValue(context.checker, builder, trace);
     if (node && ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const method = node.expression.name.text;
       const arg = node.arguments[0];
       if (method === 'use' && arg) {
         const call = cacheMiddlewareCall(context, arg);
-        if (call) info.cacheCalls.push(call);
+        if (call) info.steps.push({ kind: 'cache', call });
+      } else if (method === 'input') {
+        info.steps.push({ kind: 'input', call: node });
       } else if ((method === 'concat' || method === 'unstable_concat') && arg) {
         walkChain(context, arg, info);
       }
@@ -143,11 +155,37 @@ export function walkChain(context: DiscoveryContext, start: ts.Expression, info:
       builder,
       'error',
       'RC_UNRESOLVED_BUILDER',
-      `cannot follow the procedure builder \`${builder.getText()}\`${origin ? ` (from ${origin.module})` : ''} back to t.procedure`,
+      `cannot follow the procedure builder \`${builder.getText()}\`${origin ? ` (from ${origin.module})` : ''} back to t.procedure${context.because(trace)}`,
       'build procedures from t.procedure through consts (e.g. `export const authed = t.procedure.use(auth)`)',
     );
     return;
   }
+}
+
+/**
+ * A cache middleware with no `.input()` before it but one after it: the procedure takes input,
+ * and the middleware refuses (ConfigurationError on the first call with input) to key on the
+ * unparsed input. Typical: a cached base procedure (`t.procedure.use(cacheMiddleware(…))`)
+ * extended with `.input(…)`.
+ */
+function reportCacheBeforeInput(
+  context: DiscoveryContext,
+  procedureCall: ts.CallExpression,
+  steps: readonly ChainStep[],
+): void {
+  // `steps` runs from the end of the chain backwards.
+  const firstInput = steps.findLastIndex((step) => step.kind === 'input');
+  if (firstInput === -1) return;
+  const early = steps.slice(firstInput + 1).find((step) => step.kind === 'cache');
+  if (early === undefined) return;
+  const { file, line } = context.locate(early.call);
+  context.report(
+    procedureCall,
+    'error',
+    'RC_CACHE_BEFORE_INPUT',
+    `the cacheMiddleware (${file}:${line}) runs before this procedure's .input(): a call with input fails at run time (ConfigurationError)`,
+    'move .use(cacheMiddleware(…)) after .input(…) (a cached base procedure suits procedures without input only)',
+  );
 }
 
 /** The static caching facts of one procedure. */
@@ -169,10 +207,11 @@ export function analyzeProcedure(
   procedureCall: ts.CallExpression,
 ): ProcedureCaching {
   const callee = procedureCall.expression as ts.PropertyAccessExpression;
-  const info: ChainInfo = { cacheCalls: [] };
+  const info: ChainInfo = { steps: [] };
   walkChain(context, callee.expression, info);
-  const [outermost, ...inner] = info.cacheCalls;
+  const [outermost, ...inner] = info.steps.filter((step) => step.kind === 'cache');
   if (outermost === undefined) return { cached: false, options: undefined };
+  reportCacheBeforeInput(context, procedureCall, info.steps);
   if (inner.length > 0) {
     context.report(
       procedureCall,
@@ -182,5 +221,5 @@ export function analyzeProcedure(
       'use one cacheMiddleware per procedure',
     );
   }
-  return { cached: true, options: readCacheOptions(context, outermost.arguments[0]) };
+  return { cached: true, options: readCacheOptions(context, outermost.call.arguments[0]) };
 }

@@ -110,9 +110,105 @@ export function isExportOf(
   return origin?.module === module && origin.name === name;
 }
 
+/**
+ * Why {@link resolveValue} stopped without a value, for the caller's diagnostic
+ * (e.g. "`p` is reassigned" at the assignment).
+ */
+export interface ResolveTrace {
+  reason?: string;
+  /** Where the reason is (the assignment, the value-less declaration). */
+  at?: ts.Node;
+}
+
+const ASSIGNMENTS = new Set([
+  ts.SyntaxKind.EqualsToken,
+  ts.SyntaxKind.PlusEqualsToken,
+  ts.SyntaxKind.MinusEqualsToken,
+  ts.SyntaxKind.BarBarEqualsToken,
+  ts.SyntaxKind.AmpersandAmpersandEqualsToken,
+  ts.SyntaxKind.QuestionQuestionEqualsToken,
+]);
+
+/** True when `id` is written to: `id = …`, `id ??= …`, `id++`, `[id] = …`, `for (id of …)`. */
+function isWriteTarget(id: ts.Identifier): boolean {
+  let node: ts.Node = id;
+  // Climb out of destructuring patterns of an assignment (`[a, { b }] = …`).
+  while (
+    ts.isParenthesizedExpression(node.parent) ||
+    ts.isArrayLiteralExpression(node.parent) ||
+    ts.isSpreadElement(node.parent) ||
+    ts.isSpreadAssignment(node.parent) ||
+    ts.isShorthandPropertyAssignment(node.parent) ||
+    (ts.isPropertyAssignment(node.parent) && node.parent.initializer === node) ||
+    (ts.isObjectLiteralExpression(node.parent) && node !== id)
+  ) {
+    node = node.parent;
+  }
+  const parent = node.parent;
+  if (ts.isBinaryExpression(parent)) {
+    return parent.left === node && ASSIGNMENTS.has(parent.operatorToken.kind);
+  }
+  if (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) {
+    return (
+      parent.operator === ts.SyntaxKind.PlusPlusToken ||
+      parent.operator === ts.SyntaxKind.MinusMinusToken
+    );
+  }
+  return (
+    (ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.initializer === node
+  );
+}
+
+const writes = new WeakMap<ts.VariableDeclaration, ts.Identifier | null>();
+
+/**
+ * The first place a `let`/`var` binding is assigned after its declaration, or `undefined`. Only
+ * the declaring file can write it (imported bindings are read-only), so only that file is read.
+ */
+function reassignmentOf(
+  checker: ts.TypeChecker,
+  declaration: ts.VariableDeclaration,
+): ts.Identifier | undefined {
+  if (declaration.parent.flags & ts.NodeFlags.Constant) return undefined;
+  const cached = writes.get(declaration);
+  if (cached !== undefined) return cached ?? undefined;
+  const symbol = checker.getSymbolAtLocation(declaration.name);
+  let found: ts.Identifier | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (
+      ts.isIdentifier(node) &&
+      node !== declaration.name &&
+      isWriteTarget(node) &&
+      checker.getSymbolAtLocation(node) === symbol
+    ) {
+      found = node;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(declaration.getSourceFile());
+  writes.set(declaration, found ?? null);
+  return found;
+}
+
 /** The value a declaration holds, when it is an expression or a function declaration. */
-function valueOfDeclaration(declaration: ts.Declaration): ts.Node | undefined {
+function valueOfDeclaration(
+  checker: ts.TypeChecker,
+  declaration: ts.Declaration,
+  trace: ResolveTrace | undefined,
+): ts.Node | undefined {
   if (ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name)) {
+    // A reassigned `let` may hold anything at the time the router is built: the initializer
+    // alone would be a guess (and a silently wrong answer), so stop here.
+    const write = reassignmentOf(checker, declaration);
+    if (write) {
+      if (trace) {
+        trace.reason = `\`${declaration.name.text}\` is reassigned, so its value is unknown`;
+        trace.at = write;
+      }
+      return undefined;
+    }
     return declaration.initializer;
   }
   if (ts.isExportAssignment(declaration)) return declaration.expression;
@@ -150,7 +246,11 @@ function isNamespaceMember(checker: ts.TypeChecker, node: ts.Expression): boolea
  * resolveValue(checker, usersIdentifier); // the t.router({ … }) call in users.ts
  * ```
  */
-export function resolveValue(checker: ts.TypeChecker, expr: ts.Expression): ts.Node | undefined {
+export function resolveValue(
+  checker: ts.TypeChecker,
+  expr: ts.Expression,
+  trace?: ResolveTrace,
+): ts.Node | undefined {
   let node: ts.Node = unwrap(expr);
   const seen = new Set<ts.Node>();
   while (ts.isIdentifier(node) || isNamespaceMember(checker, node as ts.Expression)) {
@@ -160,10 +260,16 @@ export function resolveValue(checker: ts.TypeChecker, expr: ts.Expression): ts.N
     if (seen.has(current)) return undefined;
     seen.add(current);
     const declaration = declarationOf(checker, current);
-    const value = declaration && valueOfDeclaration(declaration);
+    const value = declaration && valueOfDeclaration(checker, declaration, trace);
     // Declared without a value in a .d.ts (a compiled package): the declaration is all there is.
-    if (value === undefined)
-      return declaration?.getSourceFile().isDeclarationFile ? declaration : undefined;
+    if (value === undefined) {
+      if (declaration?.getSourceFile().isDeclarationFile) return declaration;
+      if (trace && trace.reason === undefined) {
+        trace.reason = `\`${current.getText()}\` has no ${declaration ? 'value' : 'declaration'} codegen can read`;
+        if (declaration) trace.at = declaration;
+      }
+      return undefined;
+    }
     node = ts.isExpression(value) ? unwrap(value) : value;
   }
   return node;

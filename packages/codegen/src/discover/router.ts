@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { DiscoveryContext } from './context.js';
 import { analyzeProcedure, isTrpcInstance, procedureTypeOf } from './procedure.js';
-import { originOf, resolveValue, TRPC_SERVER, unwrap } from './resolve.js';
+import { originOf, type ResolveTrace, resolveValue, TRPC_SERVER, unwrap } from './resolve.js';
 import type { DiscoveredProcedure } from './types.js';
 
 /** Where a walk is: the path so far and the lazy router prefix it is under. */
@@ -44,8 +44,9 @@ export class RouterWalker {
   constructor(private readonly context: DiscoveryContext) {}
 
   /** Walk any value that may appear in a router record. */
-  walkValue(expr: ts.Expression, at: Position): void {
-    const node = resolveValue(this.context.checker, expr);
+  walkValue(expr: ts.Expression, at: Position, spread = false): void {
+    const trace: ResolveTrace = {};
+    const node = resolveValue(this.context.checker, expr, trace);
     if (node && ts.isObjectLiteralExpression(node)) {
       this.walkRecord(node, at);
       return;
@@ -71,7 +72,7 @@ export class RouterWalker {
     this.unresolved(
       expr,
       at,
-      'is not a router, a procedure or a lazy router that codegen can read',
+      `${spread ? `spreads \`...${expr.getText()}\`, which is` : 'is'} not a router, a procedure or a lazy router that codegen can read${this.context.because(trace)}`,
     );
   }
 
@@ -89,7 +90,7 @@ export class RouterWalker {
   private walkRecord(record: ts.ObjectLiteralExpression, at: Position): void {
     for (const property of record.properties) {
       if (ts.isSpreadAssignment(property)) {
-        this.walkValue(property.expression, at);
+        this.walkValue(property.expression, at, true);
         continue;
       }
       const name = property.name;

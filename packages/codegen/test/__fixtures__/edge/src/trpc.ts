@@ -1,0 +1,7 @@
+import { initTRPC } from '@trpc/server';
+import { cacheMiddleware } from './lib/index.js';
+
+export const t = initTRPC.create();
+
+/** A cached base without input: fine for procedures without input, a run-time error with one. */
+export const cachedBase = t.procedure.use(cacheMiddleware({ ttl: 30 }));
