@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidOptionError } from '../errors.js';
 import { testEntry, uniqueNames } from '../testing/entries.js';
 import { storeContractSuite } from '../testing/store-contract.js';
 import { resetWarningsForTests } from '../warn.js';
-import { memoryStore } from './memory.js';
+import { accountedSize, memoryStore } from './memory.js';
 import type { CacheEntry, CacheStore, EntryAddress, EvictionReason } from './types.js';
 
 storeContractSuite('memoryStore', () => memoryStore());
@@ -56,6 +57,38 @@ describe('memoryStore', () => {
     expect(evicted.every(([, reason]) => reason === 'capacity')).toBe(true);
     // Evicted entries left the tag index: only live ones are counted.
     expect(store.invalidateTags([tag])).toBe(live.length);
+  });
+
+  it('never accounts more than maxBytes under hostile key cardinality (long keys, many tags)', () => {
+    const maxBytes = 50_000;
+    const hostile = fc.record({
+      key: fc.string({ minLength: 1, maxLength: 250, unit: 'grapheme' }),
+      tags: fc.array(fc.string({ maxLength: 60 }), { maxLength: 5 }),
+      size: fc.integer({ min: 0, max: 20_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(hostile, { minLength: 200, maxLength: 400 }), (writes) => {
+        const store = memoryStore({ maxBytes });
+        const live = new Map<string, Parameters<typeof accountedSize>[0]>();
+        store.onEvict?.((key) => live.delete(key));
+        writes.forEach(({ key, tags, size }, i) => {
+          // Distinct storage keys every time: the flood never reuses a key.
+          const address = { key: `${i}#${key}`, baseKey: `${i}|${key}`, tags };
+          const entry = { ...testEntry('x', { tags }), size };
+          if (put(store, address, entry)) live.set(address.key, { entry, address });
+          let accounted = 0;
+          for (const [liveKey, record] of live) accounted += accountedSize(record, liveKey);
+          expect(accounted).toBeLessThanOrEqual(maxBytes);
+        });
+        // What the store still answers is exactly what the accounting counted as live.
+        for (const [i, { key }] of writes.entries()) {
+          const storageKey = `${i}#${key}`;
+          expect(store.get(storageKey) !== undefined).toBe(live.has(storageKey));
+        }
+        expect(live.size).toBeGreaterThan(0);
+      }),
+      { numRuns: 20 },
+    );
   });
 
   it('does not store an entry above maxEntrySize, and drops the older value at that key', () => {

@@ -174,7 +174,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
   };
 }
 
-function accountedSize(record: MemoryRecord, key: string): number {
+/**
+ * @internal The bytes the store accounts for one entry at `key` (what `maxBytes` bounds): its
+ * size, its keys and tags (also held by the indexes) and a fixed overhead. Exported for tests.
+ *
+ * @example
+ * ```ts
+ * accountedSize({ entry, address }, address.key); // entry.size + 2 × key chars + 256
+ * ```
+ */
+export function accountedSize(record: MemoryRecord, key: string): number {
   const { address, entry } = record;
   // UTF-16 strings: two bytes per code unit. The base key and tags are also held by the indexes.
   let keyBytes = key.length + address.baseKey.length;
