@@ -114,6 +114,26 @@ describe.skipIf(!redisAvailable())('fail-open', () => {
     await store.dispose();
   });
 
+  it('does not count a reply held up by a blocked event loop as a timeout', async () => {
+    const statuses: string[] = [];
+    const store = redisStore({
+      connection: { host: server.host, port: server.port },
+      timeout: BUDGET_MS,
+      onStatus: (status) => statuses.push(status),
+    });
+    await store.ready();
+    for (let round = 0; round < 3; round++) {
+      const pending = store.get(`absent${round}`); // the GET is on the wire now
+      // A long synchronous task (GC, a heavy request): the budget timer and the reply that
+      // Redis sent meanwhile are both due when the loop turns again.
+      const blockedUntil = performance.now() + 3 * BUDGET_MS;
+      while (performance.now() < blockedUntil) {}
+      expect(await pending).toBeUndefined();
+    }
+    expect(statuses).toEqual([]); // Redis answered in time: no outage, breaker closed
+    await store.dispose();
+  });
+
   describe('blackholed Redis', () => {
     let proxy: TcpProxy;
     beforeEach(async () => {

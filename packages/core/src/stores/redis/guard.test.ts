@@ -6,6 +6,8 @@ const MISS = { value: 'miss' };
 const never = () => new Promise<string>(() => {});
 const fail = () => Promise.reject(new Error('ECONNREFUSED'));
 const ok = () => Promise.resolve('ok');
+/** The 40 ms budget, then the one loop turn the guard waits before calling it a timeout. */
+const BUDGET_AND_A_TURN = 41;
 
 describe('Guard', () => {
   let statuses: string[];
@@ -24,8 +26,20 @@ describe('Guard', () => {
   it('rejects a call slower than the budget with a timeout StoreError', async () => {
     const call = guard.run('get', never);
     const settled = expect(call).rejects.toMatchObject({ code: 'ROUTECACHE_STORE_TIMEOUT' });
-    await vi.advanceTimersByTimeAsync(40);
+    await vi.advanceTimersByTimeAsync(BUDGET_AND_A_TURN);
     await settled;
+  });
+
+  it('opens at once on a timeout: a server that stops answering costs one budget', async () => {
+    const call = guard.run('get', never, MISS);
+    const settled = expect(call).rejects.toMatchObject({ code: 'ROUTECACHE_STORE_TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(BUDGET_AND_A_TURN);
+    await settled;
+    expect(guard.open).toBe(true);
+    const next = vi.fn(ok);
+    expect(await guard.run('get', next, MISS)).toBe('miss');
+    expect(next).not.toHaveBeenCalled();
+    expect(statuses).toEqual(['down']);
   });
 
   it('reports an outage once: the first failure rejects, later reads fall back silently', async () => {
@@ -61,7 +75,7 @@ describe('Guard', () => {
     const other = vi.fn(ok);
     expect(await guard.run('get', other, MISS)).toBe('miss');
     expect(other).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(40);
+    await vi.advanceTimersByTimeAsync(BUDGET_AND_A_TURN);
     expect(await probe).toBe('miss');
     expect(guard.open).toBe(true);
   });

@@ -96,7 +96,7 @@ export class Guard {
     }
     return new Promise<T>((resolve, reject) => {
       let settled = false;
-      const timer = setTimeout(() => {
+      const timedOut = () => {
         if (settled) return;
         settled = true;
         const error = new StoreError(
@@ -105,7 +105,12 @@ export class Guard {
           { context: { store: this.#store, operation, timeoutMs: this.#timeoutMs } },
         );
         this.#settleFailure(error, fallback, resolve, reject);
-      }, this.#timeoutMs);
+      };
+      // Decide one I/O poll later: after a blocked event loop (GC, a heavy request) the timer
+      // runs before the reply already waiting in the socket is read, and a timeout opens the
+      // breaker for a whole cooldown on a healthy server. setImmediate runs right after that
+      // poll, so a server that really does not answer still costs one budget.
+      const timer = setTimeout(() => setImmediate(timedOut), this.#timeoutMs);
       let pending: Promise<T>;
       try {
         pending = call();
