@@ -59,6 +59,10 @@ export function buildApp(cache: Cache = createCache({ store: memoryStore(), name
       ctx.setResponseHeader('vary', '*');
       return { run: count('varyStar') };
     }),
+    setsVary: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(({ ctx }) => {
+      ctx.setResponseHeader('vary', 'X-Tenant');
+      return { run: count('setsVary') };
+    }),
     setsCookie: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(({ ctx }) => {
       ctx.setResponseHeader('set-cookie', 'sid=1');
       return { run: count('setsCookie') };

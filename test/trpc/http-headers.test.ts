@@ -189,9 +189,17 @@ describe.each<AdapterKind>(['standalone', 'fetch', 'express'])(
           expect(await response.json()).toEqual({ result: { data: { run: call } } });
         }
       }
-      // node-http copies tRPC's own `Vary` over what a resolver set on `res`; fetch merges them.
-      const vary = (await fetch(`${server.url}/varyStar`)).headers.get('vary');
-      expect(vary).toBe(kind === 'fetch' ? '*' : 'trpc-accept, accept');
+      // tRPC's own `Vary` never replaces the `*` a resolver set (node-http: res.setHeader).
+      expect((await fetch(`${server.url}/varyStar`)).headers.get('vary')).toBe('*');
+    });
+
+    it("keeps a Vary a resolver set, merged with tRPC's own", async () => {
+      const response = await fetch(`${server.url}/setsVary`);
+      expect(response.headers.get('x-cache')).toBe('MISS');
+      // Both adapters keep every name; the order is the order they were set in.
+      expect(response.headers.get('vary')).toBe(
+        kind === 'fetch' ? 'trpc-accept, accept, x-tenant' : 'x-tenant, trpc-accept, accept',
+      );
     });
 
     it('does not answer 304 to a POST, nor tag errors', async () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RETAINED_304_HEADERS } from '@routecache/core';
+import { mergeVary, RETAINED_304_HEADERS } from '@routecache/core';
 import { foldCacheHeaders, isNotModified, isStreamedRequest } from '../http/fold.js';
 import {
   type HeaderReader,
@@ -17,7 +17,10 @@ import {
  *
  * Pair it with `withCacheContext` on `createContext`. The headers are decided when the response
  * head is written, which for a JSON response is after every call finished. Streamed (jsonl)
- * responses are passed through untouched. Node-only: import from `@routecache/trpc/node`.
+ * responses get no cache headers. A `Vary` a resolver or middleware set on `res` is kept: tRPC's
+ * node-http adapter sets its own `Vary` with `res.setHeader` after the calls ran, so on this
+ * response setting `Vary` merges with the value already there (as the fetch adapter does)
+ * instead of replacing it. Node-only: import from `@routecache/trpc/node`.
  *
  * @example
  * ```ts
@@ -40,9 +43,27 @@ export function withNodeHttpCache<
 ): (req: TReq, res: TRes, ...rest: TRest) => TReturn {
   return function cachedNodeHandler(req, res, ...rest) {
     requestStateFor(req);
+    mergeVaryOnSet(res);
     interceptHead(req, res);
     return handler(req, res, ...rest);
   };
+}
+
+/**
+ * Make `res.setHeader('vary', …)` merge with the `Vary` already set (lower-cased,
+ * de-duplicated, `*` absorbing the rest): tRPC's own `Vary` would otherwise replace one a
+ * resolver set — and with it a `Vary: *` that tells caches not to reuse the response.
+ */
+function mergeVaryOnSet(res: ServerResponse): void {
+  const setHeader = res.setHeader;
+  const merging = function (this: ServerResponse, ...args: Parameters<typeof setHeader>) {
+    const [name, value] = args;
+    if (name.toLowerCase() !== 'vary' || !res.hasHeader('vary')) return setHeader.apply(this, args);
+    const added = Array.isArray(value) ? value : [String(value)];
+    const merged = mergeVary(nodeResponseHeaders(res)?.get('vary'), added);
+    return setHeader.call(this, name, merged ?? added.join(', '));
+  };
+  res.setHeader = merging as typeof setHeader;
 }
 
 /**
