@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { ts as bundledTs, Project } from 'ts-morph';
 import ts from 'typescript';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
@@ -36,8 +38,44 @@ const describeDiagnostic = (d: ts.Diagnostic): string => {
   return `${where} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
 };
 
-it('uses the TypeScript the project type-checks with (~6.0.3)', () => {
-  expect(ts.version).toMatch(/^6\.0\./);
+describe('TypeScript versions', () => {
+  const minor = (version: string) => version.split('.').slice(0, 2).join('.');
+
+  it('this test type-checks with the project typescript (~6.0.3, what `pnpm typecheck` runs)', () => {
+    const rootTs = createRequire(resolve(import.meta.dirname, '../../../package.json'))(
+      'typescript',
+    ) as typeof ts;
+    expect(ts.version).toBe(rootTs.version);
+    expect(ts.version).toMatch(/^6\.0\./);
+  });
+
+  it("ts-morph's bundled TypeScript (what discovery parses and binds with) is the same minor", () => {
+    // ts-morph 28 bundles 6.0.2; a patch apart changes no syntax or binding, a minor might.
+    console.info(`typescript ${ts.version}, ts-morph bundled ${bundledTs.version}`);
+    expect(minor(bundledTs.version)).toBe(minor(ts.version));
+  });
+
+  it('and sees the same compiler diagnostics as the project typescript', () => {
+    const dir = copyFixture('app', 'versions');
+    try {
+      // A stale call site, so there is something to compare.
+      writeFileSync(
+        join(dir, 'consumers/stale.ts'),
+        "import { keys } from '../expected/routecache.generated.js';\nexport const k = keys.users.gone({ id: 1 });\n",
+      );
+      const project = typecheck(dir, ['consumers/stale.ts']).map(describeDiagnostic);
+      // Codegen's view: a ts-morph Project on the same tsconfig (its own TypeScript and lib files).
+      const view = new Project({ tsConfigFilePath: join(dir, 'tsconfig.json') });
+      view.addSourceFileAtPath(join(dir, 'consumers/stale.ts'));
+      const bundled = view
+        .getPreEmitDiagnostics()
+        .map((d) => describeDiagnostic(d.compilerObject as unknown as ts.Diagnostic));
+      expect(project).toEqual([expect.stringMatching(/^stale\.ts:2 TS2339: Property 'gone'/)]);
+      expect(bundled).toEqual(project);
+    } finally {
+      removeCopy(dir);
+    }
+  });
 });
 
 describe.each(GOLDEN_FIXTURES)('fixture %s', (name) => {
