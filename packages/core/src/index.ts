@@ -80,6 +80,7 @@ export type {
   EvictionReason,
   Fence,
   Lease,
+  StoreInvalidation,
   StreamRecord,
 } from './stores/types.js';
 export { ENTRY_FORMAT, UNAVAILABLE_FENCE } from './stores/types.js';

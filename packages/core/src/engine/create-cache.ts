@@ -34,7 +34,11 @@ function ignore(): void {}
  *   events (or one `ROUTECACHE_STORE_UNAVAILABLE` warning when nobody listens). Invalidations
  *   are the exception: they reject with a `StoreError`, because their caller must know.
  * - An invalidation wins over fills already in flight: they are not stored, and callers
- *   arriving after it start a new load.
+ *   arriving after it start a new load. That holds for invalidations made through this cache
+ *   and for those its store reports through `onInvalidate` (a tiered store's bus: another
+ *   instance's invalidation). Another `Cache` object over the same store that does not report
+ *   them only has the store's fence: the old fill is not stored, but local callers may still
+ *   join it until it settles.
  *
  * @throws {InvalidOptionError} when an option is invalid (names the option).
  * @example
@@ -65,6 +69,10 @@ export function createCache(options: CacheOptions = {}): Cache {
   store.onEvict?.((key, reason) => {
     if (events.listening.evicted > 0) events.emit('evicted', { key, reason });
   });
+
+  // Invalidations the store learns of elsewhere (another instance, over a bus) detach fills in
+  // flight too, exactly like this cache's own invalidate/invalidateTags.
+  const stopInvalidations = store.onInvalidate?.((invalidation) => flights.drop(invalidation));
 
   const rootNamespace = resolveNamespace(namespace, undefined, namespacePolicy);
   const routeNamespaces = new Map<string, string | undefined>();
@@ -237,6 +245,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       return events.on(event, listener);
     },
     async dispose() {
+      stopInvalidations?.();
       flights.clear();
       events.clear();
       await store.dispose?.();

@@ -1,4 +1,4 @@
-import type { CacheEntry } from '../stores/types.js';
+import type { CacheEntry, StoreInvalidation } from '../stores/types.js';
 
 /** What one fill produced, shared by every caller that joined it. */
 export interface FillOutcome {
@@ -70,6 +70,24 @@ export class Flights {
     if (tags.length === 0) return;
     for (const [key, flight] of this.#byKey) {
       if (flight.tags.some((tag) => tags.includes(tag))) this.#byKey.delete(key);
+    }
+  }
+
+  /** Detach every flight an invalidation the store reported (e.g. from another instance) touches. */
+  drop(invalidation: StoreInvalidation): void {
+    switch (invalidation.type) {
+      case 'invalidate':
+        for (const baseKey of invalidation.baseKeys) this.dropBaseKey(baseKey);
+        break;
+      case 'invalidateTags':
+        this.dropTags(invalidation.tags);
+        break;
+      case 'delete':
+        for (const key of invalidation.keys) this.#byKey.delete(key);
+        break;
+      case 'clear':
+        this.clear();
+        break;
     }
   }
 

@@ -7,6 +7,7 @@ import {
   type CacheStore,
   type EntryAddress,
   type Fence,
+  type StoreInvalidation,
   UNAVAILABLE_FENCE,
 } from './types.js';
 
@@ -63,7 +64,9 @@ function checkStore(store: unknown, option: string): CacheStore {
  *   instance's L1. When the bus reconnects (messages may have been lost), L1 is dropped whole.
  * - No resurrection: every invalidation this instance applies (local or from the bus) bumps an
  *   epoch; a copy read from L2 or committed to L2 enters L1 only if the epoch did not move
- *   while it was in flight — otherwise it might predate the invalidation.
+ *   while it was in flight — otherwise it might predate the invalidation. Invalidations from
+ *   the bus (and reconnects, as `clear`) are also reported through `onInvalidate`, so the
+ *   engine stops handing local callers a load that started before them.
  *
  * @throws {InvalidOptionError} when `l1` or `l2` is not a store.
  * @example
@@ -118,9 +121,17 @@ export function tieredStore(options: TieredStoreOptions): CacheStore {
     }
   }
 
+  // The engine listens to detach its fills in flight (see CacheStore.onInvalidate).
+  const invalidationListeners = new Set<(invalidation: StoreInvalidation) => void>();
   const unsubscribe = bus?.subscribe({
-    message: applyMessage,
-    reconnected: () => dropLocal(() => l1.clear()),
+    message(message) {
+      applyMessage(message);
+      for (const listener of invalidationListeners) listener(message);
+    },
+    reconnected() {
+      dropLocal(() => l1.clear());
+      for (const listener of invalidationListeners) listener({ type: 'clear' });
+    },
   });
 
   async function fillL1(address: EntryAddress, entry: CacheEntry, at: number, fence?: Fence) {
@@ -219,6 +230,10 @@ export function tieredStore(options: TieredStoreOptions): CacheStore {
     onEvict(listener) {
       l1.onEvict?.(listener);
       l2.onEvict?.(listener);
+    },
+    onInvalidate(listener) {
+      invalidationListeners.add(listener);
+      return () => invalidationListeners.delete(listener);
     },
     async dispose() {
       unsubscribe?.();

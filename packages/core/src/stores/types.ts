@@ -74,6 +74,22 @@ export type Lease =
  */
 export const UNAVAILABLE_FENCE: Fence = Object.freeze({ unavailable: true });
 
+/**
+ * An invalidation a store applied on behalf of someone else (another instance, over a bus), as
+ * reported by {@link CacheStore.onInvalidate}: base keys, tags, storage keys, or everything.
+ * Same shape as a tiered store's `BusMessage`.
+ *
+ * @example
+ * ```ts
+ * const invalidation: StoreInvalidation = { type: 'invalidateTags', tags: ['users'] };
+ * ```
+ */
+export type StoreInvalidation =
+  | { readonly type: 'invalidate'; readonly baseKeys: readonly string[] }
+  | { readonly type: 'invalidateTags'; readonly tags: readonly string[] }
+  | { readonly type: 'delete'; readonly keys: readonly string[] }
+  | { readonly type: 'clear' };
+
 /** Why a store dropped an entry on its own. */
 export type EvictionReason = 'capacity' | 'expired';
 
@@ -116,6 +132,14 @@ export interface CacheStore {
   clear(): MaybePromise<void>;
   /** Register a listener for entries the store drops on its own (capacity, expiry). */
   onEvict?(listener: (key: string, reason: EvictionReason) => void): void;
+  /**
+   * Optional: register a listener for invalidations that reach the store other than through its
+   * own methods — e.g. a tiered store's bus delivering another instance's invalidation, or a
+   * bus reconnect (reported as `clear`). The engine detaches its fills in flight for them, so
+   * local callers arriving afterwards load anew instead of joining a load that predates the
+   * invalidation. Returns the unsubscribe function.
+   */
+  onInvalidate?(listener: (invalidation: StoreInvalidation) => void): () => void;
   /**
    * Optional: take a short lease on `address.key` so that of N instances missing the same key
    * only one runs the loader (stores shared between processes, e.g. Redis). Never rejects for
