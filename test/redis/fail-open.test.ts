@@ -198,8 +198,7 @@ describe.skipIf(!redisAvailable())('fail-open', () => {
     const cache = createCache({ store, ttl: 60 });
     cache.on('storeError', () => {});
     const baseKey = cache.keyFor({ route: 'items.get', input: 1 });
-    // Let the bus subscribe before the first invalidation-sensitive step.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await bus.ready();
     await cache.getOrLoad({ baseKey, load: async () => 'v1' });
     expect(l1.get(baseKey)).toBeDefined();
 

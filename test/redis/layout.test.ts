@@ -154,23 +154,16 @@ describe.skipIf(!redisAvailable())('redis key layout on a 3-master cluster', () 
     const channel = 'routecache:cluster-bus';
     const made = Array.from({ length: 2 }, () => {
       const l1 = memoryStore();
+      const bus = redisBus({ cluster: { nodes: redis.cluster.nodes }, channel });
       const store = tieredStore({
         l1,
         l2: redisStore({ cluster: { nodes: redis.cluster.nodes }, prefix: 'tiered:', timeout }),
-        bus: redisBus({ cluster: { nodes: redis.cluster.nodes }, channel }),
+        bus,
       });
-      return { l1, cache: createCache({ store, storeTimeout: timeout }) };
+      return { l1, bus, cache: createCache({ store, storeTimeout: timeout }) };
     });
     const [a, b] = made as [(typeof made)[0], (typeof made)[0]];
-    const masters = redis.client.nodes('master');
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const counts = await Promise.all(masters.map((node) => node.pubsub('NUMSUB', channel)));
-      const total = counts.reduce<number>((sum, reply) => sum + Number((reply as unknown[])[1]), 0);
-      if (total >= 2) break;
-      if (Date.now() > deadline) throw new Error('bus never subscribed');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await Promise.all(made.map(({ bus }) => bus.ready()));
     const baseKey = a.cache.keyFor({ route: 'users.get', input: { id: 7 } });
     await a.cache.getOrLoad({ baseKey, load: async () => 'v1' });
     // Read on b until its L1 holds the copy (an L2 hit fills L1 just after it answers).

@@ -42,19 +42,10 @@ export async function startInstance(
   const l1 = memoryStore({ maxBytes: 16 * 1024 * 1024 });
   const l2 = redisStore({ connection, prefix: 'shop:' });
   const bus = redisBus({ connection, channel: 'shop:bus' });
-  // The bus reports `reconnected` once its subscription is active (the first time too).
-  const subscribed = new Promise<void>((resolve) => {
-    const stop = bus.subscribe({
-      message() {},
-      reconnected() {
-        stop();
-        resolve();
-      },
-    });
-  });
   const cache = createCache({ store: tieredStore({ l1, l2, bus }), namespace: 'shop', ttl: 300 });
   const { router, productCache } = createAppRouter(cache, name);
-  await Promise.all([l2.ready(), subscribed]);
+  // Serve only once Redis answers and the bus hears invalidations from the other instances.
+  await Promise.all([l2.ready(), bus.ready()]);
 
   const server = createServer(
     withNodeHttpCache(

@@ -41,6 +41,12 @@ export interface Bus {
   publish(message: BusMessage): Promise<void>;
   /** Start receiving; returns the unsubscribe function. */
   subscribe(handlers: BusHandlers): () => void;
+  /**
+   * Optional: resolves once the subscription has been live (the first time it is; at once after
+   * that), so an instance can wait before serving and hear every invalidation from then on.
+   * Rejects when it does not become live in time, or when the bus is disposed first.
+   */
+  ready?(): Promise<void>;
   /** Close the transport's connections. */
   dispose?(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { InvalidOptionError } from '../../errors.js';
+import { InvalidOptionError, StoreError } from '../../errors.js';
 import type { Bus, BusHandlers, BusMessage } from '../bus.js';
 import { Guard } from './guard.js';
 import { isClient, isCluster, type RedisConnectionOptions, resolveConnection } from './options.js';
@@ -9,6 +9,27 @@ import { isClient, isCluster, type RedisConnectionOptions, resolveConnection } f
 export interface RedisBusOptions extends RedisConnectionOptions {
   /** Pub/sub channel shared by the instances. @default 'routecache:bus' */
   channel?: string;
+  /** How long `ready()` waits for the subscription to become live, ms. @default 5000 */
+  readyTimeout?: number;
+}
+
+/** The Redis bus: a {@link Bus} whose `ready()` is always there. */
+export interface RedisBus extends Bus {
+  /**
+   * Resolves once the subscription has been live (the first successful `SUBSCRIBE`; at once
+   * after that). Starts the subscriber connection if no handler did yet.
+   *
+   * @throws {StoreError} `ROUTECACHE_STORE_TIMEOUT` when not live within `readyTimeout` (the
+   * last connection error as `cause`); `ROUTECACHE_STORE_UNAVAILABLE` when disposed first.
+   * @example
+   * ```ts
+   * const bus = redisBus({ connection: 'redis://127.0.0.1:6379' });
+   * const store = tieredStore({ l1: memoryStore(), l2: redisStore(), bus });
+   * await bus.ready(); // from here on, this instance hears every invalidation
+   * ```
+   */
+  ready(): Promise<void>;
+  dispose(): Promise<void>;
 }
 
 interface Envelope {
@@ -33,27 +54,46 @@ interface Envelope {
  * const store = tieredStore({ l1: memoryStore(), l2: redisStore(redis), bus: redisBus(redis) });
  * ```
  */
-export function redisBus(options: RedisBusOptions | Redis | Cluster): Bus {
+export function redisBus(options: RedisBusOptions | Redis | Cluster): RedisBus {
   const resolved = resolveConnection(isClient(options) ? { client: options } : options);
   const channel = (isClient(options) ? undefined : options.channel) ?? 'routecache:bus';
   if (typeof channel !== 'string' || channel.length === 0) {
     throw new InvalidOptionError('channel', 'must be a non-empty string');
+  }
+  const readyTimeout = (isClient(options) ? undefined : options.readyTimeout) ?? 5_000;
+  if (!(Number.isFinite(readyTimeout) && readyTimeout > 0)) {
+    throw new InvalidOptionError('readyTimeout', 'must be a positive number', {
+      context: { value: readyTimeout },
+    });
   }
   const { client } = resolved;
   const guard = new Guard('redis-bus', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
   const origin = randomUUID();
   const handlers = new Set<BusHandlers>();
   let subscriber: Redis | Cluster | undefined;
+  let live = false;
+  let lastError: unknown;
+  /** Callers of `ready()` still waiting: settled with nothing (live) or an error. */
+  const waiting = new Set<(error?: StoreError) => void>();
+
+  function settleWaiting(error?: StoreError): void {
+    for (const settle of waiting) settle(error);
+    waiting.clear();
+  }
 
   function start(): Redis | Cluster {
     // Resubscribing by hand (not autoResubscribe) tells us when the channel is live again.
     const overrides = { autoResubscribe: false, enableOfflineQueue: true };
     const sub = isCluster(client) ? client.duplicate([], overrides) : client.duplicate(overrides);
-    sub.on('error', () => {});
+    sub.on('error', (error: unknown) => {
+      lastError = error;
+    });
     sub.on('ready', () => {
       sub.subscribe(channel).then(
         // Also after the first subscribe: whatever L1 took in before could have missed messages.
         () => {
+          live = true;
+          settleWaiting();
           for (const h of handlers) h.reconnected();
         },
         () => {
@@ -75,6 +115,28 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): Bus {
   }
 
   return {
+    ready() {
+      if (live) return Promise.resolve();
+      subscriber ??= start();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.delete(settle);
+          reject(
+            new StoreError(
+              'ROUTECACHE_STORE_TIMEOUT',
+              `Bus "redis-bus" not subscribed to "${channel}" within ${readyTimeout} ms`,
+              { cause: lastError, context: { store: 'redis-bus', channel, readyTimeout } },
+            ),
+          );
+        }, readyTimeout);
+        const settle = (error?: StoreError) => {
+          clearTimeout(timer);
+          if (error === undefined) resolve();
+          else reject(error);
+        };
+        waiting.add(settle);
+      });
+    },
     async publish(message) {
       const payload = JSON.stringify({ o: origin, m: message } satisfies Envelope);
       await guard.run('publish', () => client.publish(channel, payload));
@@ -85,6 +147,13 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): Bus {
       return () => handlers.delete(h);
     },
     async dispose() {
+      settleWaiting(
+        new StoreError(
+          'ROUTECACHE_STORE_UNAVAILABLE',
+          `Bus "redis-bus" disposed before its subscription to "${channel}" was live`,
+          { context: { store: 'redis-bus', channel } },
+        ),
+      );
       handlers.clear();
       subscriber?.disconnect();
       subscriber = undefined;
