@@ -89,6 +89,17 @@ export function buildApp(cache: Cache = createCache({ store: memoryStore(), name
         }),
       )
       .query(() => ({ run: count('forCdn') })),
+    forCdnShort: t.procedure
+      .use(
+        cacheMiddleware({
+          scope: 'public',
+          ttl: 60,
+          maxAge: 5,
+          sMaxAge: 30,
+          staleWhileRevalidate: 8,
+        }),
+      )
+      .query(() => ({ run: count('forCdnShort') })),
     uncached: t.procedure.query(() => ({ run: count('uncached') })),
     fails: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(() => {
       count('fails');

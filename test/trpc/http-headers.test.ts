@@ -35,6 +35,7 @@ describe.each<AdapterKind>(['standalone', 'fetch', 'express'])(
       expect(second.headers.get('x-cache')).toBe('HIT');
       expect(second.headers.get('etag')).toBe(etag);
       expect(second.headers.get('cache-control')).toBe('no-cache');
+      expect(second.headers.get('vary')).toBe('trpc-accept, accept');
       expect(await second.json()).toEqual(firstBody);
       expect(counters['post.get']).toBe(1);
     });
@@ -82,12 +83,16 @@ describe.each<AdapterKind>(['standalone', 'fetch', 'express'])(
         expect(response.status).toBe(200);
         expect(response.headers.get('x-cache')).toBe('HIT');
         expect(response.headers.get('etag')).toBe(etag);
+        expect(response.headers.get('content-type')).toBe('application/json');
         const text = await response.text();
         expect(text).toBe(body);
-        const length = response.headers.get('content-length');
         // node-http streams JSON bodies chunked; a fetch host sends the length it buffered.
-        if (kind === 'fetch') expect(length).toBe(String(Buffer.byteLength(text)));
-        else expect(length === null || length === String(Buffer.byteLength(text))).toBe(true);
+        if (kind === 'fetch') {
+          expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+        } else {
+          expect(response.headers.get('content-length')).toBeNull();
+          expect(response.headers.get('transfer-encoding')).toBe('chunked');
+        }
       }
       expect(counters['post.get']).toBe(1);
     });
@@ -141,6 +146,32 @@ describe.each<AdapterKind>(['standalone', 'fetch', 'express'])(
       expect(response.headers.get('cache-control')).toBe('no-store');
     });
 
+    it('gives a batch no ETag and no-store when a cached call was not stored or failed', async () => {
+      await fetch(postUrl('1'));
+      for (const [path, status] of [
+        ['setsCookie', 'HIT, MISS'],
+        ['fails', 'HIT, MISS'],
+      ] as const) {
+        const url = batchUrl(server.url, [['post.get', { id: '1' }], [path]]);
+        const response = await fetch(url, { headers: { 'if-none-match': '*' } });
+        expect(response.status).toBe(path === 'fails' ? 207 : 200);
+        expect(response.headers.get('x-cache')).toBe(status);
+        expect(response.headers.get('etag')).toBeNull();
+        expect(response.headers.get('cache-control')).toBe('no-store');
+      }
+    });
+
+    it('takes the smallest lifetimes over a batch', async () => {
+      const url = batchUrl(server.url, [['forCdn'], ['forCdnShort']]);
+      for (const status of ['MISS, MISS', 'HIT, HIT']) {
+        const response = await fetch(url);
+        expect(response.headers.get('x-cache')).toBe(status);
+        expect(response.headers.get('cache-control')).toBe(
+          'max-age=5, s-maxage=20, stale-while-revalidate=8',
+        );
+      }
+    });
+
     it('marks a private route private, and a batch holding one private', async () => {
       const me = await fetch(`${server.url}/me`, { headers: { 'x-user': 'alice' } });
       expect(me.headers.get('cache-control')).toBe('private, no-cache');
@@ -175,6 +206,7 @@ describe.each<AdapterKind>(['standalone', 'fetch', 'express'])(
       expect(await de.json()).toEqual({ result: { data: { lang: 'de', run: 2 } } });
       const frAgain = await greet('fr');
       expect(frAgain.headers.get('x-cache')).toBe('HIT');
+      expect(frAgain.headers.get('vary')).toBe('trpc-accept, accept, accept-language');
       expect(await frAgain.json()).toEqual({ result: { data: { lang: 'fr', run: 1 } } });
       expect(counters.greeting).toBe(2);
     });
@@ -202,12 +234,15 @@ describe.each<AdapterKind>(['standalone', 'fetch', 'express'])(
       );
     });
 
-    it('does not answer 304 to a POST, nor tag errors', async () => {
-      const failed = await fetch(`${server.url}/fails`);
-      expect(failed.status).toBe(404);
-      expect(failed.headers.get('x-cache')).toBe('MISS');
-      expect(failed.headers.get('etag')).toBeNull();
-      expect(failed.headers.get('cache-control')).toBe('no-store');
+    it('never stores, tags or answers 304 to an error', async () => {
+      for (let call = 1; call <= 2; call++) {
+        const failed = await fetch(`${server.url}/fails`, { headers: { 'if-none-match': '*' } });
+        expect(failed.status).toBe(404);
+        expect(failed.headers.get('x-cache')).toBe('MISS');
+        expect(failed.headers.get('etag')).toBeNull();
+        expect(failed.headers.get('cache-control')).toBe('no-store');
+        expect(counters.fails).toBe(call);
+      }
     });
   },
 );
