@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../stores/memory.js';
 import { resetWarningsForTests } from '../warn.js';
-import { record } from './__fixtures__/cache-helpers.js';
+import { brokenStore, deferred, record } from './__fixtures__/cache-helpers.js';
 import { createCache } from './create-cache.js';
+import { CacheEvents } from './events.js';
 
 describe('cache events', () => {
   afterEach(() => {
@@ -84,5 +85,46 @@ describe('cache events', () => {
     expect(skipped.map((s) => s.payload)).toEqual([
       { key: 'k', baseKey: 'k', reason: 'invalidated' },
     ]);
+  });
+
+  it('builds no payload and calls no emit for events nobody listens to', async () => {
+    vi.useFakeTimers();
+    resetWarningsForTests();
+    vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const emit = vi.spyOn(CacheEvents.prototype, 'emit');
+    const cache = createCache({
+      store: memoryStore({ maxBytes: 2_000 }),
+      ttl: 1,
+      staleWhileRevalidate: 5,
+      staleIfError: 60,
+    });
+    // miss + coalesced + stored, then hit, then stale (revalidate on k, error on s).
+    const gate = deferred<string>();
+    const both = [0, 1].map(() => cache.getOrLoad({ baseKey: 'k', load: () => gate.promise }));
+    gate.resolve('v');
+    await Promise.all(both);
+    await cache.getOrLoad({ baseKey: 's', load: async () => 's1' });
+    await cache.getOrLoad({ baseKey: 'k', load: async () => 'unused' });
+    vi.advanceTimersByTime(2_000);
+    await cache.getOrLoad({ baseKey: 'k', load: async () => 'v2' });
+    const failing = () => Promise.reject(new Error('down'));
+    const staleOnError = { baseKey: 's', staleWhileRevalidate: 0, load: failing };
+    expect(await cache.getOrLoad(staleOnError)).toMatchObject({ status: 'STALE' });
+    // skipped, evicted (capacity), invalidated, and a lookup's miss.
+    await cache.getOrLoad({ baseKey: 'u', cacheable: () => false, load: async () => 1 });
+    for (let i = 0; i < 10; i++) await cache.getOrLoad({ baseKey: `e${i}`, load: async () => i });
+    await cache.invalidate('k');
+    await cache.invalidateTags(['t']);
+    await cache.lookup({ baseKey: 'l' });
+    // storeError: a broken store with nobody listening warns instead of emitting.
+    const broken = createCache({ store: brokenStore(memoryStore(), 'throw', ['get']) });
+    await broken.getOrLoad({ baseKey: 'k', load: async () => 1 });
+    expect(emit).not.toHaveBeenCalled();
+
+    // Control: the same path with a listener does emit, and only the event listened to.
+    cache.on('hit', () => {});
+    await cache.getOrLoad({ baseKey: 'h', load: async () => 1 });
+    await cache.getOrLoad({ baseKey: 'h', load: async () => 1 });
+    expect(emit.mock.calls.map(([event]) => event)).toEqual(['hit']);
   });
 });
