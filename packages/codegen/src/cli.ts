@@ -34,11 +34,27 @@ export interface CliIo {
  */
 export const USAGE = `Usage: routecache codegen [--check] [--watch] [--config <file>]
 
+Generate typed cache keys and invalidators from a tRPC router.
+
   --check          exit 1 if the generated file on disk is stale (for CI); writes nothing
   --watch          regenerate when sources change
   --config <file>  routecache.config.json, or a package.json with a "routecache" field
-                   (default: ./routecache.config.json, else ./package.json)
+                   (default: the nearest routecache.config.json, else package.json with a
+                   "routecache" field, from the current directory up)
+  -h, --help       print this help
+
+Exit codes: 0 ok, 1 stale file or discovery errors, 2 bad usage or config.
 `;
+
+/** What is wrong with the command line, or `undefined` when it is usable. */
+function usageProblem(positionals: readonly string[], check: boolean, watch: boolean) {
+  const [command, ...extra] = positionals;
+  if (command === undefined) return 'missing command';
+  if (command !== 'codegen') return `unknown command "${command}"`;
+  if (extra.length > 0) return `unexpected argument "${extra.join(' ')}"`;
+  if (check && watch) return '--check and --watch cannot be combined';
+  return undefined;
+}
 
 /** Exit codes: 0 ok, 1 stale file (--check) or discovery errors, 2 bad usage or config. */
 function runOnce(config: ResolvedConfig, check: boolean, io: CliIo): number {
@@ -99,15 +115,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout(USAGE);
       return 0;
     }
-    if (
-      positionals.length !== 1 ||
-      positionals[0] !== 'codegen' ||
-      (values.check && values.watch)
-    ) {
-      throw new CodegenError(
-        'ROUTECACHE_CODEGEN_USAGE',
-        `Invalid arguments: ${argv.join(' ')}\n${USAGE}`,
-      );
+    const problem = usageProblem(positionals, values.check, values.watch);
+    if (problem !== undefined) {
+      throw new CodegenError('ROUTECACHE_CODEGEN_USAGE', `routecache: ${problem}\n\n${USAGE}`);
     }
     const config = loadConfig({ cwd: io.cwd, config: values.config });
     if (!values.watch) return runOnce(config, values.check, io);
@@ -124,7 +134,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (error) {
     if (error instanceof CodegenError) {
-      io.stderr(`${error.message}\n`);
+      io.stderr(
+        error.code === 'ROUTECACHE_CODEGEN_USAGE'
+          ? error.message
+          : `routecache: ${error.message}\n`,
+      );
       return 2;
     }
     if (
@@ -132,7 +146,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'code' in error &&
       String(error.code).startsWith('ERR_PARSE_ARGS')
     ) {
-      io.stderr(`${error.message}\n${USAGE}`);
+      io.stderr(`routecache: ${error.message}\n\n${USAGE}`);
       return 2;
     }
     throw error;

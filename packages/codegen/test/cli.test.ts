@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type CliIo, runCli } from '../src/cli.js';
+import { type CliIo, runCli, USAGE } from '../src/cli.js';
 import { copyFixture, FIXTURES_DIR, removeCopy } from './fixtures.js';
 
 // Each test loads a TypeScript program; on a shared 2-core machine that can take seconds.
@@ -66,13 +67,57 @@ describe('routecache codegen', () => {
   });
 
   it('exits 2 on bad usage and bad config, naming the problem', async () => {
-    const usage = io(dir);
-    expect(await runCli(['generate'], usage)).toBe(2);
-    expect(usage.err.join('')).toContain('Usage: routecache codegen');
-    expect(await runCli(['codegen', '--bogus'], io(dir))).toBe(2);
+    const cases: [string[], string][] = [
+      [[], 'routecache: missing command'],
+      [['generate'], 'routecache: unknown command "generate"'],
+      [['codegen', 'extra'], 'routecache: unexpected argument "extra"'],
+      [['codegen', '--bogus'], "routecache: Unknown option '--bogus'"],
+      [['codegen', '--check', '--watch'], 'routecache: --check and --watch cannot be combined'],
+      [['codegen', '--config'], "routecache: Option '--config <value>' argument missing"],
+    ];
+    for (const [argv, message] of cases) {
+      const usage = io(dir);
+      expect(await runCli(argv, usage), argv.join(' ')).toBe(2);
+      expect(usage.err.join(''), argv.join(' ')).toContain(message);
+      expect(usage.err.join(''), argv.join(' ')).toContain('Usage: routecache codegen');
+      expect(usage.out).toEqual([]);
+    }
     const config = io(dir);
     expect(await runCli(['codegen', '--config', 'missing.json'], config)).toBe(2);
-    expect(config.err.join('')).toContain('does not exist');
+    expect(config.err.join('')).toMatch(
+      /^routecache: Config file .*missing\.json does not exist\n$/,
+    );
+  });
+
+  it('exits 2 when no config is found in the directory or any parent', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'routecache-noconfig-'));
+    try {
+      const run = io(empty);
+      expect(await runCli(['codegen'], run)).toBe(2);
+      expect(run.err.join('')).toContain(
+        `routecache: No routecache.config.json and no package.json with a "routecache" field in ${empty} or any parent directory (or pass --config <file>)`,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('--help prints the usage on stdout and exits 0', async () => {
+    for (const flag of ['--help', '-h']) {
+      const help = io(dir);
+      expect(await runCli([flag], help)).toBe(0);
+      expect(help.out.join('')).toBe(USAGE);
+      expect(USAGE).toContain('Exit codes: 0 ok, 1 stale file or discovery errors, 2 bad usage');
+    }
+  });
+
+  it('from a subdirectory, uses the nearest config above it (paths stay relative to the config)', async () => {
+    const nested = join(dir, 'src/catalog');
+    const run = io(nested);
+    expect(await runCli(['codegen', '--check'], run)).toBe(0);
+    expect(run.out.join('')).toBe(
+      'routecache codegen: ../../expected/routecache.generated.ts is up to date (6 cached procedures)\n',
+    );
   });
 
   it('--watch regenerates after a source change', async () => {

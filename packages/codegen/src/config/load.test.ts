@@ -82,3 +82,19 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('loadConfig without --config, from a subdirectory', () => {
+  it('finds the nearest config above cwd; a config file wins over a package.json field further up', () => {
+    mkdirSync(join(dir, 'app/src/deep'), { recursive: true });
+    write('package.json', {
+      name: 'outer',
+      routecache: { router: { module: 'o.ts' }, output: 'o.gen.ts' },
+    });
+    write('app/routecache.config.json', { router: { module: 'src/r.ts' }, output: 'src/gen.ts' });
+    const config = loadConfig({ cwd: join(dir, 'app/src/deep') });
+    expect(config.source).toBe(join(dir, 'app/routecache.config.json'));
+    expect(config.output).toBe(join(dir, 'app/src/gen.ts'));
+    // Above the app, the outer package.json field is the nearest.
+    expect(loadConfig({ cwd: dir }).source).toBe(join(dir, 'package.json'));
+  });
+});

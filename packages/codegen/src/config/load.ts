@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CodegenError } from '../errors.js';
 import { configSchema, formatIssues, type ResolvedConfig } from './schema.js';
 
 /**
- * The config file looked up in the working directory when `--config` is not given.
+ * The config file looked up in the working directory and its parents when `--config` is not given.
  *
  * @example
  * ```ts
@@ -17,10 +17,14 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (cause) {
-    throw new CodegenError('ROUTECACHE_CODEGEN_CONFIG', `Cannot read ${file} as JSON`, {
-      cause,
-      context: { file },
-    });
+    throw new CodegenError(
+      'ROUTECACHE_CODEGEN_CONFIG',
+      `Cannot read ${file} as JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+        context: { file },
+      },
+    );
   }
 }
 
@@ -37,15 +41,25 @@ function rawConfigOf(file: string): unknown {
   return field;
 }
 
-/** Find the config file: `routecache.config.json`, else a package.json with a `routecache` field. */
+/**
+ * Find the nearest config, from `cwd` up to the filesystem root (like tsconfig or prettier), so
+ * `routecache codegen` works from any subdirectory of the app. In each directory
+ * `routecache.config.json` wins over a package.json `routecache` field; a package.json without
+ * the field does not stop the search (an app's config may sit above a nested package).
+ */
 function findConfigFile(cwd: string): string {
-  const configFile = resolve(cwd, CONFIG_FILE);
-  if (existsSync(configFile)) return configFile;
-  const pkg = resolve(cwd, 'package.json');
-  if (existsSync(pkg) && (readJson(pkg) as { routecache?: unknown } | null)?.routecache) return pkg;
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const configFile = join(dir, CONFIG_FILE);
+    if (existsSync(configFile)) return configFile;
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (readJson(pkg) as { routecache?: unknown } | null)?.routecache) {
+      return pkg;
+    }
+    if (dirname(dir) === dir) break;
+  }
   throw new CodegenError(
     'ROUTECACHE_CODEGEN_CONFIG',
-    `No ${CONFIG_FILE} and no "routecache" field in package.json under ${cwd} (or pass --config <file>)`,
+    `No ${CONFIG_FILE} and no package.json with a "routecache" field in ${cwd} or any parent directory (or pass --config <file>)`,
     { context: { cwd } },
   );
 }
@@ -53,7 +67,8 @@ function findConfigFile(cwd: string): string {
 /**
  * Load and validate the codegen config, once, before any work.
  *
- * @param options.cwd - Where to look for `routecache.config.json` or package.json.
+ * @param options.cwd - Where the search for the nearest `routecache.config.json` (or package.json
+ *   with a `routecache` field) starts; it goes up through the parent directories.
  * @param options.config - An explicit config file (a config JSON, or a package.json), relative to `cwd`.
  * @throws {CodegenError} `ROUTECACHE_CODEGEN_CONFIG` naming the bad field, e.g.
  *   `routecache.router.export: expected string, received number`.
