@@ -23,7 +23,17 @@ export type RoutecacheErrorCode =
   | 'ROUTECACHE_CONFIGURATION'
   | 'ROUTECACHE_UNKEYABLE_INPUT';
 
-/** Options shared by every routecache error. */
+/**
+ * Options shared by every routecache error.
+ *
+ * @example
+ * ```ts
+ * throw new StoreError('ROUTECACHE_STORE_ERROR', 'Store "redis" get failed', {
+ *   cause: error,
+ *   context: { store: 'redis', operation: 'get' },
+ * });
+ * ```
+ */
 export interface RoutecacheErrorOptions {
   /** The error that caused this one, kept verbatim. */
   cause?: unknown;
@@ -112,7 +122,14 @@ export class CodecError extends RoutecacheError {}
  */
 export class StoreError extends RoutecacheError {}
 
-/** Why an input cannot be keyed (see {@link KeyError}). */
+/**
+ * Why an input cannot be keyed (see {@link KeyError}).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof KeyError && error.reason === 'cycle') console.error(error.path);
+ * ```
+ */
 export type UnkeyableReason = 'unsupported-type' | 'cycle' | 'too-deep' | 'threw';
 
 /**

@@ -4,7 +4,17 @@
  */
 const warned = new Set<string>();
 
-/** Stable codes of routecache's one-time warnings. */
+/**
+ * Stable codes of routecache's one-time warnings.
+ *
+ * @example
+ * ```ts
+ * const unbounded: WarningCode = 'ROUTECACHE_UNBOUNDED_STORE';
+ * process.on('warning', (warning) => {
+ *   if ('code' in warning && warning.code === unbounded) log.error(warning.message);
+ * });
+ * ```
+ */
 export type WarningCode =
   | 'ROUTECACHE_UNBOUNDED_STORE'
   | 'ROUTECACHE_UNCACHEABLE_VALUE'

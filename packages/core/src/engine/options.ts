@@ -20,11 +20,32 @@ export interface ResolvedCacheOptions {
   readonly leaseTimeoutMs: number;
 }
 
-/** Default `ttl`, seconds. */
+/**
+ * Default `ttl`, seconds.
+ *
+ * @example
+ * ```ts
+ * createCache().getOrLoad({ baseKey, load }); // stored for DEFAULT_TTL (60) seconds
+ * ```
+ */
 export const DEFAULT_TTL = 60;
-/** Default `storeTimeout`, milliseconds. */
+/**
+ * Default `storeTimeout`, milliseconds.
+ *
+ * @example
+ * ```ts
+ * createCache({ storeTimeout: DEFAULT_STORE_TIMEOUT * 4 }); // a slower, remote store
+ * ```
+ */
 export const DEFAULT_STORE_TIMEOUT = 50;
-/** Default `leaseTimeout`, milliseconds. */
+/**
+ * Default `leaseTimeout`, milliseconds.
+ *
+ * @example
+ * ```ts
+ * createCache({ store, leaseTimeout: DEFAULT_LEASE_TIMEOUT / 5 }); // loads that finish within 1 s
+ * ```
+ */
 export const DEFAULT_LEASE_TIMEOUT = 5_000;
 
 const STORE_METHODS = [

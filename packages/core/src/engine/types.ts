@@ -2,10 +2,26 @@ import type { Codec } from '../codec/types.js';
 import type { StoreError } from '../errors.js';
 import type { CacheEntry, CacheStore, EvictionReason } from '../stores/types.js';
 
-/** How a route namespace combines with the cache's root namespace. */
+/**
+ * How a route namespace combines with the cache's root namespace.
+ *
+ * @example
+ * ```ts
+ * createCache({ namespace: 'api', namespacePolicy: 'concat' }); // route 'v2' -> 'api:v2'
+ * createCache({ namespace: 'api', namespacePolicy: 'replace' }); // route 'v2' -> 'v2'
+ * ```
+ */
 export type NamespacePolicy = 'concat' | 'replace';
 
-/** Options of {@link createCache}, validated once at factory time. */
+/**
+ * Options of {@link createCache}, validated once at factory time.
+ *
+ * @example
+ * ```ts
+ * const options: CacheOptions = { namespace: 'api', ttl: 30, jitter: 0.1, staleWhileRevalidate: 60 };
+ * const cache = createCache(options);
+ * ```
+ */
 export interface CacheOptions {
   /** Where entries live. @default memoryStore() */
   store?: CacheStore;
@@ -35,17 +51,46 @@ export interface CacheOptions {
   leaseTimeout?: number;
 }
 
-/** Per-call overrides a lookup may carry (from a route's options). */
+/**
+ * Per-call overrides a lookup may carry (from a route's options).
+ *
+ * @example
+ * ```ts
+ * const policy: EntryPolicy = { ttl: 5, staleIfError: 300 };
+ * await cache.getOrLoad({ baseKey, ...policy, load });
+ * ```
+ */
 export interface EntryPolicy {
   ttl?: number;
   staleWhileRevalidate?: number;
   staleIfError?: number;
 }
 
-/** Cache status of one call, as reported in `X-Cache`. */
+/**
+ * Cache status of one call, as reported in `X-Cache`.
+ *
+ * @example
+ * ```ts
+ * const { status } = await cache.getOrLoad({ baseKey, load });
+ * res.setHeader('x-cache', status satisfies CacheStatus);
+ * ```
+ */
 export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
 
-/** What to look up or fill. */
+/**
+ * What to look up or fill.
+ *
+ * @example
+ * ```ts
+ * const request: LoadRequest<User> = {
+ *   baseKey: cache.keyFor({ route: 'users.get', input: { id: 42 } }),
+ *   variant: deriveVariant([['accept-language', 'fr']], undefined),
+ *   tags: ['users'],
+ *   load: () => db.users.find(42),
+ * };
+ * const { value } = await cache.getOrLoad(request);
+ * ```
+ */
 export interface LoadRequest<T> extends EntryPolicy {
   /** From {@link Cache.keyFor}. */
   baseKey: string;
@@ -63,7 +108,15 @@ export interface LoadRequest<T> extends EntryPolicy {
   etag?: (value: T) => string | undefined;
 }
 
-/** The outcome of {@link Cache.getOrLoad}. */
+/**
+ * The outcome of {@link Cache.getOrLoad}.
+ *
+ * @example
+ * ```ts
+ * const result: LoadResult<User> = await cache.getOrLoad({ baseKey, load });
+ * if (result.status === 'HIT') res.setHeader('etag', result.etag ?? '');
+ * ```
+ */
 export interface LoadResult<T> {
   value: T;
   status: CacheStatus;
@@ -81,7 +134,15 @@ export interface LoadResult<T> {
   kind: CacheEntry['kind'];
 }
 
-/** Key derivation input for {@link Cache.keyFor}. */
+/**
+ * Key derivation input for {@link Cache.keyFor}.
+ *
+ * @example
+ * ```ts
+ * cache.keyFor({ route: 'users.get', input: { id: 42 } }); // 'api|users.get|{"id":42}'
+ * cache.keyFor({ route: 'users.get', key: 'user:42', namespace: 'v2' }); // 'api:v2|user:42'
+ * ```
+ */
 export interface KeyRequest {
   /** Route id, e.g. the tRPC procedure path `users.get`. */
   route: string;
@@ -96,6 +157,18 @@ export interface KeyRequest {
 /**
  * A miss the caller fills itself (used for streams, whose value arrives chunk by chunk).
  * `commit` stores the value unless an invalidation landed since the lookup; `abort` stores nothing.
+ *
+ * @example
+ * ```ts
+ * const found = await cache.lookup({ baseKey });
+ * if (!found.hit) {
+ *   try {
+ *     await found.fill.commit({ chunks, returnValue }, 'stream');
+ *   } catch {
+ *     found.fill.abort();
+ *   }
+ * }
+ * ```
  */
 export interface PendingFill {
   commit(
@@ -105,12 +178,29 @@ export interface PendingFill {
   abort(): void;
 }
 
-/** Result of {@link Cache.lookup}. */
+/**
+ * Result of {@link Cache.lookup}.
+ *
+ * @example
+ * ```ts
+ * const found: LookupResult = await cache.lookup({ baseKey });
+ * const value = found.hit ? found.entry.value : undefined;
+ * ```
+ */
 export type LookupResult =
   | { hit: true; status: 'HIT' | 'STALE'; entry: CacheEntry; maxAge: number }
   | { hit: false; fill: PendingFill };
 
-/** Payloads of the events a cache emits. */
+/**
+ * Payloads of the events a cache emits.
+ *
+ * @example
+ * ```ts
+ * cache.on('storeError', ({ operation, error }: CacheEventMap['storeError']) => {
+ *   log.warn({ operation, code: error.code }, 'cache store unavailable');
+ * });
+ * ```
+ */
 export interface CacheEventMap {
   hit: { key: string; baseKey: string };
   miss: { key: string; baseKey: string };
@@ -128,11 +218,27 @@ export interface CacheEventMap {
   evicted: { key: string; reason: EvictionReason };
 }
 
-/** A listener for one event type. */
+/**
+ * A listener for one event type.
+ *
+ * @example
+ * ```ts
+ * const countHits: CacheListener<'hit'> = ({ baseKey }) => metrics.increment('cache.hit', { baseKey });
+ * const off = cache.on('hit', countHits);
+ * ```
+ */
 export type CacheListener<E extends keyof CacheEventMap> = (payload: CacheEventMap[E]) => void;
 
 /**
  * A cache: routecache's engine. Made by `createCache`.
+ *
+ * @example
+ * ```ts
+ * const cache: Cache = createCache({ namespace: 'api' });
+ * const baseKey = cache.keyFor({ route: 'users.get', input: { id: 42 } });
+ * const { value } = await cache.getOrLoad({ baseKey, load: () => db.users.find(42) });
+ * await cache.invalidate(baseKey); // every variant, resolves to the count removed
+ * ```
  */
 export interface Cache {
   /** The resolved root namespace. */

@@ -14,6 +14,13 @@ export const MAX_DELTA_SECONDS = 2_147_483_648;
 /**
  * The `Cache-Control` directives routecache acts on (RFC 9111 §5.2). Unknown directives are
  * ignored, as RFC 9111 §5.2.3 requires.
+ *
+ * @example
+ * ```ts
+ * const directives: CacheControlDirectives = parseCacheControl('private, max-age=60');
+ * directives.private; // true
+ * directives.maxAge; // 60
+ * ```
  */
 export interface CacheControlDirectives {
   /** `no-store` (§5.2.1.5, §5.2.2.5): do not store at all. */

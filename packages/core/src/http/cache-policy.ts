@@ -3,6 +3,12 @@ import { MAX_DELTA_SECONDS } from './cache-control.js';
 /**
  * What one call (one procedure result) allows downstream HTTP caches to do with it.
  * The adapter records one per call; {@link strictestCacheControl} folds them per response.
+ *
+ * @example
+ * ```ts
+ * const call: CallCachePolicy = { cacheable: true, scope: 'private', maxAge: undefined };
+ * strictestCacheControl([call]); // 'private, no-cache'
+ * ```
  */
 export interface CallCachePolicy {
   /** `false` when the call must not be stored anywhere (not cached, bypassed, failed…). */

@@ -4,12 +4,23 @@ import { isOws } from './syntax.js';
 /**
  * Longest `If-None-Match` value evaluated (8 KiB, a common total header budget of servers).
  * A longer value is not a request any browser or CDN sends; it never matches.
+ *
+ * @example
+ * ```ts
+ * etagMatches('"a", '.repeat(MAX_IF_NONE_MATCH_LENGTH), '"a"'); // false: too long to evaluate
+ * ```
  */
 export const MAX_IF_NONE_MATCH_LENGTH = 8192;
 
 /**
  * Most entity-tags evaluated in one `If-None-Match` list (RFC 9110 §5.6.1.2 lets recipients
  * bound the number of list elements). Browsers send one; a longer list never matches.
+ *
+ * @example
+ * ```ts
+ * const header = Array.from({ length: MAX_IF_NONE_MATCH_ENTRIES + 1 }, (_, i) => `"${i}"`).join(', ');
+ * etagMatches(header, '"0"'); // false: too many entries to evaluate
+ * ```
  */
 export const MAX_IF_NONE_MATCH_ENTRIES = 128;
 

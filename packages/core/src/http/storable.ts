@@ -2,7 +2,14 @@ import { parseCacheControl } from './cache-control.js';
 import { isToken } from './syntax.js';
 import { parseVaryHeader } from './vary.js';
 
-/** Options of {@link isCacheableResponse}. */
+/**
+ * Options of {@link isCacheableResponse}.
+ *
+ * @example
+ * ```ts
+ * isCacheableResponse(headers, { scope: 'private' }); // Cache-Control: private is allowed
+ * ```
+ */
 export interface CacheableResponseOptions {
   /**
    * Where the response would be stored. `'public'`: one entry shared by every user, so

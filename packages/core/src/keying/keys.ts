@@ -31,6 +31,12 @@ import { escapeText, utf8ByteLength, wideTextCount } from './escape.js';
 /**
  * Upper bound, in UTF-8 bytes, of every key routecache derives (base and storage keys),
  * memcached's limit and comfortably below any store's.
+ *
+ * @example
+ * ```ts
+ * const key = storageKey(deriveBaseKey('api', 'search', { q: 'x'.repeat(10_000) }), variant);
+ * new TextEncoder().encode(key).length <= MAX_KEY_BYTES; // true
+ * ```
  */
 export const MAX_KEY_BYTES = 250;
 

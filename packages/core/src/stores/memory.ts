@@ -4,7 +4,15 @@ import { warnOnce } from '../warn.js';
 import { InvalidationClock } from './invalidation-clock.js';
 import type { CacheEntry, CacheStore, EntryAddress, EvictionReason, Fence } from './types.js';
 
-/** Options of {@link memoryStore}. */
+/**
+ * Options of {@link memoryStore}.
+ *
+ * @example
+ * ```ts
+ * const options: MemoryStoreOptions = { maxBytes: 128 * 1024 * 1024, maxEntrySize: 1024 * 1024 };
+ * const store = memoryStore(options);
+ * ```
+ */
 export interface MemoryStoreOptions {
   /**
    * Upper bound of the memory the store accounts for, in bytes: each entry's `size` plus its keys
@@ -26,9 +34,23 @@ export interface MemoryStoreOptions {
   invalidationHistory?: number;
 }
 
-/** Default `maxBytes`: 64 MiB. */
+/**
+ * Default `maxBytes`: 64 MiB.
+ *
+ * @example
+ * ```ts
+ * memoryStore({ maxBytes: DEFAULT_MAX_BYTES / 4 }); // 16 MiB for a small container
+ * ```
+ */
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-/** Default cap of `maxEntrySize`: 8 MiB. */
+/**
+ * Default cap of `maxEntrySize`: 8 MiB.
+ *
+ * @example
+ * ```ts
+ * memoryStore({ maxBytes: 256 * 1024 * 1024, maxEntrySize: DEFAULT_MAX_ENTRY_SIZE * 2 });
+ * ```
+ */
 export const DEFAULT_MAX_ENTRY_SIZE = 8 * 1024 * 1024;
 const DEFAULT_INVALIDATION_HISTORY = 10_000;
 /**

@@ -1,9 +1,24 @@
 import type { MaybePromise } from '../types.js';
 
-/** Current entry envelope format version. An entry with another version is read as a miss. */
+/**
+ * Current entry envelope format version. An entry with another version is read as a miss.
+ *
+ * @example
+ * ```ts
+ * if (entry.format !== ENTRY_FORMAT) return undefined; // another format reads as a miss
+ * ```
+ */
 export const ENTRY_FORMAT = 1;
 
-/** What a cached stream holds: its chunks in order and the generator's return value. */
+/**
+ * What a cached stream holds: its chunks in order and the generator's return value.
+ *
+ * @example
+ * ```ts
+ * const record: StreamRecord = { chunks: [1, 2, 3], returnValue: 'done' };
+ * await fill.commit(record, 'stream');
+ * ```
+ */
 export interface StreamRecord {
   readonly chunks: readonly unknown[];
   readonly returnValue: unknown;
@@ -16,6 +31,12 @@ export interface StreamRecord {
  * present, is the codec's encoding of `value`, made once at fill time: stores that keep values
  * out of process (Redis) write these bytes and decode on read; the memory store ignores them and
  * keeps `value` itself (a hit is the live object: no copy, no decode).
+ *
+ * @example
+ * ```ts
+ * const entry: CacheEntry | undefined = await store.get(key);
+ * if (entry !== undefined && Date.now() < entry.freshUntil) return entry.value;
+ * ```
  */
 export interface CacheEntry {
   readonly format: typeof ENTRY_FORMAT;
@@ -37,7 +58,15 @@ export interface CacheEntry {
   readonly size: number;
 }
 
-/** Where an entry lives: its storage key, the base key it is a variant of, and its tags. */
+/**
+ * Where an entry lives: its storage key, the base key it is a variant of, and its tags.
+ *
+ * @example
+ * ```ts
+ * const address: EntryAddress = { key: storageKey(baseKey, variant), baseKey, tags: ['users'] };
+ * await store.set(address, entry, await store.fence(address));
+ * ```
+ */
 export interface EntryAddress {
   /** Storage key: base key + variant digest. */
   readonly key: string;
@@ -49,6 +78,13 @@ export interface EntryAddress {
 /**
  * An opaque snapshot of the invalidation state of an address, taken before a loader runs.
  * `set` with a fence commits only if neither the base key nor any tag was invalidated since.
+ *
+ * @example
+ * ```ts
+ * const fence: Fence = await store.fence(address);
+ * const value = await load();
+ * await store.set(address, entryOf(value), fence); // false when invalidated meanwhile
+ * ```
  */
 export type Fence = { readonly __fence: unique symbol } | object;
 
@@ -57,6 +93,13 @@ export type Fence = { readonly __fence: unique symbol } | object;
  * The holder loads and stores the value, then releases; the others wait for its fill. Waiting is
  * bounded by the lease ttl and ends early when the holder releases without a fill: `undefined`
  * then means "load locally" (lease loss never hangs a request).
+ *
+ * @example
+ * ```ts
+ * const lease: Lease = await store.acquireLease(address, 5_000);
+ * if (lease.acquired) await lease.release();
+ * else await lease.wait(); // the holder's entry, or undefined: load locally
+ * ```
  */
 export type Lease =
   | { readonly acquired: true; release(): Promise<void> }
@@ -90,7 +133,14 @@ export type StoreInvalidation =
   | { readonly type: 'delete'; readonly keys: readonly string[] }
   | { readonly type: 'clear' };
 
-/** Why a store dropped an entry on its own. */
+/**
+ * Why a store dropped an entry on its own.
+ *
+ * @example
+ * ```ts
+ * store.onEvict?.((key, reason: EvictionReason) => metrics.increment(`cache.evicted.${reason}`));
+ * ```
+ */
 export type EvictionReason = 'capacity' | 'expired';
 
 /**

@@ -2,7 +2,15 @@ import { defaultCodec } from '../codec/index.js';
 import type { CacheEntry, EntryAddress } from '../stores/types.js';
 import { ENTRY_FORMAT } from '../stores/types.js';
 
-/** Shape of the entry {@link testEntry} builds. */
+/**
+ * Shape of the entry {@link testEntry} builds.
+ *
+ * @example
+ * ```ts
+ * const options: TestEntryOptions = { kind: 'value', tags: ['users'], freshMs: 1_000, staleMs: 5_000 };
+ * const entry = testEntry({ id: 1 }, options);
+ * ```
+ */
 export interface TestEntryOptions {
   kind?: CacheEntry['kind'];
   tags?: readonly string[];
@@ -44,7 +52,15 @@ export function testEntry(value: unknown, options: TestEntryOptions = {}): Cache
 
 let suiteRun = 0;
 
-/** Unique names and addresses for one suite run; see {@link uniqueNames}. */
+/**
+ * Unique names and addresses for one suite run; see {@link uniqueNames}.
+ *
+ * @example
+ * ```ts
+ * const names: UniqueNames = uniqueNames('my-store');
+ * const address = names.address({ tags: [names.name('tag')] });
+ * ```
+ */
 export interface UniqueNames {
   /** A name (base key, tag) no other test or run uses. */
   name(label: string): string;

@@ -3,7 +3,15 @@ import type { CacheEntry, CacheStore, EntryAddress } from '../stores/types.js';
 import type { MaybePromise } from '../types.js';
 import { testEntry, uniqueNames } from './entries.js';
 
-/** Options of {@link storeContractSuite}. */
+/**
+ * Options of {@link storeContractSuite}.
+ *
+ * @example
+ * ```ts
+ * const options: StoreContractOptions = { disposeAfterEach: false, expiryMs: 1_500 };
+ * storeContractSuite('myStore', () => sharedStore, options);
+ * ```
+ */
 export interface StoreContractOptions {
   /**
    * Call `store.dispose()` after each test. Set `false` when `makeStore` hands out one shared
