@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const srcDir = dirname(fileURLToPath(import.meta.url));
-const IMPORT =
-  /^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm;
 
 /** Every module specifier reachable from `entry` through relative imports, with who imports it. */
 function reachableSpecifiers(entry: string): Map<string, string> {
@@ -16,8 +15,9 @@ function reachableSpecifiers(entry: string): Map<string, string> {
   for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-      const specifier = match[1] ?? match[2] ?? '';
+    // TypeScript's own pre-processor: comments and strings never look like imports.
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    for (const { fileName: specifier } of importedFiles) {
       if (specifier.startsWith('.')) {
         queue.push(resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
       } else if (!found.has(specifier)) {
