@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
+import { discover } from '../src/discover/discover.js';
 import { BANNER } from '../src/emit/emit.js';
 import { generate } from '../src/generate.js';
-import { fixtureConfig, GOLDEN_FIXTURES } from './fixtures.js';
+import { FIXTURES_DIR, fixtureConfig, GOLDEN_FIXTURES } from './fixtures.js';
 
 // Each test loads a TypeScript program; on a shared 2-core machine that can take seconds.
 vi.setConfig({ testTimeout: 60_000 });
@@ -59,4 +60,45 @@ describe.each(GOLDEN_FIXTURES)('golden output of fixture %s', (name) => {
 
 it('has the fixtures the acceptance criteria ask for', () => {
   expect(GOLDEN_FIXTURES).toEqual(expect.arrayContaining(['app', 'lazy']));
+  const all = GOLDEN_FIXTURES.flatMap((name) => discover(fixtureConfig(name)).procedures);
+  const cached = all.filter((p) => p.cached);
+  const has = (what: string, found: boolean) => expect(found, what).toBe(true);
+  has(
+    'nested routers',
+    cached.some((p) => p.path.split('.').length >= 3),
+  );
+  has(
+    'custom key lambdas',
+    cached.some((p) => p.options?.customKey !== undefined),
+  );
+  has(
+    'a custom key reading ctx',
+    cached.some((p) => p.options?.customKey?.readsContext === true),
+  );
+  has(
+    'vary',
+    cached.some((p) => Array.isArray(p.options?.vary) && p.options.vary.length > 0),
+  );
+  has(
+    'namespaces',
+    cached.some((p) => typeof p.options?.namespace === 'string'),
+  );
+  has(
+    'lazy routers',
+    cached.some((p) => p.lazyPrefix !== undefined),
+  );
+  has(
+    'a query that is not cached',
+    all.some((p) => !p.cached && p.type === 'query'),
+  );
+  has(
+    'a mutation',
+    all.some((p) => p.type === 'mutation'),
+  );
+  // A base procedure across files: `catalog.featured` is declared in router.ts, which holds no
+  // cacheMiddleware call; its cache comes from `cachedProcedure` in procedures.ts.
+  const featured = cached.find((p) => p.path === 'catalog.featured');
+  has('a base procedure across files', featured?.location.file === 'src/router.ts');
+  const routerSource = readFileSync(join(FIXTURES_DIR, 'app/src/router.ts'), 'utf8');
+  expect(routerSource).not.toMatch(/\bcacheMiddleware\(/);
 });
