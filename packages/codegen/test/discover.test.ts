@@ -120,6 +120,10 @@ describe('discover, constructs it must not get silently wrong (fixture edge)', (
     ]);
   });
 
+  it('follows a function that just returns cacheMiddleware(...); a plain middleware factory is not cached', () => {
+    expect([cached('wrapped'), cached('limited')]).toEqual([true, false]);
+  });
+
   it('reports each unreadable construct with file:line and a hint', () => {
     expect(diagnostics).toEqual([
       // A cached base procedure (no input) extended with .input(): the adapter refuses it at run time.
@@ -154,18 +158,38 @@ describe('discover, constructs it must not get silently wrong (fixture edge)', (
         hint: expect.stringContaining('t.router'),
         location: { file: 'src/router.ts', line: 27, column: 6 },
       }),
+      // Cached or not depending on a value, or on what a function returns: never a guess.
+      expect.objectContaining({
+        severity: 'error',
+        code: 'RC_UNRESOLVED_MIDDLEWARE',
+        message: expect.stringContaining('may or may not be a cacheMiddleware (src/router.ts:33)'),
+        location: { file: 'src/router.ts', line: 33, column: 32 },
+      }),
+      expect.objectContaining({
+        severity: 'error',
+        code: 'RC_UNRESOLVED_MIDDLEWARE',
+        message: expect.stringContaining(
+          '`cacheIf(flag)` is made by a function that uses a cacheMiddleware (src/router.ts:49)',
+        ),
+        hint: expect.stringContaining('pass cacheMiddleware(...) itself'),
+        location: { file: 'src/router.ts', line: 35, column: 26 },
+      }),
     ]);
   });
 
   it('leaves no procedure of the fixture without a verdict', () => {
     expect(procedures.map((p) => p.path)).toEqual([
       'barrel',
+      'conditional',
       'dynamicKey',
       'late',
+      'limited',
+      'maybe',
       'moved',
       'namespaced',
       'plain',
       'renamed',
+      'wrapped',
     ]);
   });
 });

@@ -1,12 +1,12 @@
 import { ts } from 'ts-morph';
 import type { DiscoveryContext } from './context.js';
+import { cacheMiddlewareCall } from './middleware.js';
 import { readCacheOptions } from './options.js';
 import {
   chainRoot,
   isExportOf,
   originOf,
   type ResolveTrace,
-  ROUTECACHE_TRPC,
   resolveValue,
   TRPC_SERVER,
 } from './resolve.js';
@@ -43,65 +43,6 @@ export function isTrpcInstance(context: DiscoveryContext, expr: ts.Expression): 
   const node = resolveValue(context.checker, expr);
   if (!node || !ts.isCallExpression(node)) return false;
   return isExportOf(context.checker, chainRoot(node), TRPC_SERVER, 'initTRPC');
-}
-
-/**
- * True when `callee` (of `callee(options)`) is a `cacheMiddleware` made by `createCacheMiddleware`
- * of `@routecache/trpc`: it resolves to a value initialized by a call to that export.
- * `undefined` when `callee` cannot be resolved.
- */
-function isCacheMiddlewareFactory(
-  context: DiscoveryContext,
-  callee: ts.Expression,
-): boolean | undefined {
-  const factory = resolveValue(context.checker, callee);
-  if (factory === undefined) return undefined;
-  return (
-    ts.isCallExpression(factory) &&
-    isExportOf(context.checker, factory.expression, ROUTECACHE_TRPC, 'createCacheMiddleware')
-  );
-}
-
-/** The cache middleware call behind a `.use(arg)` argument, `null` when it is another middleware. */
-function cacheMiddlewareCall(
-  context: DiscoveryContext,
-  arg: ts.Expression,
-): ts.CallExpression | null {
-  const trace: ResolveTrace = {};
-  const middleware = resolveValue(context.checker, arg, trace);
-  if (middleware === undefined) {
-    context.report(
-      arg,
-      'error',
-      'RC_UNRESOLVED_MIDDLEWARE',
-      `cannot resolve the middleware \`${arg.getText()}\`${context.because(trace)}; it may be a cache middleware`,
-      'pass a middleware declared in the project (a const, an imported binding or an inline call)',
-    );
-    return null;
-  }
-  if (ts.isVariableDeclaration(middleware)) {
-    context.report(
-      arg,
-      'warning',
-      'RC_OPAQUE_MIDDLEWARE',
-      `\`${arg.getText()}\` is declared without a value (in a .d.ts); assumed not to be a cache middleware`,
-      'make cache middlewares with createCacheMiddleware in the project codegen reads',
-    );
-    return null;
-  }
-  if (!ts.isCallExpression(middleware)) return null;
-  const isCache = isCacheMiddlewareFactory(context, middleware.expression);
-  if (isCache === undefined) {
-    context.report(
-      middleware,
-      'error',
-      'RC_UNRESOLVED_MIDDLEWARE',
-      `cannot resolve \`${middleware.expression.getText()}\`; it may be a cacheMiddleware`,
-      'make the callee a const initialized by createCacheMiddleware(...) or another resolvable binding',
-    );
-    return null;
-  }
-  return isCache ? middleware : null;
 }
 
 /** One step of a builder chain that matters for caching. */

@@ -25,4 +25,27 @@ export const appRouter = t.router({
   moved: reassigned.query(() => 6),
   // A spread of an object codegen cannot see into.
   ...extra,
+  // A project function that just returns cacheMiddleware(...): cached.
+  wrapped: t.procedure.use(cachedFor(30)).query(() => 7),
+  // A plain middleware factory: not cached, nothing to report.
+  limited: t.procedure.use(rateLimit(10)).query(() => 8),
+  // Cached or not depending on a value: reported.
+  conditional: t.procedure.use(flag ? cacheMiddleware({ ttl: 1 }) : rateLimit(1)).query(() => 9),
+  // A function that may return a cacheMiddleware: reported.
+  maybe: t.procedure.use(cacheIf(flag)).query(() => 10),
 });
+
+declare const flag: boolean;
+
+function cachedFor(ttl: number) {
+  return cacheMiddleware({ ttl });
+}
+
+function rateLimit(max: number) {
+  return t.middleware(({ next }) => (max > 0 ? next() : next()));
+}
+
+function cacheIf(on: boolean) {
+  if (on) return cacheMiddleware({ ttl: 2 });
+  return rateLimit(1);
+}
