@@ -4,6 +4,7 @@ import {
   deriveVariant,
   type EntryPolicy,
   isCacheableResponse,
+  type LoadRequest,
   type LoadResult,
   type StreamRecord,
   warnOnce,
@@ -17,6 +18,8 @@ import { routeBaseKey, routeTags } from './route-key.js';
 import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
 
 type LookupRequest = Parameters<Cache['lookup']>[0];
+
+const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
 function ok(data: unknown): MiddlewareResult<object> {
   return { ok: true, data, marker: middlewareMarker };
@@ -76,7 +79,10 @@ export class CachedCall {
   async run(opts: CacheMiddlewareCallOptions<unknown, unknown>): Promise<MiddlewareResult<object>> {
     const { options } = this;
     const state = requestStateOf(opts.ctx);
-    await this.assertUsable(opts, state);
+    this.assertUsable(opts, state);
+    // Only a call without parsed input can be one placed before `.input()`: the others skip
+    // reading the raw input (and an await) on every call.
+    if (opts.input === undefined) await this.assertNoUnparsedInput(opts);
     // A public route never needs the principal; an undeclared scope reads it to warn.
     const principal = options.scope === 'public' ? undefined : this.principalOf?.(opts.ctx);
     const scope = options.scope ?? 'public';
@@ -93,30 +99,28 @@ export class CachedCall {
       this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
       return result;
     }
-    const request = {
+    let ranResolver = false;
+    // One object serves getOrLoad and, for a stream, lookup (which ignores the hooks).
+    const request: LoadRequest<unknown> = {
       baseKey: routeBaseKey(this.cache, options, opts.path, opts.input, opts.ctx),
-      variant: deriveVariant(
-        options.vary.map((name) => [name, state?.requestHeaders?.get(name) ?? undefined] as const),
-        scope === 'private' ? principal : undefined,
-      ),
+      variant: this.variantOf(state, scope === 'private' ? principal : undefined),
       tags: routeTags(options, opts.input, opts.ctx),
+      load: async () => {
+        ranResolver = true;
+        const result = await opts.next();
+        if (!result.ok) throw new FailedCall(result);
+        return isAsyncIterable(result.data) ? new StreamHandoff(result.data) : result.data;
+      },
+      cacheable: (value) =>
+        !(value instanceof StreamHandoff) && this.responseAllowsStoring(state, scope),
+      // Spread last: with the spread first, V8 built this object on a slow path (measured about
+      // 25% fewer hits per CPU second).
       ...this.policy,
     };
 
     let loaded: LoadResult<unknown>;
-    let ranResolver = false;
     try {
-      loaded = await this.cache.getOrLoad({
-        ...request,
-        load: async () => {
-          ranResolver = true;
-          const result = await opts.next();
-          if (!result.ok) throw new FailedCall(result);
-          return isAsyncIterable(result.data) ? new StreamHandoff(result.data) : result.data;
-        },
-        cacheable: (value) =>
-          !(value instanceof StreamHandoff) && this.responseAllowsStoring(state, scope),
-      });
+      loaded = await this.cache.getOrLoad(request);
     } catch (error) {
       if (error instanceof FailedCall) {
         // The resolver ran and failed (or a middleware after the cache rejected): nothing stored.
@@ -146,32 +150,50 @@ export class CachedCall {
     return ok(loaded.kind === 'stream' ? replayStream(value as StreamRecord) : value);
   }
 
+  /** The variant: the route's vary header values and the principal of a private route. */
+  private variantOf(state: RequestCacheState | undefined, principal: string | undefined): string {
+    const { vary } = this.options;
+    // Most routes vary on nothing: no per-call list to build.
+    if (vary.length === 0) return principal === undefined ? '' : deriveVariant(NO_VARY, principal);
+    const headers = state?.requestHeaders;
+    return deriveVariant(
+      vary.map((name) => [name, headers?.get(name) ?? undefined] as const),
+      principal,
+    );
+  }
+
   /**
    * Placements that cannot work, reported on the first call (a middleware cannot see its
    * procedure's type or chain before it runs).
    */
-  private async assertUsable(
+  private assertUsable(
     opts: CacheMiddlewareCallOptions<unknown, unknown>,
     state: RequestCacheState | undefined,
-  ): Promise<void> {
+  ): void {
     if (opts.type !== 'query') {
       throw new ConfigurationError(
         `cacheMiddleware caches queries only; "${opts.path}" is a ${opts.type}`,
         { context: { path: opts.path, type: opts.type } },
       );
     }
-    if (opts.input === undefined && (await opts.getRawInput()) !== undefined) {
+    if (this.options.vary.length > 0 && state?.requestHeaders === undefined) {
+      throw new ConfigurationError(
+        `"${opts.path}" varies on request headers, which need createContext: withCacheContext(createContext)`,
+        { context: { path: opts.path, option: 'vary' } },
+      );
+    }
+  }
+
+  /** A call without parsed input that still carries raw input runs before `.input()`. */
+  private async assertNoUnparsedInput(
+    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+  ): Promise<void> {
+    if ((await opts.getRawInput()) !== undefined) {
       // Keying on the unparsed input would let undeclared fields multiply entries, and keying on
       // nothing would serve one input's result for another: refuse instead.
       throw new ConfigurationError(
         `cacheMiddleware on "${opts.path}" runs before .input(): place .use(cacheMiddleware(…)) after .input(…)`,
         { context: { path: opts.path } },
-      );
-    }
-    if (this.options.vary.length > 0 && state?.requestHeaders === undefined) {
-      throw new ConfigurationError(
-        `"${opts.path}" varies on request headers, which need createContext: withCacheContext(createContext)`,
-        { context: { path: opts.path, option: 'vary' } },
       );
     }
   }

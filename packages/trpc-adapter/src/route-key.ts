@@ -1,4 +1,4 @@
-import { type Cache, ConfigurationError } from '@routecache/core';
+import { type Cache, ConfigurationError, type KeyRequest } from '@routecache/core';
 import type { ResolvedRouteOptions } from './options.js';
 
 /**
@@ -30,12 +30,11 @@ export function routeBaseKey(
       context: { option: 'key', path, returned: typeof custom },
     });
   }
-  return cache.keyFor({
-    route: path,
-    input,
-    ...(custom === undefined ? {} : { key: custom }),
-    ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
-  });
+  // Built in place: this runs on every call, hits included.
+  const request: KeyRequest = { route: path, input };
+  if (custom !== undefined) request.key = custom;
+  if (options.namespace !== undefined) request.namespace = options.namespace;
+  return cache.keyFor(request);
 }
 
 /**
