@@ -1,4 +1,5 @@
 import { ConfigurationError, createCache, memoryStore } from '@routecache/core';
+import { testEntry } from '@routecache/core/testing';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -178,6 +179,26 @@ describe('cacheMiddleware', () => {
     expect(runs).toEqual({ page: 1, empty: 1 });
     // The result's kind decides: a hit never reads the entry a second time.
     expect(lookup).not.toHaveBeenCalled();
+  });
+
+  it('replays a stream another instance stored while this one waited on its lease', async () => {
+    const record = { chunks: [2, 1], returnValue: 'liftoff' };
+    const store = Object.assign(memoryStore(), {
+      acquireLease: async () => ({
+        acquired: false as const,
+        wait: async () => testEntry(record, { kind: 'stream', freshMs: 30_000 }),
+      }),
+    });
+    const cacheMiddleware = createCacheMiddleware(createCache({ store }));
+    const t = initTRPC.create();
+    const router = t.router({
+      countdown: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(async function* () {
+        yield 0;
+        return 'mine';
+      }),
+    });
+    const stream = await t.createCallerFactory(router)({}).countdown();
+    expect(await drain(stream)).toEqual({ chunks: [2, 1], returned: 'liftoff' });
   });
 
   it('computes keys and invalidates with the same logic as the middleware', async () => {

@@ -55,6 +55,14 @@ describe('cross-instance leases', () => {
     expect(result.maxAge).toBeGreaterThan(25);
   });
 
+  it("reports the kind of the holder's fill: a stream stored by another instance", async () => {
+    const record = { chunks: [1, 2], returnValue: 'end' };
+    const filled = testEntry(record, { kind: 'stream', freshMs: 30_000 });
+    const cache = createCache({ store: leasingStore(waiting(async () => filled)) });
+    const result = await cache.getOrLoad({ baseKey: 'k', load: async () => 'mine' });
+    expect(result).toMatchObject({ value: record, kind: 'stream', status: 'MISS' });
+  });
+
   it('loads itself when the holder gave up without a fill', async () => {
     const cache = createCache({ store: leasingStore(waiting(async () => undefined)) });
     const result = await cache.getOrLoad({ baseKey: 'k', load: async () => 'mine' });
