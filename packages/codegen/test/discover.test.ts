@@ -195,7 +195,7 @@ describe('discover, constructs it must not get silently wrong (fixture edge)', (
 });
 
 describe('dynamic cacheMiddleware options', () => {
-  it('warn once per option that is not a literal (namespace, scope, vary, tags), not for a tags function', () => {
+  it('warn once per option that is not a literal (namespace, scope, vary, tags) or has a computed name, not for a tags function', () => {
     const dir = copyFixture('edge', 'dynamic');
     try {
       writeFileSync(
@@ -208,6 +208,7 @@ describe('dynamic cacheMiddleware options', () => {
           "  q: t.procedure.use(cacheMiddleware({ namespace: pick('n'), scope: pick('public'), vary: [pick('x')], tags: [pick('t')] })).query(() => 1),",
           '  // A tags function computes names per call by design: no warning.',
           "  r: t.procedure.use(cacheMiddleware({ tags: () => ['computed'] })).query(() => 2),",
+          "  s: t.procedure.use(cacheMiddleware({ [pick('key')]: () => 'k' })).query(() => 3),",
           '});',
           '',
         ].join('\n'),
@@ -218,6 +219,7 @@ describe('dynamic cacheMiddleware options', () => {
         ['RC_DYNAMIC_OPTION', 'warning', '`scope`'],
         ['RC_DYNAMIC_OPTION', 'warning', '`vary`'],
         ['RC_DYNAMIC_OPTION', 'warning', '`tags`'],
+        ['RC_DYNAMIC_OPTION', 'warning', "`[pick('key')]`"],
       ]);
       expect(procedures[1]?.options?.dynamicTags).toBe(true);
       expect(procedures[0]?.options).toMatchObject({

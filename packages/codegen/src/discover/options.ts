@@ -175,7 +175,17 @@ export function readCacheOptions(
         : ts.isMethodDeclaration(property)
           ? property
           : undefined;
-    if (name === undefined || value === undefined) continue;
+    if (name === undefined || value === undefined) {
+      // `[k]: …` or a getter may set any option, `key` included.
+      reportDynamic(
+        context,
+        property,
+        property.name?.getText() ?? property.getText(),
+        'has a name or form codegen cannot read; it may set any option',
+        'write options as plain `name: value` entries',
+      );
+      continue;
+    }
     if (name === 'key') {
       options.customKey = keyInfo(context, value);
     } else if ((name === 'namespace' || name === 'scope') && ts.isExpression(value)) {
