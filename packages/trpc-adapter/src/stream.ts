@@ -32,21 +32,14 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown,
 }
 
 /**
- * Fills whose stream was dropped without being read to its end or closed (e.g. a caller that
- * never consumes the result): aborted when the stream is garbage-collected, so the engine's
- * pending fill never outlives it.
- */
-const abandoned = new FinalizationRegistry<PendingFill>((fill) => fill.abort());
-
-/**
  * Pass a stream through to the client chunk by chunk while buffering it for the cache. The
  * buffered record is committed to `fill` only when the source completes cleanly; an error, an
  * abort (the consumer stops early: client disconnect, cancelled request) or exceeding `limits`
  * stores nothing. Past the limits the stream keeps flowing, it is just no longer buffered.
  *
- * The fill is settled on every path: commit at the end; abort on an error, on the cap, on
- * `return()`/`throw()` — even before the first `next()` — and, as a last resort, when the
- * stream is dropped unread and garbage-collected.
+ * The fill is settled on every path: commit at the end; abort on an error, on the cap, and on
+ * `return()`/`throw()` — even before the first `next()`. A stream dropped unread drops its fill,
+ * which the engine stops counting as pending once it is garbage-collected.
  *
  * @internal
  * @example
@@ -61,25 +54,14 @@ export function teeIntoFill<T, TReturn>(
   limits: StreamBufferLimits,
 ): AsyncIterableIterator<T, TReturn, undefined> {
   const iterator = source[Symbol.asyncIterator]();
-  const token = {};
-  const settle: PendingFill = {
-    commit: (value, kind) => {
-      abandoned.unregister(token);
-      return fill.commit(value, kind);
-    },
-    abort: () => {
-      abandoned.unregister(token);
-      fill.abort();
-    },
-  };
-  const tee = buffer(iterator, settle, limits);
+  const tee = buffer(iterator, fill, limits);
   let started = false;
   // A generator closed before its first `next()` skips its body, `finally` included: settle the
   // fill and close the source here for that case.
   const closeUnstarted = async () => {
     if (started) return;
     started = true;
-    settle.abort();
+    fill.abort();
     await iterator.return?.();
   };
   const stream: AsyncIterableIterator<T, TReturn, undefined> = {
@@ -97,7 +79,6 @@ export function teeIntoFill<T, TReturn>(
       return tee.throw(error);
     },
   };
-  abandoned.register(stream, fill, token);
   return stream;
 }
 

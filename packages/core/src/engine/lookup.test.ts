@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StreamRecord } from '../stores/types.js';
 import { createCache } from './create-cache.js';
@@ -74,6 +76,35 @@ describe('lookup + PendingFill', () => {
     await cache.invalidateTags(['t']);
     expect((await fill.commit(record, 'stream')).stored).toBe(false);
     expect((await cache.lookup({ baseKey: 'k' })).hit).toBe(false);
+  });
+
+  it('stops counting a fill its caller dropped without commit or abort once it is collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // Only Date is faked: the collector's callbacks run from real tasks.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const cache = createCache({ ttl: 1, staleWhileRevalidate: 60 });
+    await fillOf(await cache.lookup({ baseKey: 'k' })).commit('v1', 'value');
+    vi.setSystemTime(Date.now() + 2_000);
+
+    // A refresher that drops its fill (in its own frame, so no register of this one holds it):
+    // while the fill is alive, others are served STALE.
+    const refresh = async () => {
+      fillOf(await cache.lookup({ baseKey: 'k' }));
+    };
+    await refresh();
+    expect(await cache.lookup({ baseKey: 'k' })).toMatchObject({ hit: true, status: 'STALE' });
+    // Once it is collected, the key is no longer blocked: the next caller gets a fill.
+    await vi.waitFor(
+      async () => {
+        gc();
+        await new Promise((resolve) => setImmediate(resolve));
+        const found = await cache.lookup({ baseKey: 'k' });
+        if (!found.hit) found.fill.abort();
+        expect(found.hit).toBe(false);
+      },
+      { timeout: 4_000, interval: 20 },
+    );
   });
 
   it('within staleWhileRevalidate: the first caller refreshes, the others get STALE meanwhile', async () => {

@@ -13,6 +13,16 @@ const NO_TAGS: readonly string[] = [];
 const NO_HOOKS = {};
 
 /**
+ * Closes fills their caller dropped without committing or aborting them (a stream nobody read):
+ * once such a fill is garbage-collected it stops counting as pending. Runtimes without
+ * `FinalizationRegistry` rely on callers settling every fill.
+ */
+const dropped =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<() => boolean>((close) => close())
+    : undefined;
+
+/**
  * `lookup` for callers that fill entries themselves (streams). Not single-flighted: each miss
  * gets its own {@link PendingFill}, fenced when the lookup missed, so an invalidation that lands
  * before `commit` keeps the fill out of the store.
@@ -20,6 +30,8 @@ const NO_HOOKS = {};
  * Stale-while-revalidate without a loader: a stale entry inside the window is served (`STALE`)
  * only while another caller's fill of that key is pending; otherwise the caller gets a fill and
  * becomes the refresher. So one caller at a time pays for the refresh and the rest are served.
+ * Callers must `commit` or `abort` every fill; one dropped without either stops counting as
+ * pending when it is garbage-collected.
  *
  * @example
  * ```ts
@@ -39,32 +51,44 @@ export function createLookup(
   /** Storage keys with a pending fill, and how many. Entries leave on commit/abort. */
   const pending = new Map<string, number>();
 
+  /**
+   * Count one more pending fill of `key`; the returned function un-counts it, once. Made apart
+   * from the fill so its closure cannot hold the fill (the collector-backed close needs that).
+   */
+  function countPending(key: string): () => boolean {
+    pending.set(key, (pending.get(key) ?? 0) + 1);
+    let open = true;
+    return () => {
+      if (!open) return false;
+      open = false;
+      const left = (pending.get(key) ?? 1) - 1;
+      if (left === 0) pending.delete(key);
+      else pending.set(key, left);
+      return true;
+    };
+  }
+
   function openFill(
     address: EntryAddress,
     fence: Fence | Failed,
     request: LookupRequest,
   ): PendingFill {
-    pending.set(address.key, (pending.get(address.key) ?? 0) + 1);
-    let open = true;
-    const close = (): boolean => {
-      if (!open) return false;
-      open = false;
-      const left = (pending.get(address.key) ?? 1) - 1;
-      if (left === 0) pending.delete(address.key);
-      else pending.set(address.key, left);
-      return true;
-    };
-    return {
+    const close = countPending(address.key);
+    const fill: PendingFill = {
       async commit(value, kind) {
         // A fill commits once; after abort (or a first commit) it stores nothing.
         if (!close()) return { stored: false, etag: undefined };
+        dropped?.unregister(fill);
         const outcome = await commit(address, value, kind, fence, request, NO_HOOKS);
         return { stored: outcome.stored, etag: outcome.etag };
       },
       abort() {
-        close();
+        if (close()) dropped?.unregister(fill);
       },
     };
+    // `close` does not reach `fill` (see countPending), so registering keeps nothing alive.
+    dropped?.register(fill, close, fill);
+    return fill;
   }
 
   return async function lookup(request) {
