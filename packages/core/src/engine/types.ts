@@ -157,6 +157,9 @@ export interface KeyRequest {
 /**
  * A miss the caller fills itself (used for streams, whose value arrives chunk by chunk).
  * `commit` stores the value unless an invalidation landed since the lookup; `abort` stores nothing.
+ * Settle every fill with one of them: while a fill is open, other lookups of its key inside the
+ * `staleWhileRevalidate` window are served the stale entry instead of refreshing it (a fill
+ * dropped unsettled stops counting only once it is garbage-collected).
  *
  * @example
  * ```ts
