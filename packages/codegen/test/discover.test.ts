@@ -122,6 +122,8 @@ describe('discover, constructs it must not get silently wrong (fixture edge)', (
 
   it('follows a function that just returns cacheMiddleware(...); a plain middleware factory is not cached', () => {
     expect([cached('wrapped'), cached('limited')]).toEqual([true, false]);
+    // A `let` never assigned again is read through its initializer, like a const.
+    expect(cached('once')).toBe(true);
   });
 
   it('reports each unreadable construct with file:line and a hint', () => {
@@ -169,7 +171,7 @@ describe('discover, constructs it must not get silently wrong (fixture edge)', (
         severity: 'error',
         code: 'RC_UNRESOLVED_MIDDLEWARE',
         message: expect.stringContaining(
-          '`cacheIf(flag)` is made by a function that uses a cacheMiddleware (src/router.ts:49)',
+          '`cacheIf(flag)` is made by a function that uses a cacheMiddleware (src/router.ts:50)',
         ),
         hint: expect.stringContaining('pass cacheMiddleware(...) itself'),
         location: { file: 'src/router.ts', line: 35, column: 26 },
@@ -187,6 +189,7 @@ describe('discover, constructs it must not get silently wrong (fixture edge)', (
       'maybe',
       'moved',
       'namespaced',
+      'once',
       'plain',
       'renamed',
       'wrapped',

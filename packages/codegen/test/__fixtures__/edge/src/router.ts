@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import * as lib from './lib/index.js';
 import { cacheFor, cacheMiddleware } from './lib/index.js';
-import { cachedBase, t } from './trpc.js';
+import { cachedBase, onceCached, t } from './trpc.js';
 
 declare const extra: Record<string, ReturnType<typeof t.procedure.query>>;
 
@@ -33,6 +33,7 @@ export const appRouter = t.router({
   conditional: t.procedure.use(flag ? cacheMiddleware({ ttl: 1 }) : rateLimit(1)).query(() => 9),
   // A function that may return a cacheMiddleware: reported.
   maybe: t.procedure.use(cacheIf(flag)).query(() => 10),
+  once: onceCached.query(() => 11),
 });
 
 declare const flag: boolean;
