@@ -38,6 +38,7 @@ describe('discover', () => {
       { path: 'audit.purge', type: 'mutation', cached: false, lazy: 'audit' },
       { path: 'ping', type: 'query', cached: true, lazy: undefined },
       { path: 'reports.daily', type: 'query', cached: true, lazy: 'reports' },
+      { path: 'uptime', type: 'query', cached: true, lazy: undefined },
       { path: 'version', type: 'query', cached: true, lazy: undefined },
     ]);
   });

@@ -83,6 +83,7 @@ const appCalls: Record<string, fc.Arbitrary<RawCall>> = {
 
 const lazyCalls: Record<string, fc.Arbitrary<RawCall>> = {
   ping: fc.constant({ input: undefined }),
+  uptime: fc.constant({ input: undefined }),
   version: fc.record({ input: fc.record({ major: fc.integer() }) }),
   'reports.daily': fc.record({
     input: fc.record({ day: text, region: fc.constantFrom('eu', 'us') }, { requiredKeys: ['day'] }),

@@ -23,6 +23,8 @@ export const keys = {
     /** `reports.daily` (src/reports.ts, lazy router); namespace "hourly"; tags reports, slow */
     daily: (input: Inputs['reports']['daily']): Promise<string> => helpers.keyOf('reports.daily', input),
   },
+  /** `uptime` (src/router.ts); tags reports */
+  uptime: (input: Inputs['uptime']): Promise<string> => helpers.keyOf('uptime', input),
   /** `version` (src/router.ts); namespace "hourly"; tags reports, slow */
   version: (input: Inputs['version']): Promise<string> => helpers.keyOf('version', input),
 } as const;
@@ -39,6 +41,8 @@ export const invalidate = {
     /** `reports.daily` (src/reports.ts, lazy router); namespace "hourly"; tags reports, slow */
     daily: (input: Inputs['reports']['daily']): Promise<number> => helpers.invalidate('reports.daily', input),
   },
+  /** `uptime` (src/router.ts); tags reports */
+  uptime: (input: Inputs['uptime']): Promise<number> => helpers.invalidate('uptime', input),
   /** `version` (src/router.ts); namespace "hourly"; tags reports, slow */
   version: (input: Inputs['version']): Promise<number> => helpers.invalidate('version', input),
 } as const;
@@ -47,8 +51,8 @@ export const invalidate = {
 export const invalidateTag = {
   /** Tag "audit", declared by `audit.entries`. */
   audit: (): Promise<number> => helpers.invalidateTag('audit', ['audit.entries']),
-  /** Tag "reports", declared by `ping`, `reports.daily`, `version`. */
-  reports: (): Promise<number> => helpers.invalidateTag('reports', ['ping', 'reports.daily', 'version']),
+  /** Tag "reports", declared by `ping`, `reports.daily`, `uptime`, `version`. */
+  reports: (): Promise<number> => helpers.invalidateTag('reports', ['ping', 'reports.daily', 'uptime', 'version']),
   /** Tag "slow", declared by `ping`, `reports.daily`, `version`. */
   slow: (): Promise<number> => helpers.invalidateTag('slow', ['ping', 'reports.daily', 'version']),
 } as const;

@@ -1,8 +1,11 @@
 import { lazy } from '@trpc/server';
 import { z } from 'zod';
-import { cached, hourly, t } from './trpc.js';
+import { cached, cachedFor, hourly, t } from './trpc.js';
 
-const base = t.router({ ping: cached.query(() => 'pong' as const) });
+const base = t.router({
+  ping: cached.query(() => 'pong' as const),
+  uptime: t.procedure.use(cachedFor(60)).query(() => 1),
+});
 const versions = t.router({
   version: t.procedure
     .input(z.object({ major: z.number().int() }))

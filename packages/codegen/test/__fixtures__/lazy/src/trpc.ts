@@ -15,3 +15,8 @@ export const hourly = cacheMiddleware({
 });
 /** A cached base procedure for procedures without input. */
 export const cached = t.procedure.use(hourly);
+
+/** A project function that returns a cacheMiddleware: discovery follows it (and so does the runtime). */
+export function cachedFor(ttl: number) {
+  return cacheMiddleware({ ttl, tags: ['reports'] });
+}
