@@ -102,6 +102,31 @@ describe('routecache codegen', () => {
     }
   });
 
+  it('exits 2 naming the config field when the tsconfig, router module or export is missing', async () => {
+    const app = copyFixture('app', 'missing');
+    try {
+      const configFile = join(app, 'routecache.config.json');
+      const cases: [object, string][] = [
+        [{ tsconfig: 'nope.json' }, 'routecache.tsconfig: '],
+        [{ router: { module: 'src/nope.ts' } }, 'routecache.router.module: '],
+        [{ router: { module: 'src/router.ts', export: 'nope' } }, 'routecache.router.export: '],
+      ];
+      for (const [patch, field] of cases) {
+        writeFileSync(
+          configFile,
+          JSON.stringify({ router: { module: 'src/router.ts' }, output: 'gen.ts', ...patch }),
+        );
+        const run = io(app);
+        expect(await runCli(['codegen'], run), field).toBe(2);
+        expect(run.err.join(''), field).toMatch(
+          new RegExp(`^routecache: ${field}\\S+ (does not exist|has no const export "nope")\\n$`),
+        );
+      }
+    } finally {
+      removeCopy(app);
+    }
+  });
+
   it('--help prints the usage on stdout and exits 0', async () => {
     for (const flag of ['--help', '-h']) {
       const help = io(dir);

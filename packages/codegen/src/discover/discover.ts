@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Project, ts } from 'ts-morph';
 import type { ResolvedConfig } from '../config/schema.js';
 import { CodegenError } from '../errors.js';
@@ -10,6 +11,21 @@ import type { DiscoveryResult } from './types.js';
  * what it imports (statically or via `import()`), which is all discovery needs to read.
  */
 function loadProgram(config: Pick<ResolvedConfig, 'tsconfig' | 'router'>): ts.Program {
+  // ts-morph would throw a bare FileNotFoundError with a stack trace: name the config field.
+  if (!existsSync(config.tsconfig)) {
+    throw new CodegenError(
+      'ROUTECACHE_CODEGEN_CONFIG',
+      `routecache.tsconfig: ${config.tsconfig} does not exist`,
+      { context: { field: 'tsconfig', file: config.tsconfig } },
+    );
+  }
+  if (!existsSync(config.router.module)) {
+    throw new CodegenError(
+      'ROUTECACHE_CODEGEN_ROUTER_NOT_FOUND',
+      `routecache.router.module: ${config.router.module} does not exist`,
+      { context: { field: 'router.module', module: config.router.module } },
+    );
+  }
   const project = new Project({
     tsConfigFilePath: config.tsconfig,
     skipAddingFilesFromTsConfig: true,
@@ -36,7 +52,7 @@ function routerExport(program: ts.Program, config: Pick<ResolvedConfig, 'router'
   if (value === undefined) {
     throw new CodegenError(
       'ROUTECACHE_CODEGEN_ROUTER_NOT_FOUND',
-      `${config.router.module} has no const export "${config.router.export}" (routecache.router)`,
+      `routecache.router.export: ${config.router.module} has no const export "${config.router.export}"`,
       { context: { module: config.router.module, export: config.router.export } },
     );
   }
@@ -48,7 +64,8 @@ function routerExport(program: ts.Program, config: Pick<ResolvedConfig, 'router'
  * chain uses a routecache `cacheMiddleware`, and the static options of that middleware. Pure with
  * respect to its input files: no code of the app runs.
  *
- * @throws {CodegenError} `ROUTECACHE_CODEGEN_ROUTER_NOT_FOUND` when the router export is missing.
+ * @throws {CodegenError} `ROUTECACHE_CODEGEN_CONFIG` when the tsconfig does not exist;
+ *   `ROUTECACHE_CODEGEN_ROUTER_NOT_FOUND` when the router module or export is missing.
  * @example
  * ```ts
  * const { procedures, diagnostics } = discover(loadConfig({ cwd: process.cwd() }));
