@@ -22,7 +22,8 @@ export type RedisStatusListener = (status: 'down' | 'up', error?: StoreError) =>
 export interface BreakerOptions {
   /**
    * Consecutive errors that open the breaker. A timeout opens it at once, so a server that
-   * stops answering costs one budget, not one per request. @default 3
+   * stops answering costs one budget, not one per request (unless the timer itself fired late,
+   * a sign of a blocked event loop rather than a silent server). @default 3
    */
   threshold?: number;
   /** How long an open breaker fails calls without trying Redis, ms. @default 1000 */
@@ -96,7 +97,8 @@ export class Guard {
     }
     return new Promise<T>((resolve, reject) => {
       let settled = false;
-      const timedOut = () => {
+      const started = Date.now();
+      const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
         const error = new StoreError(
@@ -104,13 +106,12 @@ export class Guard {
           `Store "${this.#store}" ${operation} exceeded ${this.#timeoutMs} ms`,
           { context: { store: this.#store, operation, timeoutMs: this.#timeoutMs } },
         );
-        this.#settleFailure(error, fallback, resolve, reject);
-      };
-      // Decide one I/O poll later: after a blocked event loop (GC, a heavy request) the timer
-      // runs before the reply already waiting in the socket is read, and a timeout opens the
-      // breaker for a whole cooldown on a healthy server. setImmediate runs right after that
-      // poll, so a server that really does not answer still costs one budget.
-      const timer = setTimeout(() => setImmediate(timedOut), this.#timeoutMs);
+        // A timer that fires well after its time means the event loop was blocked (GC, a heavy
+        // request): the reply may be sitting unread in the socket, so this is no proof that the
+        // server stopped answering.
+        const late = Date.now() - started > this.#timeoutMs * 1.5;
+        this.#settleFailure(error, fallback, resolve, reject, !late);
+      }, this.#timeoutMs);
       let pending: Promise<T>;
       try {
         pending = call();
@@ -155,12 +156,13 @@ export class Guard {
     fallback: Fallback<T> | undefined,
     resolve: (value: T) => void,
     reject: (error: StoreError) => void,
+    opensAtOnce = false,
   ): void {
     this.#failures++;
     // A timeout opens the breaker at once: a server that does not answer (blackholed, paused)
     // would otherwise cost every request the whole budget until `threshold` calls had failed.
-    const timedOut = error.code === 'ROUTECACHE_STORE_TIMEOUT';
-    if (this.#probing || timedOut || this.#failures >= this.#threshold) {
+    // Not a late one: opening on a local stall would turn a healthy Redis off for a cooldown.
+    if (this.#probing || opensAtOnce || this.#failures >= this.#threshold) {
       this.#openUntil = Date.now() + this.#cooldownMs;
       this.#probing = false;
     }
