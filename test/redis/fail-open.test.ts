@@ -47,6 +47,32 @@ async function drive(cache: Cache, count: number, concurrency: number, loads: { 
   return latencies;
 }
 
+/** One instance: memory L1, Redis L2 and bus at `redis`, a cache, and its loader runs. */
+async function tieredInstance(redis: { host: string; port: number }, ttl = 60) {
+  const connection = { host: redis.host, port: redis.port };
+  const l1 = memoryStore();
+  const l2 = redisStore({ connection });
+  const bus = redisBus({ connection, channel: 'routecache:fail-open' });
+  const cache = createCache({ store: tieredStore({ l1, l2, bus }), ttl });
+  cache.on('storeError', () => {});
+  await Promise.all([l2.ready(), bus.ready()]);
+  const loads = new Map<string, number>();
+  /** Read `item` (the loader answers `value`); returns the status and the value served. */
+  async function read(item: string, value: unknown = `${item}@db`) {
+    const baseKey = cache.keyFor({ route: 'items.get', input: item });
+    const { status, value: served } = await cache.getOrLoad({
+      baseKey,
+      load: async () => {
+        loads.set(item, (loads.get(item) ?? 0) + 1);
+        return value;
+      },
+    });
+    return { status, value: served };
+  }
+  const inL1 = async (item: string) => l1.get(cache.keyFor({ route: 'items.get', input: item }));
+  return { cache, l1, read, inL1, loads };
+}
+
 describe.skipIf(!redisAvailable())('fail-open', () => {
   let server: RedisServer;
   beforeEach(async () => {
@@ -187,6 +213,69 @@ describe.skipIf(!redisAvailable())('fail-open', () => {
       expect(Math.max(...latencies)).toBeLessThan(BUDGET_MS + SLACK_MS);
       client.disconnect();
     });
+  });
+
+  it('keeps fills in L1 while Redis is down (one loader run per key per instance), then drops L1 and reads through after the bus reconnects', async () => {
+    const a = await tieredInstance(server);
+    const b = await tieredInstance(server);
+    await server.kill();
+    const items = ['p1', 'p2', 'p3'];
+    for (const instance of [a, b]) {
+      for (const item of items) {
+        expect(await instance.read(item)).toEqual({ status: 'MISS', value: `${item}@db` });
+        for (let i = 0; i < 5; i++) {
+          expect(await instance.read(item)).toEqual({ status: 'HIT', value: `${item}@db` });
+        }
+      }
+    }
+    for (const instance of [a, b]) {
+      expect(Object.fromEntries(instance.loads)).toEqual({ p1: 1, p2: 1, p3: 1 });
+    }
+
+    await server.start(); // empty: nothing survived the outage in Redis
+    // The buses resubscribe and each instance drops its whole L1 (it may have missed messages).
+    const held = async () =>
+      (await Promise.all([a, b].flatMap(({ inL1 }) => items.map(inL1)))).filter(Boolean).length;
+    await until(async () => (await held()) === 0);
+    expect(await a.read('p1')).toEqual({ status: 'MISS', value: 'p1@db' });
+    expect(a.loads.get('p1')).toBe(2);
+    // Once the store's breaker lets calls through again, fills reach Redis and serve the peers.
+    let round = 0;
+    await until(async () => {
+      const item = `after${++round}`;
+      await a.read(item);
+      return (await b.read(item)).status === 'HIT' && b.loads.get(item) === undefined;
+    });
+    await Promise.all([a.cache.dispose(), b.cache.dispose()]);
+  });
+
+  it('bounds a partitioned instance’s L1 copy by its ttl and drops it when its bus reconnects', async () => {
+    const proxy = await startTcpProxy(server);
+    const a = await tieredInstance(server, 1);
+    const b = await tieredInstance(proxy, 1); // every connection of b goes through the proxy
+    expect(await a.read('p', 'v1')).toMatchObject({ status: 'MISS' });
+    await until(async () => (await b.read('p', 'never')).value === 'v1' && !!(await b.inL1('p')));
+    const copy = await b.inL1('p');
+    expect(copy && copy.staleUntil - copy.storedAt).toBeLessThanOrEqual(1_000);
+
+    // b alone loses Redis (its store and its bus); a changes the data and invalidates.
+    proxy.partition(true);
+    expect(await a.cache.invalidate(a.cache.keyFor({ route: 'items.get', input: 'p' }))).toBe(1);
+    // b cannot hear it: its L1 copy serves until its ttl ends, and no longer.
+    expect(await b.read('p', 'v2')).toEqual({ status: 'HIT', value: 'v1' });
+    await until(async () => !(await b.inL1('p')), 3_000);
+    expect(await b.read('p', 'v2')).toEqual({ status: 'MISS', value: 'v2' });
+
+    // While partitioned, b keeps a fill of its own in L1 (a copy a's invalidation may miss).
+    expect(await b.read('q', 'q1')).toMatchObject({ status: 'MISS' });
+    expect(await b.inL1('q')).toBeDefined();
+    expect(await a.cache.invalidate(a.cache.keyFor({ route: 'items.get', input: 'q' }))).toBe(0);
+    proxy.partition(false);
+    // The bus reconnects and b drops its whole L1; the next read goes through Redis or the loader.
+    await until(async () => !(await b.inL1('q')) && !(await b.inL1('p')));
+    expect(await b.read('q', 'q2')).toEqual({ status: 'MISS', value: 'q2' });
+    await Promise.all([a.cache.dispose(), b.cache.dispose()]);
+    await proxy.close();
   });
 
   it('serves L1 hits synchronously while Redis is down and drops L1 after the bus reconnects', async () => {

@@ -2,6 +2,8 @@
  * A loopback TCP proxy that can turn into a blackhole: connections stay open, but nothing is
  * read or answered, like a network path that silently stalls. Bytes are held back (the sockets
  * are paused), never dropped, so lifting the blackhole resumes the streams intact.
+ * It can also cut the path (a partition that clients notice): connections are reset and new
+ * ones refused until it heals.
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
 
@@ -11,6 +13,8 @@ export interface TcpProxy {
   readonly port: number;
   /** Stall (true) or resume (false) every connection, current and future. */
   blackhole(on: boolean): void;
+  /** Reset every connection and refuse new ones (true), or accept again (false). */
+  partition(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -39,8 +43,13 @@ function flow([client, upstream]: [Socket, Socket], on: boolean): void {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   let stalled = false;
+  let cut = false;
 
   const server: Server = createServer((client) => {
+    if (cut) {
+      client.resetAndDestroy();
+      return;
+    }
     const upstream = tcpConnect(target.port, target.host);
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
@@ -63,6 +72,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     blackhole(on) {
       stalled = on;
       for (const pair of pairs) flow(pair, !on);
+    },
+    partition(on) {
+      cut = on;
+      if (!on) return;
+      for (const [client, upstream] of pairs) {
+        client.resetAndDestroy();
+        upstream.destroy();
+      }
     },
     async close() {
       for (const [client, upstream] of pairs) {
