@@ -124,7 +124,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await watchProject(config, {
       run: () => {
         try {
-          runOnce(config, false, io);
+          // Re-read the config too: an edit to it (output, router export) applies without a restart.
+          runOnce(loadConfig({ cwd: io.cwd, config: values.config }), false, io);
         } catch (error) {
           io.stderr(`${error instanceof Error ? error.message : String(error)}\n`);
         }

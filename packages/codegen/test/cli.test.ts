@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -158,6 +158,21 @@ describe('routecache codegen', () => {
     );
     await expect
       .poll(() => readFileSync(generated, 'utf8'), { timeout: 20_000, interval: 100 })
+      .toContain('namespace "people"');
+    // A config edit applies without a restart.
+    const moved = join(watched, 'expected/moved.generated.ts');
+    writeFileSync(
+      join(watched, 'routecache.config.json'),
+      JSON.stringify({
+        router: { module: 'src/router.ts' },
+        output: 'expected/moved.generated.ts',
+      }),
+    );
+    await expect
+      .poll(() => existsSync(moved) && readFileSync(moved, 'utf8'), {
+        timeout: 20_000,
+        interval: 100,
+      })
       .toContain('namespace "people"');
     controller.abort();
     expect(await done).toBe(0);
