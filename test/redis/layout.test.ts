@@ -70,6 +70,27 @@ describe.skipIf(!redisAvailable())('redis key layout on a single node', () => {
     expect(await store.invalidate('base')).toBe(101);
   });
 
+  it('shares one decoded value between hits of an unchanged entry, unless decodeMemoBytes is 0', async () => {
+    const put = async (store: ReturnType<typeof redisStore>, value: unknown) => {
+      const address = { key: 'k', baseKey: 'k', tags: [] };
+      await store.set(address, testEntry(value), await store.fence(address));
+    };
+    const options = { client: redis.client, timeout, baseKeyOf: testBaseKeyOf };
+    const shared = redisStore({ ...options, prefix: 'memo:' });
+    await put(shared, { n: 1 });
+    const first = (await shared.get('k'))?.value;
+    expect((await shared.get('k'))?.value).toBe(first); // the same object: treat it as immutable
+    await put(shared, { n: 2 });
+    expect((await shared.get('k'))?.value).toEqual({ n: 2 }); // new bytes: a new decode
+
+    const fresh = redisStore({ ...options, prefix: 'nomemo:', decodeMemoBytes: 0 });
+    await put(fresh, { n: 1 });
+    const one = (await fresh.get('k'))?.value;
+    const two = (await fresh.get('k'))?.value;
+    expect(two).toEqual(one);
+    expect(two).not.toBe(one);
+  });
+
   it('survives a script cache flush (NOSCRIPT → EVAL)', async () => {
     const store = redisStore({
       client: redis.client,

@@ -66,8 +66,9 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   leases?: boolean;
   /**
    * Budget (bytes of envelopes) of the decode memo: a hit whose bytes equal the last decode of
-   * that key reuses it instead of decoding again, so hits of an unchanged entry share one value
-   * object (as with the memory store; treat cached values as immutable). `0` decodes every hit.
+   * that key reuses it instead of decoding again. Hits of an unchanged entry then share one
+   * value object between requests (as with the memory store): treat cached values as immutable,
+   * or set `0` to decode a fresh object for every hit (one codec run per hit).
    * @default 8388608 (8 MiB)
    */
   decodeMemoBytes?: number;

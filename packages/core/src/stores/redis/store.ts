@@ -87,6 +87,10 @@ export interface RedisStore extends CacheStore {
  * the test suite runs the store contract on both majors).
  *
  * - A hit is one round trip (`GET` of the entry's codec envelope).
+ * - Hits of an unchanged entry share one decoded value (the decode memo, see `decodeMemoBytes`),
+ *   the same contract as the memory store: treat cached values as immutable — a caller that
+ *   mutates one changes what later hits on this instance see. `decodeMemoBytes: 0` decodes a
+ *   fresh object for every hit.
  * - `set` is one Lua script that checks the fence, writes the entry with its ttl and indexes it
  *   atomically (plus one tag-registry call per tag when the entry has tags).
  * - Every key of one base key shares a hash tag, so no script crosses slots on a Cluster; tag
