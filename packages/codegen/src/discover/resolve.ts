@@ -180,7 +180,7 @@ function reassignmentOf(
       ts.isIdentifier(node) &&
       node !== declaration.name &&
       isWriteTarget(node) &&
-      checker.getSymbolAtLocation(node) === symbol
+      symbolAt(checker, node) === symbol
     ) {
       found = node;
       return;
