@@ -91,6 +91,53 @@ describe.skipIf(!redisAvailable())('redis key layout on a single node', () => {
     expect(two).not.toBe(one);
   });
 
+  it('keeps every index structure bounded while variants, base keys and tags churn over time', async () => {
+    const store = redisStore({
+      client: redis.client,
+      prefix: 'churn:',
+      timeout,
+      fenceWindow: 200,
+      baseKeyOf: testBaseKeyOf,
+    });
+    const put = async (key: string, tags: string[], ms: number) => {
+      const address = { key, baseKey: testBaseKeyOf(key), tags };
+      await store.set(address, testEntry(key, { tags, freshMs: ms }), await store.fence(address));
+    };
+    // One long-lived variant keeps its base key's index alive for the whole test.
+    await put('keep#keeper', ['all'], 60_000);
+    const sizes: { keys: number; index: number; registry: number }[] = [];
+    for (let wave = 0; wave < 5; wave++) {
+      // Each wave: 40 new short-lived variants of the kept base key, 20 new base keys, 4 new
+      // tags (plus the shared tag), all expiring (100 ms) before the next wave.
+      await Promise.all([
+        ...Array.from({ length: 40 }, (_, i) =>
+          put(`keep#w${wave}v${i}`, ['all', `w${wave}t${i % 4}`], 100),
+        ),
+        ...Array.from({ length: 20 }, (_, i) =>
+          put(`b${wave}-${i}#x`, ['all', `w${wave}t${i % 4}`], 100),
+        ),
+      ]);
+      const keys = await redis.client.keys('churn:*');
+      const indexes = keys.filter((key) => key.endsWith('}i'));
+      const registries = keys.filter((key) => key.endsWith('}r'));
+      const index = Math.max(...(await Promise.all(indexes.map((k) => redis.client.hlen(k)))));
+      const registry = Math.max(
+        ...(await Promise.all(registries.map((k) => redis.client.zcard(k)))),
+      );
+      sizes.push({ keys: keys.length, index, registry });
+      // Past every short ttl, the fence window and the registrations' ttl (ttl + window).
+      await new Promise((resolve) => setTimeout(resolve, 350));
+    }
+    const [first, last] = [sizes[0], sizes.at(-1)];
+    if (first === undefined || last === undefined) throw new Error('no waves measured');
+    // Without ttls and pruning, wave 5 would hold ~5× wave 1: 500+ keys, an index of 201
+    // fields, a shared-tag registry of 101 base keys. It holds about one wave's worth.
+    expect(last.keys).toBeLessThanOrEqual(first.keys + 10);
+    expect(last.index).toBeLessThan(41 + 30); // live variants + a sampled-pruning remainder
+    expect(last.registry).toBeLessThanOrEqual(first.registry + 2);
+    expect(sizes.map((size) => size.keys)).toHaveLength(5);
+  });
+
   it('survives a script cache flush (NOSCRIPT → EVAL)', async () => {
     const store = redisStore({
       client: redis.client,
@@ -169,6 +216,51 @@ describe.skipIf(!redisAvailable())('redis key layout on a 3-master cluster', () 
     expect(await store.invalidateTags(['x', 'y'])).toBe(8);
     expect(await store.invalidate('{a}')).toBe(1);
     expect(await store.invalidateTags(['shared'])).toBe(3);
+  });
+
+  it('never gets CROSSSLOT, also for tag invalidations and clear spanning every master', async () => {
+    const masters = redis.client.nodes('master');
+    const crossSlotErrors = async () => {
+      const infos = await Promise.all(masters.map((node) => node.info('errorstats')));
+      return infos.reduce((sum, info) => {
+        const match = /^errorstat_CROSSSLOT:count=(\d+)/m.exec(info);
+        return sum + Number(match?.[1] ?? 0);
+      }, 0);
+    };
+    // The control: a multi-key command across slots is counted (the probe can see CROSSSLOT).
+    const before = await crossSlotErrors();
+    await masters[0]?.mget('crossslot-a', 'crossslot-b').catch(() => undefined);
+    expect(await crossSlotErrors()).toBe(before + 1);
+
+    const store = redisStore({
+      client: redis.client,
+      prefix: 'xslot:',
+      timeout,
+      baseKeyOf: testBaseKeyOf,
+    });
+    const baseKeys = Array.from({ length: 30 }, (_, i) => `base${i}`);
+    await Promise.all(
+      baseKeys.flatMap((baseKey, i) =>
+        ['v1', 'v2'].map(async (variant) => {
+          const address = {
+            key: `${baseKey}#${variant}`,
+            baseKey,
+            tags: ['shared', `group${i % 3}`],
+          };
+          const entry = testEntry(variant, { tags: address.tags });
+          expect(await store.set(address, entry, await store.fence(address))).toBe(true);
+        }),
+      ),
+    );
+    const entriesPerMaster = async () =>
+      Promise.all(masters.map(async (node) => (await node.keys('xslot:*e:*')).length));
+    expect((await entriesPerMaster()).every((count) => count > 0)).toBe(true); // all 3 masters
+
+    expect(await store.invalidateTags(['group0', 'group1'])).toBe(40);
+    expect(await store.invalidate('base2')).toBe(2);
+    await store.clear();
+    expect(await entriesPerMaster()).toEqual([0, 0, 0]);
+    expect(await crossSlotErrors()).toBe(before + 1); // only the control
   });
 
   it('runs the tiered store and its bus on connections it creates from cluster nodes', async () => {
