@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +19,9 @@ import { copyFixture, FIXTURES_DIR, removeCopy } from './fixtures.js';
 // Each test loads a TypeScript program; on a shared 2-core machine that can take seconds.
 vi.setConfig({ testTimeout: 60_000 });
 
-const BIN = resolve(import.meta.dirname, '../bin/routecache.js');
+const PACKAGE_DIR = resolve(import.meta.dirname, '..');
+const BIN = join(PACKAGE_DIR, 'bin/routecache.js');
+const exec = promisify(execFile);
 
 function io(cwd: string, signal?: AbortSignal): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -179,8 +190,40 @@ describe('routecache codegen', () => {
     removeCopy(watched);
   });
 
+  it('runs from dist/ after a build, as a published package does (no src/ beside bin/)', async () => {
+    const pkg = mkdtempSync(join(tmpdir(), 'routecache-dist-'));
+    try {
+      cpSync(resolve(PACKAGE_DIR, 'bin'), join(pkg, 'bin'), { recursive: true });
+      cpSync(resolve(PACKAGE_DIR, 'package.json'), join(pkg, 'package.json'));
+      symlinkSync(resolve(PACKAGE_DIR, 'node_modules'), join(pkg, 'node_modules'), 'dir');
+      // `pnpm build` (tsc -p tsconfig.build.json) with the project's TypeScript, into the copy.
+      const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+      await exec(process.execPath, [
+        tsc,
+        '-p',
+        resolve(PACKAGE_DIR, 'tsconfig.build.json'),
+        '--outDir',
+        join(pkg, 'dist'),
+      ]);
+      const { stdout } = await exec(
+        process.execPath,
+        [join(pkg, 'bin/routecache.js'), 'codegen', '--check'],
+        { cwd: join(dir, 'src') },
+      );
+      expect(stdout).toContain('is up to date (6 cached procedures)');
+      const failed = await exec(process.execPath, [join(pkg, 'bin/routecache.js'), 'bogus']).then(
+        () => undefined,
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      expect(failed?.code).toBe(2);
+      expect(failed?.stderr).toContain('routecache: unknown command "bogus"');
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
+    }
+  });
+
   it('runs from the bin script without a build (tsx on the TypeScript source)', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'codegen', '--check'], {
+    const { stdout } = await exec(process.execPath, [BIN, 'codegen', '--check'], {
       cwd: dir,
     });
     expect(stdout).toContain('is up to date');
