@@ -3,7 +3,7 @@ import { redisBus, redisStore } from '@routecache/core/redis';
 import { testEntry } from '@routecache/core/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { testBaseKeyOf, useRedisCluster, useRedisNode } from '../support/redis-clients.js';
-import { redisAvailable } from '../support/redis-server.js';
+import { freePort, redisAvailable } from '../support/redis-server.js';
 
 const timeout = 2_000;
 
@@ -293,5 +293,24 @@ describe.skipIf(!redisAvailable())('redis key layout on a 3-master cluster', () 
     }
     expect(b.l1.get(baseKey)).toBeUndefined();
     await Promise.all(made.map(({ cache }) => cache.dispose()));
+  });
+});
+
+describe('redisStore.ready', () => {
+  it('rejects with a StoreError when the connection closes before it is up', async () => {
+    const { Redis } = await import('ioredis');
+    const client = new Redis({
+      host: '127.0.0.1',
+      port: await freePort(), // nothing listens there
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null, // give up at once: the connection ends
+    });
+    client.on('error', () => {});
+    const store = redisStore({ client });
+    await expect(store.ready()).rejects.toMatchObject({
+      name: 'StoreError',
+      code: 'ROUTECACHE_STORE_UNAVAILABLE',
+    });
   });
 });

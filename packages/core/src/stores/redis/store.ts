@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { codecMap, decodeEnvelope, defaultCodec, encodeEnvelope } from '../../codec/index.js';
+import { StoreError } from '../../errors.js';
 import { warnOnce } from '../../warn.js';
 import {
   type CacheEntry,
@@ -127,7 +128,11 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
       };
       const onEnd = () => {
         client.off('ready', onReady);
-        reject(new Error('connection closed'));
+        reject(
+          new StoreError('ROUTECACHE_STORE_UNAVAILABLE', 'redisStore: the connection closed', {
+            context: { store: 'redis', operation: 'ready' },
+          }),
+        );
       };
       client.once('ready', onReady);
       client.once('end', onEnd);
