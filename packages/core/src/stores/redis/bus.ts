@@ -11,6 +11,19 @@ export interface RedisBusOptions extends RedisConnectionOptions {
   channel?: string;
   /** How long `ready()` waits for the subscription to become live, ms. @default 5000 */
   readyTimeout?: number;
+  /**
+   * How often the subscriber connection is checked with a `PING`, ms; `0` turns the check off.
+   * A path to Redis that goes silent without closing the socket (a blackhole, a partition) is
+   * otherwise never noticed: the bus would stay "subscribed" and miss every invalidation.
+   * @default 5000
+   */
+  healthCheckInterval?: number;
+  /**
+   * How long a health-check `PING` may take before the subscriber is declared dead and
+   * reconnected, ms. Generous on purpose: each reconnect drops every instance's L1.
+   * @default 1000
+   */
+  healthCheckTimeout?: number;
 }
 
 /** The Redis bus: a {@link Bus} whose `ready()` is always there. */
@@ -44,6 +57,14 @@ interface Envelope {
  * subscription becomes active — the first time, and after every reconnect — handlers get
  * `reconnected()`: messages published before were not seen, so the tiered store drops its L1.
  *
+ * Every `healthCheckInterval` ms the subscriber is sent a `PING`; one unanswered within
+ * `healthCheckTimeout` (a silent path: blackhole, partition) forces it to reconnect, so the
+ * handlers get `reconnected()` once Redis answers again. Such an outage is reported once through
+ * `onStatus` (`'down'` with a `ROUTECACHE_STORE_TIMEOUT` error of operation `health check`, then
+ * `'up'`). A silent path is noticed within `healthCheckInterval + healthCheckTimeout` ms; while
+ * it stays silent, L1 copies serve until their ttl as in any outage, and once the subscription is
+ * live again the tiered store drops its L1 (without the check, that would never happen).
+ *
  * @throws {InvalidOptionError} for an invalid option (named).
  * @example
  * ```ts
@@ -66,8 +87,30 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): RedisBus {
       context: { value: readyTimeout },
     });
   }
+  const healthCheckInterval =
+    (isClient(options) ? undefined : options.healthCheckInterval) ?? 5_000;
+  if (!(Number.isFinite(healthCheckInterval) && healthCheckInterval >= 0)) {
+    throw new InvalidOptionError('healthCheckInterval', 'must be a number ≥ 0 (0: no check)', {
+      context: { value: healthCheckInterval },
+    });
+  }
+  const healthCheckTimeout = (isClient(options) ? undefined : options.healthCheckTimeout) ?? 1_000;
+  if (!(Number.isFinite(healthCheckTimeout) && healthCheckTimeout > 0)) {
+    throw new InvalidOptionError('healthCheckTimeout', 'must be a positive number', {
+      context: { value: healthCheckTimeout },
+    });
+  }
   const { client } = resolved;
   const guard = new Guard('redis-bus', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
+  // The subscriber's own budget, breaker and once-per-outage report: a PING on it must not
+  // spend (or open) the publishing budget, and gets more time, since a wrong verdict costs L1.
+  const healthGuard = new Guard(
+    'redis-bus',
+    healthCheckTimeout,
+    resolved.breaker,
+    resolved.onStatus,
+  );
+  let healthTimer: ReturnType<typeof setInterval> | undefined;
   const origin = randomUUID();
   const handlers = new Set<BusHandlers>();
   let subscriber: Redis | Cluster | undefined;
@@ -111,7 +154,33 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): RedisBus {
       if (envelope.o === origin) return;
       for (const h of handlers) h.message(envelope.m);
     });
+    if (healthCheckInterval > 0) watch(sub);
     return sub;
+  }
+
+  /** PING the subscriber every `healthCheckInterval`; reconnect it when the path went silent. */
+  function watch(sub: Redis | Cluster): void {
+    let pinging = false;
+    healthTimer = setInterval(() => {
+      // 'connect' too: a handshake that stalls (the path went silent while reconnecting) would
+      // otherwise wait forever. Other states are ioredis' own (re)connecting.
+      const up = sub.status === 'ready' || sub.status === 'connect';
+      if (pinging || !up || healthGuard.open) return;
+      pinging = true;
+      healthGuard
+        .run('health check', () => sub.ping())
+        .catch(() => {
+          // The guard opens on a timeout it trusts (not a timer fired late by a blocked event
+          // loop) or after `threshold` failures: the connection is dead though still open.
+          // Dropping it makes ioredis reconnect, and the next SUBSCRIBE calls `reconnected()`.
+          if (healthGuard.open && subscriber === sub) sub.disconnect(true);
+        })
+        .finally(() => {
+          pinging = false;
+        });
+    }, healthCheckInterval);
+    // Never keeps the process alive on its own.
+    healthTimer.unref();
   }
 
   return {
@@ -155,6 +224,8 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): RedisBus {
         ),
       );
       handlers.clear();
+      clearInterval(healthTimer);
+      healthTimer = undefined;
       subscriber?.disconnect();
       subscriber = undefined;
       if (resolved.owned) client.disconnect();
