@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { Project, ts } from 'ts-morph';
+import { Project, type ts } from 'ts-morph';
 import type { ResolvedConfig } from '../config/schema.js';
 import { CodegenError } from '../errors.js';
 import { DiscoveryContext } from './context.js';
+import { exportedValue } from './resolve.js';
 import { RouterWalker } from './router.js';
 import type { DiscoveryResult } from './types.js';
 
@@ -38,17 +39,10 @@ function routerExport(program: ts.Program, config: Pick<ResolvedConfig, 'router'
   const checker = program.getTypeChecker();
   const sourceFile = program.getSourceFile(config.router.module);
   const moduleSymbol = sourceFile && checker.getSymbolAtLocation(sourceFile);
-  let symbol =
+  const symbol =
     moduleSymbol &&
     checker.getExportsOfModule(moduleSymbol).find((s) => s.name === config.router.export);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  const declaration = symbol?.valueDeclaration;
-  const value =
-    declaration && ts.isVariableDeclaration(declaration)
-      ? declaration.initializer
-      : declaration && ts.isExportAssignment(declaration)
-        ? declaration.expression
-        : undefined;
+  const value = exportedValue(checker, symbol);
   if (value === undefined) {
     throw new CodegenError(
       'ROUTECACHE_CODEGEN_ROUTER_NOT_FOUND',

@@ -7,6 +7,28 @@ import { ts } from 'ts-morph';
  * makes `tsc` slow.
  */
 
+/**
+ * The value an exported symbol stands for: through an import alias, the initializer of its
+ * `const` (or the expression of an `export default`), or `undefined` when it is declared any
+ * other way.
+ *
+ * @example
+ * ```ts
+ * exportedValue(checker, symbolOf('appRouter')); // the `t.router({...})` call expression
+ * ```
+ */
+export function exportedValue(
+  checker: ts.TypeChecker,
+  symbol: ts.Symbol | undefined,
+): ts.Expression | undefined {
+  const resolved =
+    symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  const declaration = resolved?.valueDeclaration ?? resolved?.declarations?.[0];
+  if (declaration === undefined) return undefined;
+  if (ts.isVariableDeclaration(declaration)) return declaration.initializer;
+  return ts.isExportAssignment(declaration) ? declaration.expression : undefined;
+}
+
 /** The package whose `initTRPC`, `lazy` and `mergeRouters` discovery recognises by import origin. */
 export const TRPC_SERVER = '@trpc/server';
 /** The package whose `createCacheMiddleware` marks a procedure as cached. */

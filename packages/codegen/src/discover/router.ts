@@ -1,7 +1,14 @@
 import { ts } from 'ts-morph';
 import type { DiscoveryContext } from './context.js';
 import { analyzeProcedure, isTrpcInstance, procedureTypeOf } from './procedure.js';
-import { originOf, type ResolveTrace, resolveValue, TRPC_SERVER, unwrap } from './resolve.js';
+import {
+  exportedValue,
+  originOf,
+  type ResolveTrace,
+  resolveValue,
+  TRPC_SERVER,
+  unwrap,
+} from './resolve.js';
 import type { DiscoveredProcedure } from './types.js';
 
 /** Where a walk is: the path so far and the lazy router prefix it is under. */
@@ -163,15 +170,7 @@ export class RouterWalker {
       );
       return;
     }
-    const resolved =
-      symbol.flags & ts.SymbolFlags.Alias ? this.context.checker.getAliasedSymbol(symbol) : symbol;
-    const declaration = resolved.valueDeclaration ?? resolved.declarations?.[0];
-    const value =
-      declaration && ts.isVariableDeclaration(declaration)
-        ? declaration.initializer
-        : declaration && ts.isExportAssignment(declaration)
-          ? declaration.expression
-          : undefined;
+    const value = exportedValue(this.context.checker, symbol);
     if (value === undefined) {
       this.unresolved(call, at, 'is a lazy router whose export is not a const router');
       return;
