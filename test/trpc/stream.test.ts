@@ -11,19 +11,9 @@ import {
   TRPCClientError,
 } from '@trpc/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { drain } from '../../packages/trpc-adapter/src/__fixtures__/drain.js';
 import { type AdapterKind, startTrpcServer, type TrpcTestServer } from '../support/trpc-server.js';
 import { type AppRouter, buildApp, type Counters, inputQuery, trackFills } from './fixtures.js';
-
-/** Read a stream to its end: its chunks and its return value. */
-async function drain<T, R>(stream: AsyncIterable<T, R>): Promise<{ chunks: T[]; returned: R }> {
-  const chunks: T[] = [];
-  const iterator = stream[Symbol.asyncIterator]();
-  while (true) {
-    const step = await iterator.next();
-    if (step.done === true) return { chunks, returned: step.value };
-    chunks.push(step.value);
-  }
-}
 
 describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapter)', (kind) => {
   let server: TrpcTestServer;

@@ -3,6 +3,7 @@ import { testEntry } from '@routecache/core/testing';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { drain } from './__fixtures__/drain.js';
 import { CACHE_MIDDLEWARE, createCacheMiddleware } from './middleware.js';
 import { isAsyncIterable } from './stream.js';
 
@@ -20,16 +21,6 @@ function setup() {
     return runs[name];
   };
   return { cache, cacheMiddleware, t, runs, count };
-}
-
-async function drain<T, R>(stream: AsyncIterable<T, R>): Promise<{ chunks: T[]; returned: R }> {
-  const chunks: T[] = [];
-  const iterator = stream[Symbol.asyncIterator]();
-  while (true) {
-    const step = await iterator.next();
-    if (step.done === true) return { chunks, returned: step.value };
-    chunks.push(step.value);
-  }
 }
 
 describe('cacheMiddleware', () => {

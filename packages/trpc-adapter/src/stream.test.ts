@@ -1,5 +1,6 @@
 import type { PendingFill, StreamRecord } from '@routecache/core';
 import { describe, expect, it } from 'vitest';
+import { drain } from './__fixtures__/drain.js';
 import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
 
 /** A PendingFill that remembers what happened to it. */
@@ -25,16 +26,6 @@ async function* numbers(count: number, log: string[] = []) {
     return 'end';
   } finally {
     log.push('closed');
-  }
-}
-
-async function drain<T, R>(stream: AsyncIterable<T, R>): Promise<{ chunks: T[]; returned: R }> {
-  const chunks: T[] = [];
-  const iterator = stream[Symbol.asyncIterator]();
-  while (true) {
-    const step = await iterator.next();
-    if (step.done === true) return { chunks, returned: step.value };
-    chunks.push(step.value);
   }
 }
 
