@@ -2,22 +2,44 @@
  * `pnpm bench`: every section side by side in one run, then a summary of the targets.
  * Ratios are medians of interleaved samples (see harness.ts); absolute times are for context only.
  *
- * `pnpm bench -- engine redis` runs only the named sections.
+ * Each section runs in a process of its own: what one section loads must not tilt another's
+ * numbers (loading ioredis, for one, slows every awaited call in the process by ~40%, which
+ * would charge the memory engine for a client it does not use).
+ *
+ * `pnpm bench engine redis` runs only the named sections.
  */
-import { runCodecBench } from './codec.js';
-import { runCodegenBench } from './codegen.js';
-import { runEngineBench } from './engine.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Row } from './harness.js';
-import { runKeyingBench } from './keying.js';
-import { runRedisBench } from './redis.js';
 
 const sections: Record<string, () => Promise<Row[]>> = {
-  engine: runEngineBench,
-  keying: runKeyingBench,
-  codec: runCodecBench,
-  redis: runRedisBench,
-  codegen: () => runCodegenBench(),
+  engine: async () => (await import('./engine.js')).runEngineBench(),
+  keying: async () => (await import('./keying.js')).runKeyingBench(),
+  codec: async () => (await import('./codec.js')).runCodecBench(),
+  redis: async () => (await import('./redis.js')).runRedisBench(),
+  codegen: async () => (await import('./codegen.js')).runCodegenBench(),
 };
+
+/** Marks the line a section's child process prints its rows on (JSON). */
+const ROWS = '@@rows ';
+
+/** Run one section in a child process (same loader and conditions); its tables stream through. */
+function runIsolated(name: string): Row[] {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--section', name],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  let rows: Row[] | undefined;
+  for (const line of child.stdout.split('\n')) {
+    if (line.startsWith(ROWS)) rows = JSON.parse(line.slice(ROWS.length)) as Row[];
+    else console.log(line);
+  }
+  if (child.status !== 0 || rows === undefined) {
+    throw new Error(`bench section "${name}" failed (exit ${child.status ?? child.signal})`);
+  }
+  return rows;
+}
 
 /**
  * A target on one row of a section. `ratio`: the row's median / its section baseline's median must
@@ -97,7 +119,14 @@ function verdict(rows: readonly Row[], t: Target): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2).filter((a) => a !== '--');
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  if (args[0] === '--section') {
+    const run = sections[args[1] ?? ''];
+    if (!run) throw new Error(`unknown bench section: ${args[1]}`);
+    console.log(`${ROWS}${JSON.stringify(await run())}`);
+    return;
+  }
+  const only = args;
   const unknown = only.filter((name) => !(name in sections));
   if (unknown.length > 0) {
     throw new Error(
@@ -105,8 +134,8 @@ async function main(): Promise<void> {
     );
   }
   const rows: Row[] = [];
-  for (const [name, run] of Object.entries(sections)) {
-    if (only.length === 0 || only.includes(name)) rows.push(...(await run()));
+  for (const name of Object.keys(sections)) {
+    if (only.length === 0 || only.includes(name)) rows.push(...runIsolated(name));
   }
 
   console.log('\n## targets');
