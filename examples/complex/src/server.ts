@@ -1,9 +1,6 @@
 /** Serve the app over HTTP with routecache's glue (X-Cache, ETag, Vary, Cache-Control, 304). */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { withCacheContext } from '@routecache/trpc';
-import { withNodeHttpCache } from '@routecache/trpc/node';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createCachedHTTPServer } from '@routecache/trpc/node';
 import { createContext } from './context.js';
 import { appRouter } from './router.js';
 
@@ -25,15 +22,11 @@ export interface AppServer {
  * ```
  */
 export async function startServer(): Promise<AppServer> {
-  const server = createServer(
-    withNodeHttpCache(
-      createHTTPHandler({
-        router: appRouter,
-        basePath: '/trpc/',
-        createContext: withCacheContext(({ req }) => createContext(req.headers)),
-      }),
-    ),
-  );
+  const server = createCachedHTTPServer({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext: ({ req }) => createContext(req.headers),
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`,

@@ -4,12 +4,9 @@
  * helpers and the next read is a MISS carrying the new data. Run it once per process: the cache
  * and the db are module state.
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { withCacheContext } from '@routecache/trpc';
-import { withNodeHttpCache } from '@routecache/trpc/node';
+import { createCachedHTTPServer } from '@routecache/trpc/node';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { db } from './db.js';
 import { type AppRouter, appRouter } from './router.js';
 
@@ -43,15 +40,7 @@ export interface DemoFacts {
  * ```
  */
 export async function runDemo(log: (line: string) => void = console.log): Promise<DemoFacts> {
-  const server = createServer(
-    withNodeHttpCache(
-      createHTTPHandler({
-        router: appRouter,
-        basePath: '/trpc/',
-        createContext: withCacheContext(() => ({})),
-      }),
-    ),
-  );
+  const server = createCachedHTTPServer({ router: appRouter, basePath: '/trpc/' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;

@@ -2,13 +2,10 @@
  * One app instance: a tiered cache (L1 in memory, L2 in Redis, a Redis pub/sub bus between the
  * instances' L1s) behind its own HTTP server.
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CacheStore, createCache, memoryStore, tieredStore } from '@routecache/core';
 import { redisBus, redisStore } from '@routecache/core/redis';
-import { withCacheContext } from '@routecache/trpc';
-import { withNodeHttpCache } from '@routecache/trpc/node';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createCachedHTTPServer } from '@routecache/trpc/node';
 import { createAppRouter } from './router.js';
 
 /** A running instance. */
@@ -47,15 +44,7 @@ export async function startInstance(
   // Serve only once Redis answers and the bus hears invalidations from the other instances.
   await Promise.all([l2.ready(), bus.ready()]);
 
-  const server = createServer(
-    withNodeHttpCache(
-      createHTTPHandler({
-        router,
-        basePath: '/trpc/',
-        createContext: withCacheContext(() => ({})),
-      }),
-    ),
-  );
+  const server = createCachedHTTPServer({ router, basePath: '/trpc/' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     name,

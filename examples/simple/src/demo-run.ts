@@ -4,12 +4,9 @@
  * and return it. Everything printed is measured, not assumed. Run it once per process: the cache
  * and the db are module state.
  */
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { withCacheContext } from '@routecache/trpc';
-import { withNodeHttpCache } from '@routecache/trpc/node';
+import { createCachedHTTPServer } from '@routecache/trpc/node';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type AppRouter, appRouter, db } from './router.js';
 
 /** One raw GET of `user`: what the cache answered. */
@@ -44,15 +41,7 @@ export interface DemoFacts {
  * ```
  */
 export async function runDemo(log: (line: string) => void = console.log): Promise<DemoFacts> {
-  const server = createServer(
-    withNodeHttpCache(
-      createHTTPHandler({
-        router: appRouter,
-        basePath: '/trpc/',
-        createContext: withCacheContext(() => ({})),
-      }),
-    ),
-  );
+  const server = createCachedHTTPServer({ router: appRouter, basePath: '/trpc/' });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;

@@ -1,11 +1,15 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mergeVary, RETAINED_304_HEADERS } from '@routecache/core';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type MaybePromise, mergeVary, RETAINED_304_HEADERS } from '@routecache/core';
+import type { AnyTRPCRouter } from '@trpc/server';
+import { type CreateHTTPHandlerOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { foldCacheHeaders, isNotModified, isStreamedRequest } from '../http/fold.js';
 import {
+  type CreateContextOptionsLike,
   type HeaderReader,
   headerReader,
   nodeResponseHeaders,
   requestStateFor,
+  withCacheContext,
 } from '../request-state.js';
 
 /**
@@ -111,4 +115,31 @@ const NO_HEADERS: HeaderReader = { get: () => null };
 
 function dropBody(): boolean {
   return true;
+}
+
+/**
+ * `createHTTPServer` of `@trpc/server/adapters/standalone`, with routecache's glue built in:
+ * `createContext` is wrapped in `withCacheContext` and the handler in `withNodeHttpCache`. The
+ * options are tRPC's own; the server is not listening yet.
+ *
+ * @example
+ * ```ts
+ * import { createCachedHTTPServer } from '@routecache/trpc/node';
+ *
+ * createCachedHTTPServer({ router: appRouter, createContext }).listen(3000);
+ * ```
+ */
+export function createCachedHTTPServer<TRouter extends AnyTRPCRouter>(
+  opts: CreateHTTPHandlerOptions<TRouter>,
+): Server {
+  const createContext = withCacheContext(
+    (opts.createContext ?? (() => ({}))) as (o: CreateContextOptionsLike) => MaybePromise<object>,
+  );
+  // tRPC types createContext by the router's context; withCacheContext returns that same context
+  // plus its hidden state, so the options keep their type.
+  const handler = createHTTPHandler({
+    ...opts,
+    createContext,
+  } as CreateHTTPHandlerOptions<TRouter>);
+  return createServer(withNodeHttpCache(handler));
 }

@@ -1,0 +1,84 @@
+/**
+ * createCachedHTTPServer: tRPC's standalone server with routecache's glue built in (the context
+ * wrapper and the header/304 handling), with and without a createContext of the user's.
+ */
+import type { AddressInfo } from 'node:net';
+import { createCache } from '@routecache/core';
+import { createCacheMiddleware } from '@routecache/trpc';
+import { createCachedHTTPServer } from '@routecache/trpc/node';
+import { initTRPC } from '@trpc/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+const t = initTRPC.context<{ user: string | undefined }>().create();
+
+function buildRouter() {
+  const runs = { n: 0 };
+  const cacheMiddleware = createCacheMiddleware(createCache(), {
+    principal: (ctx: { user: string | undefined }) => ctx.user,
+  });
+  const router = t.router({
+    greet: t.procedure
+      .input(z.object({ name: z.string() }))
+      .use(cacheMiddleware({ vary: ['accept-language'] }))
+      .query(({ input }) => {
+        runs.n++;
+        return `hello ${input.name}`;
+      }),
+    me: t.procedure
+      .use(cacheMiddleware({ scope: 'private' }))
+      .query(({ ctx }) => `you are ${ctx.user}`),
+  });
+  return { router, runs };
+}
+
+const servers: { close(): void }[] = [];
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+async function listen(server: ReturnType<typeof createCachedHTTPServer>): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
+}
+
+describe('createCachedHTTPServer', () => {
+  it('serves MISS, HIT and 304 with the headers of the glue, keeping the user context', async () => {
+    const { router, runs } = buildRouter();
+    const url = await listen(
+      createCachedHTTPServer({
+        router,
+        basePath: '/trpc/',
+        createContext: ({ req }) => ({ user: req.headers['x-user'] as string | undefined }),
+      }),
+    );
+    const greet = `${url}/greet?input=${encodeURIComponent(JSON.stringify({ name: 'Ada' }))}`;
+    const miss = await fetch(greet, { headers: { 'accept-language': 'en' } });
+    const hit = await fetch(greet, { headers: { 'accept-language': 'en' } });
+    expect([miss.headers.get('x-cache'), hit.headers.get('x-cache')]).toEqual(['MISS', 'HIT']);
+    expect(hit.headers.get('vary')).toBe('trpc-accept, accept, accept-language');
+    const etag = hit.headers.get('etag') ?? '';
+    expect(etag).toBe(miss.headers.get('etag'));
+    const notModified = await fetch(greet, {
+      headers: { 'accept-language': 'en', 'if-none-match': etag },
+    });
+    expect(notModified.status).toBe(304);
+    expect(await notModified.text()).toBe('');
+    expect(runs.n).toBe(1);
+
+    const me = await fetch(`${url}/me`, { headers: { 'x-user': 'ada' } });
+    expect(((await me.json()) as { result: { data: string } }).result.data).toBe('you are ada');
+    expect(me.headers.get('cache-control')).toBe('private, no-cache');
+  });
+
+  it('works without a createContext of the user (an empty context)', async () => {
+    const { router, runs } = buildRouter();
+    const url = await listen(createCachedHTTPServer({ router, basePath: '/trpc/' }));
+    const greet = `${url}/greet?input=${encodeURIComponent(JSON.stringify({ name: 'Bo' }))}`;
+    const statuses = [];
+    for (let i = 0; i < 2; i++) statuses.push((await fetch(greet)).headers.get('x-cache'));
+    expect(statuses).toEqual(['MISS', 'HIT']);
+    expect(runs.n).toBe(1);
+  });
+});
