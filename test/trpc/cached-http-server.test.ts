@@ -72,13 +72,20 @@ describe('createCachedHTTPServer', () => {
     expect(me.headers.get('cache-control')).toBe('private, no-cache');
   });
 
-  it('works without a createContext of the user (an empty context)', async () => {
-    const { router, runs } = buildRouter();
+  it('works without a createContext for a router whose context is empty', async () => {
+    const bare = initTRPC.create();
+    let runs = 0;
+    const cacheMiddleware = createCacheMiddleware(createCache());
+    const router = bare.router({
+      ping: bare.procedure.use(cacheMiddleware()).query(() => {
+        runs++;
+        return 'pong';
+      }),
+    });
     const url = await listen(createCachedHTTPServer({ router, basePath: '/trpc/' }));
-    const greet = `${url}/greet?input=${encodeURIComponent(JSON.stringify({ name: 'Bo' }))}`;
     const statuses = [];
-    for (let i = 0; i < 2; i++) statuses.push((await fetch(greet)).headers.get('x-cache'));
+    for (let i = 0; i < 2; i++) statuses.push((await fetch(`${url}/ping`)).headers.get('x-cache'));
     expect(statuses).toEqual(['MISS', 'HIT']);
-    expect(runs.n).toBe(1);
+    expect(runs).toBe(1);
   });
 });
