@@ -4,6 +4,25 @@
  * one: a subclass (`class Money extends Map`) would come back as the plain built-in and silently
  * lose its methods, so it is rejected like any other class instance.
  */
+/**
+ * @internal Typed array classes, in a fixed order: the rcb1 codec writes the index in this list
+ * as the array's kind byte, so entries are only ever appended.
+ */
+export const TYPED_ARRAY_TAGS = [
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'Float16Array',
+] as const;
+
 const SUPPORTED_BUILTINS = [
   'Array',
   'Date',
@@ -12,18 +31,7 @@ const SUPPORTED_BUILTINS = [
   'Set',
   'ArrayBuffer',
   'DataView',
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float16Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
+  ...TYPED_ARRAY_TAGS,
   // Boxed primitives (`new String('x')`), which the codecs keep boxed.
   'Number',
   'String',

@@ -1,3 +1,5 @@
+import { TYPED_ARRAY_TAGS } from '../builtins.js';
+
 /**
  * Type tags of the routecache binary codec (`rcb1`). One byte before every value; the wire
  * format is documented in `encode.ts`. Never renumber: bytes written by one release must decode
@@ -42,18 +44,5 @@ export const Tag = {
   Boxed: 21,
 } as const;
 
-/** Typed array constructors by kind byte. Append only; a missing one (Float16Array) decodes to an error. */
-export const TYPED_ARRAYS: readonly string[] = [
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
-  'Float16Array',
-];
+/** Typed array constructors by kind byte (a missing one, like Float16Array on Node 20, decodes to an error). */
+export const TYPED_ARRAYS: readonly string[] = TYPED_ARRAY_TAGS;
