@@ -3,8 +3,8 @@
  * Ratios are medians of interleaved samples (see harness.ts); absolute times are for context only.
  *
  * Each section runs in a process of its own: what one section loads must not tilt another's
- * numbers (loading ioredis, for one, slows every awaited call in the process by ~40%, which
- * would charge the memory engine for a client it does not use).
+ * numbers (with the Redis section's imports loaded first, the memory engine's hit path measured
+ * ~40% slower, cause unknown: a bare await loop was unaffected).
  *
  * `pnpm bench engine redis` runs only the named sections.
  */
