@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type CallRecord, requestStateFor } from '../request-state.js';
+import { callRecord } from '../__fixtures__/call-record.js';
+import { requestStateFor } from '../request-state.js';
 import { withHttpCache } from './fetch.js';
 
-const hit: CallRecord = {
-  status: 'HIT',
-  etag: '"abc"',
-  cacheable: true,
-  scope: 'public',
-  maxAge: undefined,
-  sMaxAge: undefined,
-  staleWhileRevalidate: undefined,
-  vary: [],
-};
+const hit = callRecord({ etag: '"abc"' });
 
 /** A stand-in for fetchRequestHandler whose one call the cache middleware recorded (or not). */
 async function trpcLike(req: Request, status: number, recorded: boolean): Promise<Response> {

@@ -1,19 +1,8 @@
 import { combineEtags } from '@routecache/core';
 import { describe, expect, it } from 'vitest';
+import { callRecord } from '../__fixtures__/call-record.js';
 import { type CallRecord, RequestCacheState } from '../request-state.js';
 import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
-
-const record = (overrides: Partial<CallRecord> = {}): CallRecord => ({
-  status: 'HIT',
-  etag: '"a"',
-  cacheable: true,
-  scope: 'public',
-  maxAge: undefined,
-  sMaxAge: undefined,
-  staleWhileRevalidate: undefined,
-  vary: [],
-  ...overrides,
-});
 
 function state(calls: (CallRecord | undefined)[]): RequestCacheState {
   const result = new RequestCacheState();
@@ -32,7 +21,9 @@ describe('foldCacheHeaders', () => {
   });
 
   it('gives a single call its own status, tag and policy', () => {
-    expect(foldCacheHeaders(state([record({ vary: ['accept-language'] })]), trpcHeaders)).toEqual({
+    expect(
+      foldCacheHeaders(state([callRecord({ vary: ['accept-language'] })]), trpcHeaders),
+    ).toEqual({
       'x-cache': 'HIT',
       etag: '"a"',
       'cache-control': 'no-cache',
@@ -43,8 +34,8 @@ describe('foldCacheHeaders', () => {
   it('folds a batch in order: statuses, combined tag, strictest policy', () => {
     const headers = foldCacheHeaders(
       state([
-        record({ maxAge: 60 }),
-        record({ status: 'MISS', etag: '"b"', maxAge: 30, scope: 'private' }),
+        callRecord({ maxAge: 60 }),
+        callRecord({ status: 'MISS', etag: '"b"', maxAge: 30, scope: 'private' }),
       ]),
       trpcHeaders,
     );
@@ -57,7 +48,7 @@ describe('foldCacheHeaders', () => {
   });
 
   it('shows an unhandled call as BYPASS and gives the batch no tag and no-store', () => {
-    expect(foldCacheHeaders(state([record(), undefined]), trpcHeaders)).toEqual({
+    expect(foldCacheHeaders(state([callRecord(), undefined]), trpcHeaders)).toEqual({
       'x-cache': 'HIT, BYPASS',
       'cache-control': 'no-store',
       vary: 'trpc-accept, accept',
@@ -65,7 +56,7 @@ describe('foldCacheHeaders', () => {
   });
 
   it('counts the calls of the request, not only the recorded ones', () => {
-    const partial = state([record()]);
+    const partial = state([callRecord()]);
     partial.callCount = 3;
     expect(foldCacheHeaders(partial, trpcHeaders)?.['x-cache']).toBe('HIT, BYPASS, BYPASS');
   });
@@ -73,7 +64,7 @@ describe('foldCacheHeaders', () => {
   it('never loosens a Cache-Control the response already carries', () => {
     const fold = (cacheControl: string) =>
       foldCacheHeaders(
-        state([record({ maxAge: 60 })]),
+        state([callRecord({ maxAge: 60 })]),
         new Headers({ 'cache-control': cacheControl }),
       )?.['cache-control'];
     expect(fold('no-store')).toBe('no-store');
@@ -83,13 +74,13 @@ describe('foldCacheHeaders', () => {
 
   it('makes a response carrying a cookie private', () => {
     const headers = new Headers({ 'set-cookie': 'sid=1' });
-    expect(foldCacheHeaders(state([record()]), headers)?.['cache-control']).toBe(
+    expect(foldCacheHeaders(state([callRecord()]), headers)?.['cache-control']).toBe(
       'private, no-cache',
     );
   });
 
   it('keeps Vary: * from the response', () => {
-    expect(foldCacheHeaders(state([record()]), new Headers({ vary: '*' }))?.vary).toBe('*');
+    expect(foldCacheHeaders(state([callRecord()]), new Headers({ vary: '*' }))?.vary).toBe('*');
   });
 });
 

@@ -1,0 +1,24 @@
+import type { CallRecord } from '../request-state.js';
+
+/**
+ * A call record as the cache middleware reports it: a public HIT with ETag `"a"` and no opt-in
+ * directives, unless `overrides` says otherwise.
+ *
+ * @example
+ * ```ts
+ * state.record(0, callRecord({ status: 'MISS', etag: '"b"' }));
+ * ```
+ */
+export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
+  return {
+    status: 'HIT',
+    etag: '"a"',
+    cacheable: true,
+    scope: 'public',
+    maxAge: undefined,
+    sMaxAge: undefined,
+    staleWhileRevalidate: undefined,
+    vary: [],
+    ...overrides,
+  };
+}
