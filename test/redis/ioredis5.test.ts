@@ -27,6 +27,10 @@ const timeout = 2_000;
 type StoreClient = NonNullable<RedisStoreOptions['client']>;
 const asStoreClient = (client: Redis5 | Cluster5): StoreClient => client as unknown as StoreClient;
 
+/** A contract-suite store on an ioredis 5 client (test addresses, generous budget). */
+const contractStore = (client: Redis5 | Cluster5, prefix: string) =>
+  redisStore({ client: asStoreClient(client), prefix, timeout, baseKeyOf: testBaseKeyOf });
+
 async function ready<C extends Redis5 | Cluster5>(client: C): Promise<C> {
   client.on('error', () => {});
   await new Promise<void>((resolve) => client.once('ready', () => resolve()));
@@ -60,27 +64,14 @@ describe.skipIf(!redisAvailable())('ioredis 5 on a single node', () => {
     expect(pkg.version).toMatch(/^5\./);
   });
 
-  storeContractSuite(
-    'redisStore (ioredis 5)',
-    () =>
-      redisStore({
-        client: asStoreClient(client),
-        prefix: 'v5:',
-        timeout,
-        baseKeyOf: testBaseKeyOf,
-      }),
-    { disposeAfterEach: false },
-  );
+  storeContractSuite('redisStore (ioredis 5)', () => contractStore(client, 'v5:'), {
+    disposeAfterEach: false,
+  });
 
   storeContractSuite('tieredStore (ioredis 5 store and bus)', () =>
     tieredStore({
       l1: memoryStore(),
-      l2: redisStore({
-        client: asStoreClient(client),
-        prefix: 'v5tiered:',
-        timeout,
-        baseKeyOf: testBaseKeyOf,
-      }),
+      l2: contractStore(client, 'v5tiered:'),
       bus: redisBus({ client: asStoreClient(client), channel: 'routecache:v5' }),
       baseKeyOf: testBaseKeyOf,
     }),
@@ -118,17 +109,9 @@ describe.skipIf(!redisAvailable())('ioredis 5 on a 3-master cluster', () => {
     await cluster?.stop();
   });
 
-  storeContractSuite(
-    'redisStore (ioredis 5 cluster)',
-    () =>
-      redisStore({
-        client: asStoreClient(client),
-        prefix: 'v5:',
-        timeout,
-        baseKeyOf: testBaseKeyOf,
-      }),
-    { disposeAfterEach: false },
-  );
+  storeContractSuite('redisStore (ioredis 5 cluster)', () => contractStore(client, 'v5:'), {
+    disposeAfterEach: false,
+  });
 });
 
 describe.skipIf(!redisAvailable())('ioredis 5 fail-open', () => {
