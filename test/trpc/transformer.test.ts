@@ -47,16 +47,20 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const stores: [string, () => CacheStore][] = [
-  ['memory store', () => memoryStore()],
+// Each factory resolves once its store is connected: a call racing the initial connect would be
+// a fail-open miss, and the test's single resolver run would not hold on a busy machine.
+const stores: [string, () => Promise<CacheStore>][] = [
+  ['memory store', async () => memoryStore()],
   [
     'redis store (codec)',
-    () => {
+    async () => {
       if (redis === undefined) throw new Error('redis-server is not installed');
-      return redisStore({
+      const store = redisStore({
         connection: `redis://${redis.host}:${redis.port}`,
         prefix: `t${Date.now()}:`,
       });
+      await store.ready();
+      return store;
     },
   ],
 ];
@@ -65,7 +69,7 @@ describe.each(stores)('superjson transformer on the %s', (_name, makeStore) => {
   it.each(['standalone', 'fetch'] as const)(
     'round-trips types through a hit (%s)',
     async (kind) => {
-      const store = makeStore();
+      const store = await makeStore();
       const app = buildTypedApp(store);
       const server = await startTrpcServer(kind, app.router);
       try {
