@@ -12,7 +12,16 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'core', root: './packages/core', include: ['src/**/*.test.ts'] },
+        test: {
+          name: 'core',
+          root: './packages/core',
+          include: ['src/**/*.test.ts'],
+          typecheck: {
+            enabled: true,
+            include: ['src/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
+        },
       },
       {
         extends: true,

@@ -1,22 +1,32 @@
 /**
  * Codec candidates side by side (issue: "pick the fast default by measurement"). Three payloads,
- * encode and decode timed separately, every candidate producing and reading bytes:
+ * encode and decode timed separately, every candidate producing and reading bytes, and every
+ * candidate checked to round-trip each payload exactly before it is timed:
  *
  * - `rcb1` (the shipped default, `binaryCodec`, the baseline): routecache's own binary codec
+ * - `msgpackr + guard`, `cbor-x + guard`: msgpackr / cbor-x with records and structured clone,
+ *   after the rejecting pass of codec-guard.ts that makes them refuse what they would silently
+ *   change (class instances, -0, holes…), i.e. the checks rcb1 does (see codec-contenders.ts)
  * - `devalue1` (shipped as `devalueCodec`): devalue stringify/parse with routecache's strict
  *   checks + UTF-8
  * - `devalue raw`: the same without the strict-check overrides (shows what they cost)
- * - `v8 + walk`: node:v8 serialize/deserialize after a validation walk that makes it refuse
- *   class instances (see codec-v8.ts); `v8 raw (unsafe)`: without the walk
+ * - `v8 + walk`: node:v8 serialize/deserialize after the same rejecting pass;
+ *   `v8 raw (unsafe)`: without it
  * - `superjson`: serialize + JSON.stringify + UTF-8 (it neither refuses class instances nor
  *   handles typed arrays without custom rules)
  *
- * Run alone: `cd bench && pnpm exec tsx --conditions=source src/codec.ts`.
+ * Run alone: `pnpm bench codec`.
  */
+import { deepStrictEqual } from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { binaryCodec, type Codec, devalueCodec } from '@routecache/core';
-import { v8Contender, v8RawContender } from './codec-v8.js';
+import {
+  cborContender,
+  msgpackrContender,
+  v8Contender,
+  v8RawContender,
+} from './codec-contenders.js';
 import { compare, type Row } from './harness.js';
 
 // devalue and superjson are dependencies of @routecache/core, not of the bench: load them from
@@ -40,6 +50,8 @@ async function candidates(): Promise<Codec[]> {
   const text = new TextDecoder();
   return [
     binaryCodec,
+    msgpackrContender,
+    cborContender,
     devalueCodec,
     {
       id: 'devalue raw',
@@ -87,9 +99,13 @@ export async function runCodecBench(): Promise<Row[]> {
   if (baseline === undefined) throw new Error('no codec candidates');
   const rows: Row[] = [];
   for (const [payload, value, batch] of PAYLOADS) {
-    const sizes = [baseline, ...others].map(
-      (codec) => `${codec.id} ${codec.encode(value).length} B`,
-    );
+    const base = baseline.encode(value).length;
+    const sizes = [baseline, ...others].map((codec) => {
+      // A contender that changes the value on the way would be timed doing less work.
+      deepStrictEqual(codec.decode(codec.encode(value)), value, `${codec.id}: ${payload}`);
+      const bytes = codec.encode(value).length;
+      return `${codec.id} ${bytes} B (${(bytes / base).toFixed(2)}×)`;
+    });
     console.log(`\n# codec payload "${payload}": ${sizes.join(', ')}`);
     const encoder = (codec: Codec) => ({ name: codec.id, fn: () => codec.encode(value) });
     rows.push(

@@ -10,18 +10,18 @@ export type CodegenErrorCode =
   | 'ROUTECACHE_CODEGEN_CONFIG'
   /** The router module or export named in the config cannot be found. */
   | 'ROUTECACHE_CODEGEN_ROUTER_NOT_FOUND'
-  /** Discovery reported errors; nothing was written. */
-  | 'ROUTECACHE_CODEGEN_DISCOVERY'
   /** The command line is invalid. */
   | 'ROUTECACHE_CODEGEN_USAGE';
 
 /**
- * An error of `routecache codegen`, with a stable `code`, context fields and the `cause`.
+ * An error of `routecache codegen`, with a stable `code`, context fields and the `cause`. Problems
+ * in the app's sources are not thrown: `generate` returns them as diagnostics (`failed: true`).
  *
  * @example
  * ```ts
  * try {
- *   await generate({ cwd: process.cwd() });
+ *   const { diagnostics, failed } = generate(loadConfig({ cwd: process.cwd() }));
+ *   if (failed) console.error(diagnostics.map(formatDiagnostic).join('\n'));
  * } catch (error) {
  *   if (error instanceof CodegenError && error.code === 'ROUTECACHE_CODEGEN_CONFIG') {
  *     console.error(error.message); // e.g. routecache.router.export: expected string, received number

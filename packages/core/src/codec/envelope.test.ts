@@ -68,14 +68,20 @@ describe('encodeEnvelope / decodeEnvelope', () => {
     expect(decoded?.bytes).toStrictEqual(sample.bytes);
   });
 
-  it('refuses an entry without bytes, or with an unstorable codec id or tag', () => {
+  it('refuses an entry without bytes, or with an unstorable codec id, etag or tags', () => {
     const { bytes: _bytes, ...withoutBytes } = sample;
     for (const entry of [
       withoutBytes,
       { ...sample, codec: '' },
       { ...sample, codec: 'x'.repeat(256) },
+      { ...sample, etag: `"${'e'.repeat(70_000)}"` },
       { ...sample, tags: ['t'.repeat(70_000)] },
+      { ...sample, tags: Array.from({ length: 65_536 }, (_, index) => `t${index}`) },
     ]) {
+      // Its own code: the value was encodable, the envelope's limits are what it broke.
+      expect(() => encodeEnvelope(entry)).toThrow(
+        expect.objectContaining({ code: 'ROUTECACHE_CODEC_ENVELOPE_INVALID' }),
+      );
       expect(() => encodeEnvelope(entry)).toThrow(CodecError);
     }
     expect(() => encodeEnvelope(withoutBytes)).toThrow(/entry\.bytes is missing/);

@@ -35,7 +35,7 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
 function invalidEntry(problem: string, context: Record<string, unknown> = {}): CodecError {
   return new CodecError(
-    'ROUTECACHE_CODEC_UNSUPPORTED_VALUE',
+    'ROUTECACHE_CODEC_ENVELOPE_INVALID',
     `Cannot write entry envelope: ${problem}`,
     { context },
   );
@@ -51,7 +51,7 @@ function shortString(bytes: Uint8Array, field: string): Uint8Array {
  * entry's metadata and its codec bytes (`entry.bytes`, made once at fill time; the live `value`
  * is not re-encoded).
  *
- * @throws {CodecError} `ROUTECACHE_CODEC_UNSUPPORTED_VALUE` when `entry.bytes` is missing, the
+ * @throws {CodecError} `ROUTECACHE_CODEC_ENVELOPE_INVALID` when `entry.bytes` is missing, the
  * codec id is empty or longer than 255 bytes, or the etag, a tag or the tag count exceeds 65535.
  *
  * @example

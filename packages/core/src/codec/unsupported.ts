@@ -103,7 +103,7 @@ export function unsupportedValue(
  * ```
  */
 export function encodeFailed(codec: string, cause: unknown): CodecError {
-  if (cause instanceof CodecError) return cause;
+  if (CodecError.is(cause)) return cause;
   const reason = cause instanceof Error ? cause.message : String(cause);
   return unsupportedValue(codec, ROOT_PATH, `cannot be encoded (${reason})`, cause);
 }

@@ -70,6 +70,12 @@ describe('rcb1 numbers and keys', () => {
     expect(roundTrip(value)).toBe(value);
   });
 
+  it('writes a bigint as a sign byte and its magnitude in base 16', () => {
+    const ff = [2, 0x66, 0x66]; // the string "ff": varint length + UTF-8
+    expect([...binaryCodec.encode(255n)]).toEqual([Tag.BigInt, 0, ...ff]);
+    expect([...binaryCodec.encode(-255n)]).toEqual([Tag.BigInt, 1, ...ff]);
+  });
+
   it('keeps an own __proto__ key as data, without touching the prototype', () => {
     const value = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as Record<
       string,

@@ -14,7 +14,7 @@ export const Tag = {
   Int: 4,
   Float64: 5,
   String: 6,
-  /** Sign byte (0 or 1) + string of the magnitude in base 36. */
+  /** Sign byte (0 or 1) + string of the magnitude in base 16 (lower-case hex digits). */
   BigInt: 7,
   /** Varint length + that many values (holes as `Hole`). */
   Array: 8,
