@@ -1,5 +1,6 @@
 import {
   type Cache,
+  type CacheStatus,
   ConfigurationError,
   deriveVariant,
   type EntryPolicy,
@@ -23,6 +24,16 @@ const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
 function ok(data: unknown): MiddlewareResult<object> {
   return { ok: true, data, marker: middlewareMarker };
+}
+
+/**
+ * The `X-Cache` status of a served result. A miss whose value was never encoded for storing —
+ * refused by its response (`Set-Cookie`, `no-store`, `Vary: *`), by the codec, or by a zero ttl
+ * — did not use the cache: `BYPASS`. A miss the store failed to keep (fail-open) or an
+ * invalidation fenced out was encoded (it has its ETag): `MISS`.
+ */
+function statusOf(loaded: LoadResult<unknown>): CacheStatus {
+  return loaded.status === 'MISS' && loaded.etag === undefined ? 'BYPASS' : loaded.status;
 }
 
 /** A miss whose resolver failed: its tRPC result travels through the cache untouched. */
@@ -96,7 +107,7 @@ export class CachedCall {
     if (scope === 'private' && principal === undefined) {
       // No one to key a private entry by: never share it, serve it uncached.
       const result = await opts.next();
-      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
       return result;
     }
     let ranResolver = false;
@@ -122,15 +133,13 @@ export class CachedCall {
     try {
       loaded = await this.cache.getOrLoad(request);
     } catch (error) {
-      if (error instanceof FailedCall) {
-        // The resolver ran and failed (or a middleware after the cache rejected): nothing stored.
-        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
-        return error.result;
-      }
+      // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
+      // and no status (a batch shows the call as BYPASS).
+      if (error instanceof FailedCall) return error.result;
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
       if (ranResolver) throw error;
       const result = await opts.next();
-      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
       return result;
     }
 
@@ -141,7 +150,7 @@ export class CachedCall {
     this.report(
       state,
       opts.batchIndex,
-      loaded.status,
+      statusOf(loaded),
       loaded.etag,
       loaded.maxAge,
       loaded.etag !== undefined,
@@ -212,21 +221,20 @@ export class CachedCall {
     let stream = handoff.take();
     if (stream === undefined) {
       const own = await opts.next();
-      if (!own.ok || !isAsyncIterable(own.data)) {
-        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
-        return own;
-      }
+      // A failed call has no status; a value that is no stream is served as is.
+      if (!own.ok || !isAsyncIterable(own.data)) return own;
       stream = own.data;
+    }
+    const headers = state?.requestHeaders;
+    if (headers !== undefined && !isStreamedRequest(headers)) {
+      // A non-streaming link (httpLink, httpBatchLink, wsLink): tRPC refuses the stream (the call
+      // fails: no status) and never reads it, so a fill opened for it would stay pending. Only a
+      // server-side caller (no request) or a jsonl request (httpBatchStreamLink) reads a
+      // query's stream.
+      return ok(stream);
     }
     // Headers of a streamed response are sent before it ends: it never carries an ETag.
     this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
-    const headers = state?.requestHeaders;
-    if (headers !== undefined && !isStreamedRequest(headers)) {
-      // A non-streaming link (httpLink, httpBatchLink, wsLink): tRPC refuses the stream and never
-      // reads it, so a fill opened for it would stay pending. Only a server-side caller (no
-      // request) or a jsonl request (httpBatchStreamLink) reads a query's stream.
-      return ok(stream);
-    }
     const found = await this.cache.lookup(request);
     // Stored by someone else meanwhile: pass this stream through uncached.
     return ok(found.hit ? stream : teeIntoFill(stream, found.fill, this.options.stream));
