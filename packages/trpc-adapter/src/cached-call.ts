@@ -14,6 +14,7 @@ import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-c
 import { isStreamedRequest } from './http/fold.js';
 import type { CacheMiddlewareCallOptions } from './middleware.js';
 import type { ResolvedRouteOptions } from './options.js';
+import { refuseRawInput } from './placement.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { routeBaseKey, routeTags } from './route-key.js';
 import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
@@ -91,9 +92,6 @@ export class CachedCall {
     const { options } = this;
     const state = requestStateOf(opts.ctx);
     this.assertUsable(opts, state);
-    // Only a call without parsed input can be one placed before `.input()`: the others skip
-    // reading the raw input (and an await) on every call.
-    if (opts.input === undefined) await this.assertNoUnparsedInput(opts);
     // A public route never needs the principal; an undeclared scope reads it to warn.
     const principal = options.scope === 'public' ? undefined : this.principalOf?.(opts.ctx);
     const scope = options.scope ?? 'public';
@@ -106,7 +104,7 @@ export class CachedCall {
     }
     if (scope === 'private' && principal === undefined) {
       // No one to key a private entry by: never share it, serve it uncached.
-      const result = await opts.next();
+      const result = await this.next(opts);
       if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
       return result;
     }
@@ -118,7 +116,7 @@ export class CachedCall {
       tags: routeTags(options, opts.input, opts.ctx),
       load: async () => {
         ranResolver = true;
-        const result = await opts.next();
+        const result = await this.next(opts);
         if (!result.ok) throw new FailedCall(result);
         return isAsyncIterable(result.data) ? new StreamHandoff(result.data) : result.data;
       },
@@ -138,7 +136,7 @@ export class CachedCall {
       if (error instanceof FailedCall) return error.result;
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
       if (ranResolver) throw error;
-      const result = await opts.next();
+      const result = await this.next(opts);
       if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
       return result;
     }
@@ -193,20 +191,6 @@ export class CachedCall {
     }
   }
 
-  /** A call without parsed input that still carries raw input runs before `.input()`. */
-  private async assertNoUnparsedInput(
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
-  ): Promise<void> {
-    if ((await opts.getRawInput()) !== undefined) {
-      // Keying on the unparsed input would let undeclared fields multiply entries, and keying on
-      // nothing would serve one input's result for another: refuse instead.
-      throw new ConfigurationError(
-        `cacheMiddleware on "${opts.path}" runs before .input(): place .use(cacheMiddleware(…)) after .input(…)`,
-        { context: { path: opts.path } },
-      );
-    }
-  }
-
   /**
    * A miss whose resolver returned a stream: tee it into a fill opened now — before the stream is
    * read, so an invalidation from here on keeps it out — and commit it when it completes.
@@ -220,7 +204,7 @@ export class CachedCall {
     // A stream has one reader: a caller coalesced onto another's stream runs its own.
     let stream = handoff.take();
     if (stream === undefined) {
-      const own = await opts.next();
+      const own = await this.next(opts);
       // A failed call has no status; a value that is no stream is served as is.
       if (!own.ok || !isAsyncIterable(own.data)) return own;
       stream = own.data;
@@ -238,6 +222,16 @@ export class CachedCall {
     const found = await this.cache.lookup(request);
     // Stored by someone else meanwhile: pass this stream through uncached.
     return ok(found.hit ? stream : teeIntoFill(stream, found.fill, this.options.stream));
+  }
+
+  /**
+   * Run the rest of the chain. Nothing after the cache may read the raw input: an `.input()`
+   * there, or a middleware reading it, would make the result depend on what the key never saw.
+   */
+  private next(
+    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+  ): Promise<MiddlewareResult<object>> {
+    return opts.next({ getRawInput: refuseRawInput(opts.path) });
   }
 
   /** Response headers a resolver set (`Set-Cookie`, `Vary: *`, `no-store`) can forbid storing. */

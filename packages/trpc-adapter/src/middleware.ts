@@ -51,7 +51,7 @@ export interface CacheMiddlewareCallOptions<TCtx, TInput> {
   type: ProcedureType;
   getRawInput: () => Promise<unknown>;
   batchIndex: number;
-  next: () => Promise<MiddlewareResult<object>>;
+  next: (opts?: { getRawInput?: () => Promise<unknown> }) => Promise<MiddlewareResult<object>>;
 }
 
 /**
@@ -123,9 +123,9 @@ export type CacheMiddlewareFactory = <TInput = unknown, TCtx = unknown>(
  *
  * @throws {InvalidOptionError} when `setup.principal` is not a function, and from
  *   `cacheMiddleware(options)` when an option is invalid (the error names it).
- * @throws {ConfigurationError} on the first call of a mutation or subscription, of a route
- *   placed before `.input()` that receives input, or of a `vary` route without
- *   `withCacheContext`.
+ * @throws {ConfigurationError} on the first call of a mutation or subscription, on every call
+ *   of a route placed before an `.input()` of its procedure, and on the first call of a `vary`
+ *   route without `withCacheContext`.
  * @example
  * ```ts
  * const cache = createCache({ store: memoryStore(), namespace: 'app' });

@@ -2,14 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type MaybePromise, mergeVary, OMITTED_304_HEADERS } from '@routecache/core';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { type CreateHTTPHandlerOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { type CreateContextOptionsLike, withCacheContext } from '../cache-context.js';
 import { foldCacheHeaders, isNotModified, isStreamedRequest } from '../http/fold.js';
 import {
-  type CreateContextOptionsLike,
   type HeaderReader,
   headerReader,
   nodeResponseHeaders,
   requestStateFor,
-  withCacheContext,
 } from '../request-state.js';
 
 /**
