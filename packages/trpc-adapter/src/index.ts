@@ -25,6 +25,7 @@ export {
   type StreamCacheLimits,
 } from './options.js';
 export type { HeaderReader } from './request-state.js';
+export { type EntityTag, setETag } from './resolver-etag.js';
 export {
   createRouteHelpers,
   type RouteHelpers,

@@ -51,7 +51,10 @@ export interface CacheMiddlewareCallOptions<TCtx, TInput> {
   type: ProcedureType;
   getRawInput: () => Promise<unknown>;
   batchIndex: number;
-  next: (opts?: { getRawInput?: () => Promise<unknown> }) => Promise<MiddlewareResult<object>>;
+  next: (opts?: {
+    ctx?: object;
+    getRawInput?: () => Promise<unknown>;
+  }) => Promise<MiddlewareResult<object>>;
 }
 
 /**
