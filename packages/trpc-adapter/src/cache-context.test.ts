@@ -55,6 +55,21 @@ describe('withCacheContext', () => {
     expect(requestStateOf(undefined)).toBeUndefined();
   });
 
+  it('warns once per kind of wrapper when no handler wrapper saw the request', async () => {
+    const emit = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const createContext = withCacheContext();
+    const ctx = await createContext({ req: { headers: {} } });
+    // The calls are still reported, to a state no wrapper will read.
+    expect(requestStateOf(ctx)).toBeDefined();
+    await createContext({ req: { headers: {} } });
+    await createContext({ req: new Request('http://localhost/trpc/a') });
+    const messages = emit.mock.calls.map(([message]) => String(message));
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toContain('withNodeHttpCache');
+    expect(messages[1]).toContain('withHttpCache');
+    expect(emit.mock.calls[0]?.[1]).toMatchObject({ code: 'ROUTECACHE_NO_HTTP_GLUE' });
+  });
+
   it('refuses a procedure whose cache runs before an .input(), checking each procedure once', async () => {
     const t = initTRPC.create();
     const cacheMiddleware = createCacheMiddleware(createCache());

@@ -1,11 +1,13 @@
-import type { MaybePromise } from '@routecache/core';
+import { type MaybePromise, warnOnce } from '@routecache/core';
 import { cacheRunsBeforeInput } from './introspect.js';
 import { cacheBeforeInputError } from './placement.js';
 import {
   contextWithState,
+  existingRequestState,
   type HeaderReader,
   headerReader,
   nodeResponseHeaders,
+  type RequestCacheState,
   requestStateFor,
 } from './request-state.js';
 
@@ -49,6 +51,10 @@ export interface RequestCallLike {
  * standalone, Express and other Node adapters. The returned context is a copy of yours with one
  * hidden symbol key.
  *
+ * Without it, a cached procedure called over HTTP is served uncached: the cache could not tell a
+ * response that sets a cookie from one that may be shared. Used without the handler wrapper, it
+ * warns once (`ROUTECACHE_NO_HTTP_GLUE`): caching works, but every cache header is lost.
+ *
  * @throws {ConfigurationError} when a called procedure runs a cache middleware before one of its
  *   `.input()` validators (each procedure is checked once).
  * @example
@@ -69,7 +75,7 @@ export function withCacheContext(
     const calls = opts.info?.calls;
     if (calls !== undefined) for (const call of calls) assertCacheAfterInputs(call);
     const ctx = createContext === undefined ? {} : await createContext(opts);
-    const state = requestStateFor(opts.req);
+    const state = existingRequestState(opts.req) ?? unwrappedRequestState(opts.req);
     state.requestHeaders = headerReader((opts.req as { headers?: unknown }).headers);
     state.responseHeaders = opts.resHeaders ?? nodeResponseHeaders(opts.res);
     state.callCount = calls?.length ?? 1;
@@ -88,4 +94,17 @@ function assertCacheAfterInputs({ path, procedure }: RequestCallLike): void {
     throw cacheBeforeInputError(path);
   }
   checkedProcedures.add(procedure);
+}
+
+/** A request no handler wrapper saw: the calls are still cached, their headers never sent. */
+function unwrappedRequestState(req: object): RequestCacheState {
+  // A fetch `Request` carries `Headers`; a Node `IncomingMessage` a plain object.
+  const headers = (req as { headers?: { get?: unknown } }).headers;
+  const wrapper = typeof headers?.get === 'function' ? 'withHttpCache' : 'withNodeHttpCache';
+  warnOnce(
+    'ROUTECACHE_NO_HTTP_GLUE',
+    `withCacheContext built a context for a request no ${wrapper}(…) handler saw: its cache headers (X-Cache, ETag, Cache-Control) and 304 answers are lost. Wrap the tRPC handler in ${wrapper} (or use createCachedHTTPServer)`,
+    wrapper,
+  );
+  return requestStateFor(req);
 }

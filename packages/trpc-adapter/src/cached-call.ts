@@ -13,7 +13,7 @@ import {
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { isStreamedRequest } from './http/fold.js';
 import type { CacheMiddlewareCallOptions } from './middleware.js';
-import type { ResolvedRouteOptions } from './options.js';
+import type { CacheSetup, ResolvedRouteOptions } from './options.js';
 import { refuseRawInput } from './placement.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { etagSinkContext, responseEtag } from './resolver-etag.js';
@@ -82,6 +82,7 @@ export class CachedCall {
     private readonly cache: Cache,
     private readonly options: ResolvedRouteOptions,
     private readonly principalOf: ((ctx: unknown) => string | undefined) | undefined,
+    private readonly transport: CacheSetup['transport'],
   ) {
     const { ttl, staleWhileRevalidate, staleIfError } = options;
     this.policy = {
@@ -95,6 +96,8 @@ export class CachedCall {
     const { options } = this;
     const state = requestStateOf(opts.ctx);
     this.assertUsable(opts, state);
+    // Without the context the cache cannot see a Set-Cookie: never store an HTTP call's result.
+    if (state === undefined && this.isHttpWithoutContext(opts)) return this.next(opts);
     // A public route never needs the principal; an undeclared scope reads it to warn.
     const principal = options.scope === 'public' ? undefined : this.principalOf?.(opts.ctx);
     const scope = options.scope ?? 'public';
@@ -242,6 +245,23 @@ export class CachedCall {
     onEtag: (tag: string) => void = ignoreEtag,
   ): Promise<MiddlewareResult<object>> {
     return opts.next({ ctx: etagSinkContext(onEtag), getRawInput: refuseRawInput(opts.path) });
+  }
+
+  /**
+   * Whether a call that carries no cache context came over HTTP, its glue missing. The declared
+   * `transport` decides; without one a `signal` does: tRPC's HTTP adapters always pass one, a
+   * server-side caller (`createCaller`, React Server Components) only when given one.
+   */
+  private isHttpWithoutContext(opts: CacheMiddlewareCallOptions<unknown, unknown>): boolean {
+    const http =
+      this.transport === undefined ? opts.signal !== undefined : this.transport === 'http';
+    if (http) {
+      warnOnce(
+        'ROUTECACHE_NO_CACHE_CONTEXT',
+        `"${opts.path}" was called over HTTP without routecache's context, so it is served uncached (the cache cannot see a Set-Cookie there). Wrap createContext in withCacheContext(…) and the handler in withHttpCache / withNodeHttpCache, or use createCachedHTTPServer. For a server-side caller given a signal, declare createCacheMiddleware(cache, { transport: 'server' })`,
+      );
+    }
+    return http;
   }
 
   /** Response headers a resolver set (`Set-Cookie`, `Vary: *`, `no-store`) can forbid storing. */

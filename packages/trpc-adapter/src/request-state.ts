@@ -116,6 +116,19 @@ export function contextWithState<TCtx extends object>(ctx: TCtx, state: RequestC
 }
 
 /**
+ * The state the handler wrapper made for `req`, if a wrapper saw it.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * existingRequestState(req) ?? warnNoWrapper(req);
+ * ```
+ */
+export function existingRequestState(req: object): RequestCacheState | undefined {
+  return byRequest.get(req);
+}
+
+/**
  * A reader over `Headers` or a Node `IncomingHttpHeaders` object.
  *
  * @internal
