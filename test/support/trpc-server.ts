@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { withCacheContext, withHttpCache } from '@routecache/trpc';
+import { type CreateContextOptionsLike, withCacheContext, withHttpCache } from '@routecache/trpc';
 import { withNodeHttpCache } from '@routecache/trpc/node';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
@@ -28,6 +28,17 @@ export interface TrpcTestServer {
  */
 export type AdapterKind = 'standalone' | 'fetch' | 'express';
 
+/**
+ * Which halves of routecache's HTTP glue a test server installs (both by default): leaving one
+ * out reproduces a wiring mistake.
+ */
+export interface GlueOptions {
+  /** Wrap `createContext` in `withCacheContext`. @default true */
+  cacheContext?: boolean;
+  /** Wrap the handler in `withNodeHttpCache` / `withHttpCache`. @default true */
+  httpCache?: boolean;
+}
+
 /** The context every test router gets: who calls (`x-user`), their language, a response-header setter. */
 export interface TestContext {
   user: string | null;
@@ -37,7 +48,8 @@ export interface TestContext {
 
 /**
  * Start `router` on a free loopback port behind the given adapter, with `withCacheContext` on
- * `createContext` and the adapter's HTTP glue (`withNodeHttpCache` / `withHttpCache`).
+ * `createContext` and the adapter's HTTP glue (`withNodeHttpCache` / `withHttpCache`), unless
+ * `glue` leaves one out.
  *
  * @example
  * ```ts
@@ -49,36 +61,49 @@ export interface TestContext {
 export async function startTrpcServer(
   kind: AdapterKind,
   router: AnyTRPCRouter,
+  glue: GlueOptions = {},
 ): Promise<TrpcTestServer> {
   const errors: unknown[] = [];
   const onError = ({ error }: { error: unknown }) => {
     errors.push(error);
   };
-  const nodeContext = withCacheContext(({ req, res }: CreateHTTPContextOptions) =>
+  const cacheContext = glue.cacheContext ?? true;
+  const httpCache = glue.httpCache ?? true;
+  const withContext = <TOpts extends CreateContextOptionsLike>(
+    createContext: (opts: TOpts) => TestContext,
+  ) => (cacheContext ? withCacheContext(createContext) : createContext);
+  const nodeContext = withContext(({ req, res }: CreateHTTPContextOptions) =>
     context(nodeHeaders(req), (name, value) => res.setHeader(name, value)),
   );
   const listener =
     kind === 'standalone'
-      ? withNodeHttpCache(
+      ? wrapIf(
+          httpCache,
           createHTTPHandler({ router, basePath: '/trpc/', onError, createContext: nodeContext }),
+          withNodeHttpCache,
         )
       : kind === 'express'
         ? mountLikeExpress(
-            withNodeHttpCache(
+            wrapIf(
+              httpCache,
               createExpressMiddleware({ router, onError, createContext: nodeContext }),
+              withNodeHttpCache,
             ),
           )
         : bridge(
-            withHttpCache((req: Request) =>
-              fetchRequestHandler({
-                endpoint: '/trpc',
-                req,
-                router,
-                onError,
-                createContext: withCacheContext((opts: FetchCreateContextFnOptions) =>
-                  context(opts.req.headers, (name, value) => opts.resHeaders.set(name, value)),
-                ),
-              }),
+            wrapIf(
+              httpCache,
+              (req: Request) =>
+                fetchRequestHandler({
+                  endpoint: '/trpc',
+                  req,
+                  router,
+                  onError,
+                  createContext: withContext((opts: FetchCreateContextFnOptions) =>
+                    context(opts.req.headers, (name, value) => opts.resHeaders.set(name, value)),
+                  ),
+                }),
+              withHttpCache,
             ),
           );
   const server = createServer(listener);
@@ -89,6 +114,11 @@ export async function startTrpcServer(
     errors,
     close: () => closeServer(server),
   };
+}
+
+/** `handler` wrapped by `wrap` when `apply`, as is otherwise. */
+function wrapIf<T>(apply: boolean, handler: T, wrap: (handler: T) => T): T {
+  return apply ? wrap(handler) : handler;
 }
 
 /** What `app.use('/trpc', middleware)` does before calling the middleware. */

@@ -48,9 +48,9 @@ export {
   MAX_IF_NONE_MATCH_LENGTH,
   mergeVary,
   normalizeVaryOption,
+  OMITTED_304_HEADERS,
   parseCacheControl,
   parseVaryHeader,
-  RETAINED_304_HEADERS,
   strictestCacheControl,
   strongEtag,
 } from './http/index.js';

@@ -1,5 +1,6 @@
 import {
   type Cache,
+  type CacheStatus,
   ConfigurationError,
   deriveVariant,
   type EntryPolicy,
@@ -12,8 +13,10 @@ import {
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { isStreamedRequest } from './http/fold.js';
 import type { CacheMiddlewareCallOptions } from './middleware.js';
-import type { ResolvedRouteOptions } from './options.js';
+import type { CacheSetup, ResolvedRouteOptions } from './options.js';
+import { refuseRawInput } from './placement.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
+import { etagSinkContext, responseEtag } from './resolver-etag.js';
 import { routeBaseKey, routeTags } from './route-key.js';
 import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
 
@@ -23,6 +26,18 @@ const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
 function ok(data: unknown): MiddlewareResult<object> {
   return { ok: true, data, marker: middlewareMarker };
+}
+
+function ignoreEtag(): void {}
+
+/**
+ * The `X-Cache` status of a served result. A miss whose value was never encoded for storing —
+ * refused by its response (`Set-Cookie`, `no-store`, `Vary: *`), by the codec, or by a zero ttl
+ * — did not use the cache: `BYPASS`. A miss the store failed to keep (fail-open) or an
+ * invalidation fenced out was encoded (it has its ETag): `MISS`.
+ */
+function statusOf(loaded: LoadResult<unknown>): CacheStatus {
+  return loaded.status === 'MISS' && loaded.etag === undefined ? 'BYPASS' : loaded.status;
 }
 
 /** A miss whose resolver failed: its tRPC result travels through the cache untouched. */
@@ -67,6 +82,7 @@ export class CachedCall {
     private readonly cache: Cache,
     private readonly options: ResolvedRouteOptions,
     private readonly principalOf: ((ctx: unknown) => string | undefined) | undefined,
+    private readonly transport: CacheSetup['transport'],
   ) {
     const { ttl, staleWhileRevalidate, staleIfError } = options;
     this.policy = {
@@ -80,9 +96,8 @@ export class CachedCall {
     const { options } = this;
     const state = requestStateOf(opts.ctx);
     this.assertUsable(opts, state);
-    // Only a call without parsed input can be one placed before `.input()`: the others skip
-    // reading the raw input (and an await) on every call.
-    if (opts.input === undefined) await this.assertNoUnparsedInput(opts);
+    // Without the context the cache cannot see a Set-Cookie: never store an HTTP call's result.
+    if (state === undefined && this.isHttpWithoutContext(opts)) return this.next(opts);
     // A public route never needs the principal; an undeclared scope reads it to warn.
     const principal = options.scope === 'public' ? undefined : this.principalOf?.(opts.ctx);
     const scope = options.scope ?? 'public';
@@ -95,11 +110,13 @@ export class CachedCall {
     }
     if (scope === 'private' && principal === undefined) {
       // No one to key a private entry by: never share it, serve it uncached.
-      const result = await opts.next();
-      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      const result = await this.next(opts);
+      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
       return result;
     }
     let ranResolver = false;
+    // An ETag the resolver gives its result with setETag(ctx, tag).
+    let ownEtag: string | undefined;
     // One object serves getOrLoad and, for a stream, lookup (which ignores the hooks).
     const request: LoadRequest<unknown> = {
       baseKey: routeBaseKey(this.cache, options, opts.path, opts.input, opts.ctx),
@@ -107,12 +124,15 @@ export class CachedCall {
       tags: routeTags(options, opts.input, opts.ctx),
       load: async () => {
         ranResolver = true;
-        const result = await opts.next();
+        const result = await this.next(opts, (tag) => {
+          ownEtag = tag;
+        });
         if (!result.ok) throw new FailedCall(result);
         return isAsyncIterable(result.data) ? new StreamHandoff(result.data) : result.data;
       },
       cacheable: (value) =>
         !(value instanceof StreamHandoff) && this.responseAllowsStoring(state, scope),
+      etag: () => ownEtag ?? responseEtag(state),
       // Spread last: with the spread first, V8 built this object on a slow path (measured about
       // 25% fewer hits per CPU second).
       ...this.policy,
@@ -122,15 +142,13 @@ export class CachedCall {
     try {
       loaded = await this.cache.getOrLoad(request);
     } catch (error) {
-      if (error instanceof FailedCall) {
-        // The resolver ran and failed (or a middleware after the cache rejected): nothing stored.
-        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
-        return error.result;
-      }
+      // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
+      // and no status (a batch shows the call as BYPASS).
+      if (error instanceof FailedCall) return error.result;
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
       if (ranResolver) throw error;
-      const result = await opts.next();
-      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      const result = await this.next(opts);
+      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
       return result;
     }
 
@@ -141,7 +159,7 @@ export class CachedCall {
     this.report(
       state,
       opts.batchIndex,
-      loaded.status,
+      statusOf(loaded),
       loaded.etag,
       loaded.maxAge,
       loaded.etag !== undefined,
@@ -184,20 +202,6 @@ export class CachedCall {
     }
   }
 
-  /** A call without parsed input that still carries raw input runs before `.input()`. */
-  private async assertNoUnparsedInput(
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
-  ): Promise<void> {
-    if ((await opts.getRawInput()) !== undefined) {
-      // Keying on the unparsed input would let undeclared fields multiply entries, and keying on
-      // nothing would serve one input's result for another: refuse instead.
-      throw new ConfigurationError(
-        `cacheMiddleware on "${opts.path}" runs before .input(): place .use(cacheMiddleware(…)) after .input(…)`,
-        { context: { path: opts.path } },
-      );
-    }
-  }
-
   /**
    * A miss whose resolver returned a stream: tee it into a fill opened now — before the stream is
    * read, so an invalidation from here on keeps it out — and commit it when it completes.
@@ -211,25 +215,53 @@ export class CachedCall {
     // A stream has one reader: a caller coalesced onto another's stream runs its own.
     let stream = handoff.take();
     if (stream === undefined) {
-      const own = await opts.next();
-      if (!own.ok || !isAsyncIterable(own.data)) {
-        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
-        return own;
-      }
+      const own = await this.next(opts);
+      // A failed call has no status; a value that is no stream is served as is.
+      if (!own.ok || !isAsyncIterable(own.data)) return own;
       stream = own.data;
+    }
+    const headers = state?.requestHeaders;
+    if (headers !== undefined && !isStreamedRequest(headers)) {
+      // A non-streaming link (httpLink, httpBatchLink, wsLink): tRPC refuses the stream (the call
+      // fails: no status) and never reads it, so a fill opened for it would stay pending. Only a
+      // server-side caller (no request) or a jsonl request (httpBatchStreamLink) reads a
+      // query's stream.
+      return ok(stream);
     }
     // Headers of a streamed response are sent before it ends: it never carries an ETag.
     this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
-    const headers = state?.requestHeaders;
-    if (headers !== undefined && !isStreamedRequest(headers)) {
-      // A non-streaming link (httpLink, httpBatchLink, wsLink): tRPC refuses the stream and never
-      // reads it, so a fill opened for it would stay pending. Only a server-side caller (no
-      // request) or a jsonl request (httpBatchStreamLink) reads a query's stream.
-      return ok(stream);
-    }
     const found = await this.cache.lookup(request);
     // Stored by someone else meanwhile: pass this stream through uncached.
     return ok(found.hit ? stream : teeIntoFill(stream, found.fill, this.options.stream));
+  }
+
+  /**
+   * Run the rest of the chain. Nothing after the cache may read the raw input (an `.input()`
+   * there, or a middleware reading it, would make the result depend on what the key never saw),
+   * and a resolver may give its result an ETag with `setETag(ctx, tag)`.
+   */
+  private next(
+    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    onEtag: (tag: string) => void = ignoreEtag,
+  ): Promise<MiddlewareResult<object>> {
+    return opts.next({ ctx: etagSinkContext(onEtag), getRawInput: refuseRawInput(opts.path) });
+  }
+
+  /**
+   * Whether a call that carries no cache context came over HTTP, its glue missing. The declared
+   * `transport` decides; without one a `signal` does: tRPC's HTTP adapters always pass one, a
+   * server-side caller (`createCaller`, React Server Components) only when given one.
+   */
+  private isHttpWithoutContext(opts: CacheMiddlewareCallOptions<unknown, unknown>): boolean {
+    const http =
+      this.transport === undefined ? opts.signal !== undefined : this.transport === 'http';
+    if (http) {
+      warnOnce(
+        'ROUTECACHE_NO_CACHE_CONTEXT',
+        `"${opts.path}" was called over HTTP without routecache's context, so it is served uncached (the cache cannot see a Set-Cookie there). Wrap createContext in withCacheContext(…) and the handler in withHttpCache / withNodeHttpCache, or use createCachedHTTPServer. For a server-side caller given a signal, declare createCacheMiddleware(cache, { transport: 'server' })`,
+      );
+    }
+    return http;
   }
 
   /** Response headers a resolver set (`Set-Cookie`, `Vary: *`, `no-store`) can forbid storing. */

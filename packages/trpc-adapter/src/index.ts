@@ -1,4 +1,10 @@
 // The curated public surface of @routecache/trpc (web-standard; Node glue lives in ./node).
+
+export {
+  type CreateContextOptionsLike,
+  type RequestCallLike,
+  withCacheContext,
+} from './cache-context.js';
 export { withHttpCache } from './http/fetch.js';
 export { type CachedRoute, getCachedRoute, listCachedRoutes } from './introspect.js';
 export {
@@ -18,11 +24,8 @@ export {
   type RouteKeyArgs,
   type StreamCacheLimits,
 } from './options.js';
-export {
-  type CreateContextOptionsLike,
-  type HeaderReader,
-  withCacheContext,
-} from './request-state.js';
+export type { HeaderReader } from './request-state.js';
+export { type EntityTag, setETag } from './resolver-etag.js';
 export {
   createRouteHelpers,
   type RouteHelpers,

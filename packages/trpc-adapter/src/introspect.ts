@@ -85,6 +85,26 @@ export function listCachedRoutes(router: AnyTRPCRouter): CachedRoute[] {
   return routes;
 }
 
+/**
+ * Whether a cache middleware of the chain runs before one of its `.input()` validators (tRPC
+ * marks those `_type: 'input'`): its key would not cover the input that validator adds.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * cacheRunsBeforeInput(procedure._def.middlewares); // true for .input(A).use(cache).input(B)
+ * ```
+ */
+export function cacheRunsBeforeInput(middlewares: readonly unknown[]): boolean {
+  let cached = false;
+  for (const middleware of middlewares) {
+    if (typeof middleware !== 'function') continue;
+    if (CACHE_MIDDLEWARE in middleware) cached = true;
+    else if (cached && (middleware as { _type?: unknown })._type === 'input') return true;
+  }
+  return false;
+}
+
 function markerOf(middlewares: readonly unknown[]): CacheMiddlewareMarker | undefined {
   for (const middleware of middlewares) {
     if (typeof middleware === 'function' && CACHE_MIDDLEWARE in middleware) {

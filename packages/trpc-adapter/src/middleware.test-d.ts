@@ -3,10 +3,10 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import { withCacheContext } from './cache-context.js';
 import { type CachedRoute, getCachedRoute } from './introspect.js';
 import { createCacheMiddleware } from './middleware.js';
 import type { RouteKeyArgs } from './options.js';
-import { withCacheContext } from './request-state.js';
 
 interface Ctx {
   user: { id: string } | null;

@@ -283,7 +283,7 @@ describe('cacheMiddleware before .input()', () => {
     const error = await caller.item({ id: 1 }).catch((caught: unknown) => caught);
     const cause = (error as TRPCError).cause as ConfigurationError;
     expect(cause).toBeInstanceOf(ConfigurationError);
-    expect(cause.message).toMatch(/after \.input/);
+    expect(cause.message).toMatch(/after the last \.input/);
   });
 
   it('works on a procedure without input', async () => {

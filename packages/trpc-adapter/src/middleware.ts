@@ -51,7 +51,12 @@ export interface CacheMiddlewareCallOptions<TCtx, TInput> {
   type: ProcedureType;
   getRawInput: () => Promise<unknown>;
   batchIndex: number;
-  next: () => Promise<MiddlewareResult<object>>;
+  /** tRPC's HTTP adapters always pass one; a server-side caller only when given one. */
+  signal?: AbortSignal | undefined;
+  next: (opts?: {
+    ctx?: object;
+    getRawInput?: () => Promise<unknown>;
+  }) => Promise<MiddlewareResult<object>>;
 }
 
 /**
@@ -121,11 +126,17 @@ export type CacheMiddlewareFactory = <TInput = unknown, TCtx = unknown>(
  * resolver still runs once). Streamed results (async iterables) are passed through chunk by
  * chunk, stored when they complete, and replayed on a hit.
  *
- * @throws {InvalidOptionError} when `setup.principal` is not a function, and from
+ * Called over HTTP, it needs routecache's glue: `withCacheContext` on `createContext` (without
+ * it the call is served uncached, with one `ROUTECACHE_NO_CACHE_CONTEXT` warning) and a handler
+ * wrapper for the headers. A server-side caller (`createCaller` without a `signal`) caches
+ * without them; `setup.transport` declares which one a call without that context is.
+ *
+ * @throws {InvalidOptionError} when `setup.principal` is not a function or `setup.transport` is
+ *   not `'http'` / `'server'`, and from
  *   `cacheMiddleware(options)` when an option is invalid (the error names it).
- * @throws {ConfigurationError} on the first call of a mutation or subscription, of a route
- *   placed before `.input()` that receives input, or of a `vary` route without
- *   `withCacheContext`.
+ * @throws {ConfigurationError} on the first call of a mutation or subscription, on every call
+ *   of a route placed before an `.input()` of its procedure, and on the first call of a `vary`
+ *   route without `withCacheContext`.
  * @example
  * ```ts
  * const cache = createCache({ store: memoryStore(), namespace: 'app' });
@@ -146,6 +157,13 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
   if (setup.principal !== undefined && typeof setup.principal !== 'function') {
     throw new InvalidOptionError('principal', 'must be a function (ctx) => string | undefined');
   }
+  const { transport } = setup;
+  if (transport !== undefined && transport !== 'http' && transport !== 'server') {
+    throw new InvalidOptionError(
+      'transport',
+      `must be 'http' or 'server', got ${String(transport)}`,
+    );
+  }
   return function cacheMiddleware<TInput, TCtx>(
     options: CacheMiddlewareOptions<TInput, TCtx> = {},
   ): CacheMiddlewareFunction<TCtx, TInput> {
@@ -154,7 +172,7 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
       setup as CacheSetup<never>,
     );
     const principalOf = setup.principal as ((ctx: unknown) => string | undefined) | undefined;
-    const route = new CachedCall(cache, resolved, principalOf);
+    const route = new CachedCall(cache, resolved, principalOf, transport);
     const keyFor = (path: string, input: TInput, ctx?: TCtx) =>
       routeBaseKey(cache, resolved, path, input, ctx);
     return Object.assign(

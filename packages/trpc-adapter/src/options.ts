@@ -126,6 +126,16 @@ export interface CacheSetup<TCtx = never> {
    * reaches a key; `undefined` means anonymous, and a private route then bypasses the cache.
    */
   principal?: (ctx: TCtx) => string | undefined;
+  /**
+   * What a call that carries no cache context (no `withCacheContext` on its `createContext`) is.
+   * `'http'`: an HTTP call whose glue is missing — served uncached, since the cache cannot see
+   * the `Set-Cookie` its response may carry. `'server'`: a server-side call (`createCaller`,
+   * React Server Components) — cached; response headers it sets are not seen. Calls made with
+   * the context are HTTP calls either way.
+   * @default inferred per call: with a `signal` (tRPC's HTTP adapters always pass one) `'http'`,
+   *   without one `'server'`
+   */
+  transport?: 'http' | 'server';
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CacheStatus, MaybePromise } from '@routecache/core';
+import type { CacheStatus } from '@routecache/core';
 
 /**
  * Read access to a set of HTTP headers; `Headers` fits.
@@ -103,52 +103,29 @@ export function requestStateFor(req: object): RequestCacheState {
 }
 
 /**
- * The parts of a tRPC adapter's `createContext` options routecache reads.
+ * A copy of `ctx` carrying `state` under a hidden symbol key, where {@link requestStateOf} finds it.
  *
+ * @internal
  * @example
  * ```ts
- * const opts: CreateContextOptionsLike = { req, resHeaders, info }; // FetchCreateContextFnOptions fits
+ * return contextWithState(await createContext(opts), requestStateFor(opts.req));
  * ```
  */
-export interface CreateContextOptionsLike {
-  /** Fetch adapters: a `Request`; Node adapters: an `IncomingMessage`. */
-  req: object;
-  /** Fetch adapters: the response headers resolvers may set. */
-  resHeaders?: HeaderReader;
-  /** Node adapters: the `ServerResponse`. */
-  res?: object;
-  info?: { readonly calls: readonly unknown[] };
+export function contextWithState<TCtx extends object>(ctx: TCtx, state: RequestCacheState): TCtx {
+  return { ...ctx, [STATE]: state };
 }
 
 /**
- * Wrap a tRPC `createContext` so the cache middleware can read request headers (for `vary`),
- * see response headers set by resolvers (`Set-Cookie`, `Vary: *` are never stored), and report
- * per-call results to the HTTP glue (`withHttpCache`, `withNodeHttpCache`). Works with the fetch,
- * standalone, Express and other Node adapters. The returned context is a copy of yours with one
- * hidden symbol key.
+ * The state the handler wrapper made for `req`, if a wrapper saw it.
  *
+ * @internal
  * @example
  * ```ts
- * fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext(createContext) });
- * createHTTPHandler({ router, createContext: withCacheContext(({ req }) => ({ user: auth(req) })) });
+ * existingRequestState(req) ?? warnNoWrapper(req);
  * ```
  */
-export function withCacheContext<TOpts extends CreateContextOptionsLike, TCtx extends object>(
-  createContext: (opts: TOpts) => MaybePromise<TCtx>,
-): (opts: TOpts) => Promise<TCtx>;
-/** Without a `createContext` of your own: the context is `{}` plus the hidden state. */
-export function withCacheContext(): (opts: CreateContextOptionsLike) => Promise<object>;
-export function withCacheContext(
-  createContext?: (opts: CreateContextOptionsLike) => MaybePromise<object>,
-): (opts: CreateContextOptionsLike) => Promise<object> {
-  return async function createCachedContext(opts) {
-    const ctx = createContext === undefined ? {} : await createContext(opts);
-    const state = requestStateFor(opts.req);
-    state.requestHeaders = headerReader((opts.req as { headers?: unknown }).headers);
-    state.responseHeaders = opts.resHeaders ?? nodeResponseHeaders(opts.res);
-    state.callCount = opts.info?.calls.length ?? 1;
-    return { ...ctx, [STATE]: state };
-  };
+export function existingRequestState(req: object): RequestCacheState | undefined {
+  return byRequest.get(req);
 }
 
 /**

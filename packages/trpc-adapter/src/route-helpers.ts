@@ -96,7 +96,8 @@ export function createRouteHelpers(source: RouterSource): RouteHelpers {
     let input: unknown;
     for (const step of procedureMiddlewares(routerOf(), path)) {
       if (typeof step !== 'function') continue;
-      // Validators after the cache middleware run on a miss only; the key never sees them.
+      // The key is the input as the cache middleware sees it; a validator after it is refused
+      // on every call (placement.ts), so none follows in a working procedure.
       if (CACHE_MIDDLEWARE in step) break;
       const validator = step as InputStep;
       if (validator._type !== 'input') continue;

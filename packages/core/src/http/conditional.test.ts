@@ -4,7 +4,7 @@ import {
   etagMatches,
   MAX_IF_NONE_MATCH_ENTRIES,
   MAX_IF_NONE_MATCH_LENGTH,
-  RETAINED_304_HEADERS,
+  OMITTED_304_HEADERS,
 } from './conditional.js';
 
 const E = '"abc"';
@@ -203,20 +203,24 @@ describe('etagMatches (properties)', () => {
   });
 });
 
-describe('RETAINED_304_HEADERS', () => {
-  it('lists the RFC 9110 §15.4.5 headers plus x-cache, lower-case', () => {
-    expect([...RETAINED_304_HEADERS].sort()).toEqual([
-      'cache-control',
-      'content-location',
-      'date',
-      'etag',
-      'expires',
-      'vary',
-      'x-cache',
+describe('OMITTED_304_HEADERS', () => {
+  it('lists only the body-describing headers (RFC 9110 §15.4.5), lower-case', () => {
+    expect([...OMITTED_304_HEADERS].sort()).toEqual([
+      'content-encoding',
+      'content-language',
+      'content-length',
+      'content-range',
+      'content-type',
+      'transfer-encoding',
     ]);
+    // What a 304 must repeat, and what the request itself set, is never omitted.
+    for (const kept of ['cache-control', 'content-location', 'date', 'etag', 'expires', 'vary']) {
+      expect(OMITTED_304_HEADERS).not.toContain(kept);
+    }
+    expect(OMITTED_304_HEADERS).not.toContain('set-cookie');
   });
 
   it('cannot be mutated at runtime', () => {
-    expect(Object.isFrozen(RETAINED_304_HEADERS)).toBe(true);
+    expect(Object.isFrozen(OMITTED_304_HEADERS)).toBe(true);
   });
 });

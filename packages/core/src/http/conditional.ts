@@ -25,28 +25,27 @@ export const MAX_IF_NONE_MATCH_LENGTH = 8192;
 export const MAX_IF_NONE_MATCH_ENTRIES = 128;
 
 /**
- * Headers a `304 Not Modified` keeps from the `200` it stands for — RFC 9110 §15.4.5 requires
- * `cache-control`, `content-location`, `date`, `etag`, `expires` and `vary` — plus routecache's
- * `x-cache`, so a client can see that a 304 came from the cache. Lower-case, for `Headers` lookups.
+ * Headers a `304 Not Modified` leaves out of the `200` it stands for: those describing the body
+ * it does not send. RFC 9110 §15.4.5: a 304 must repeat `Cache-Control`, `Content-Location`,
+ * `Date`, `ETag`, `Expires` and `Vary`, and should not carry other representation metadata; it
+ * has no content, so no `Content-Length` or `Transfer-Encoding` either. Every other header the
+ * request produced — a session cookie a middleware refreshed, `X-Cache`, an app's own — stays:
+ * the 304 answers this request, and what it did must reach the client. Lower-case.
  *
  * @example
  * ```ts
- * const kept = new Headers();
- * for (const name of RETAINED_304_HEADERS) {
- *   const value = response.headers.get(name);
- *   if (value !== null) kept.set(name, value);
- * }
- * return new Response(null, { status: 304, headers: kept });
+ * const headers = new Headers(response.headers);
+ * for (const name of OMITTED_304_HEADERS) headers.delete(name);
+ * return new Response(null, { status: 304, headers });
  * ```
  */
-export const RETAINED_304_HEADERS: readonly string[] = Object.freeze([
-  'cache-control',
-  'content-location',
-  'date',
-  'etag',
-  'expires',
-  'vary',
-  'x-cache',
+export const OMITTED_304_HEADERS: readonly string[] = Object.freeze([
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-range',
+  'content-type',
+  'transfer-encoding',
 ]);
 
 /**

@@ -5,7 +5,7 @@ export {
   etagMatches,
   MAX_IF_NONE_MATCH_ENTRIES,
   MAX_IF_NONE_MATCH_LENGTH,
-  RETAINED_304_HEADERS,
+  OMITTED_304_HEADERS,
 } from './conditional.js';
 export { combineEtags, isValidEtag, strongEtag } from './etag.js';
 export { type CacheableResponseOptions, isCacheableResponse } from './storable.js';

@@ -1,11 +1,13 @@
-import { RETAINED_304_HEADERS } from '@routecache/core';
+import { OMITTED_304_HEADERS } from '@routecache/core';
 import { requestStateFor } from '../request-state.js';
 import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
 
 /**
  * Wrap a Fetch-API handler (one calling tRPC's `fetchRequestHandler`) so its responses carry
  * routecache's HTTP caching headers: `X-Cache`, `ETag`, `Vary`, `Cache-Control`, and a
- * `304 Not Modified` with an empty body for a GET whose `If-None-Match` matches.
+ * `304 Not Modified` with an empty body for a GET whose `If-None-Match` matches. The 304 keeps
+ * every header of the response it stands for (a cookie a middleware refreshed included) except
+ * those describing the body it omits (`OMITTED_304_HEADERS`).
  *
  * Pair it with {@link withCacheContext} on `createContext`, which is how the cache middleware
  * reports each call. The 304 is decided on the finished response, so every middleware before
@@ -46,12 +48,8 @@ export function withHttpCache<TArgs extends unknown[]>(
     ) {
       // The body is already serialized; drop it so its stream is released.
       await response.body?.cancel();
-      const kept = new Headers();
-      for (const name of RETAINED_304_HEADERS) {
-        const value = headers.get(name);
-        if (value !== null) kept.set(name, value);
-      }
-      return new Response(null, { status: 304, headers: kept });
+      for (const name of OMITTED_304_HEADERS) headers.delete(name);
+      return new Response(null, { status: 304, headers });
     }
     // A fetched Response's headers are immutable, so build a new one around the same body.
     return new Response(response.body, {

@@ -1,15 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type MaybePromise, mergeVary, RETAINED_304_HEADERS } from '@routecache/core';
+import { type MaybePromise, mergeVary, OMITTED_304_HEADERS } from '@routecache/core';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { type CreateHTTPHandlerOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { type CreateContextOptionsLike, withCacheContext } from '../cache-context.js';
 import { foldCacheHeaders, isNotModified, isStreamedRequest } from '../http/fold.js';
 import {
-  type CreateContextOptionsLike,
   type HeaderReader,
   headerReader,
   nodeResponseHeaders,
   requestStateFor,
-  withCacheContext,
 } from '../request-state.js';
 
 /**
@@ -17,7 +16,8 @@ import {
  * `createExpressMiddleware` of `@trpc/server/adapters/express`, or any `(req, res, …)` handler
  * built on tRPC's node-http adapter — so its responses carry routecache's HTTP caching headers
  * (`X-Cache`, `ETag`, `Vary`, `Cache-Control`) and a GET whose `If-None-Match` matches gets
- * `304 Not Modified` with an empty body.
+ * `304 Not Modified` with an empty body, keeping every header set on `res` (a cookie a
+ * middleware refreshed included) except those describing the omitted body.
  *
  * Pair it with `withCacheContext` on `createContext`. The headers are decided when the response
  * head is written, which for a JSON response is after every call finished. Streamed (jsonl)
@@ -105,9 +105,7 @@ function applyCacheHeaders(
   if (!isNotModified(req.method, status, requestHeaders.get('if-none-match'), cacheHeaders.etag)) {
     return 'ok';
   }
-  for (const name of res.getHeaderNames()) {
-    if (!RETAINED_304_HEADERS.includes(name)) res.removeHeader(name);
-  }
+  for (const name of OMITTED_304_HEADERS) res.removeHeader(name);
   return 'not-modified';
 }
 

@@ -1,0 +1,110 @@
+import { type MaybePromise, warnOnce } from '@routecache/core';
+import { cacheRunsBeforeInput } from './introspect.js';
+import { cacheBeforeInputError } from './placement.js';
+import {
+  contextWithState,
+  existingRequestState,
+  type HeaderReader,
+  headerReader,
+  nodeResponseHeaders,
+  type RequestCacheState,
+  requestStateFor,
+} from './request-state.js';
+
+/**
+ * The parts of a tRPC adapter's `createContext` options routecache reads.
+ *
+ * @example
+ * ```ts
+ * const opts: CreateContextOptionsLike = { req, resHeaders, info }; // FetchCreateContextFnOptions fits
+ * ```
+ */
+export interface CreateContextOptionsLike {
+  /** Fetch adapters: a `Request`; Node adapters: an `IncomingMessage`. */
+  req: object;
+  /** Fetch adapters: the response headers resolvers may set. */
+  resHeaders?: HeaderReader;
+  /** Node adapters: the `ServerResponse`. */
+  res?: object;
+  /** tRPC's request info: the calls of the request and the procedure each one runs. */
+  info?: { readonly calls: readonly RequestCallLike[] };
+}
+
+/**
+ * One call of a request, as tRPC's `info.calls` describes it.
+ *
+ * @example
+ * ```ts
+ * const call: RequestCallLike = opts.info.calls[0]; // TRPCRequestInfoProcedureCall fits
+ * ```
+ */
+export interface RequestCallLike {
+  readonly path: string;
+  /** The procedure the call runs; `null` when the path names none. */
+  readonly procedure?: object | null;
+}
+
+/**
+ * Wrap a tRPC `createContext` so the cache middleware can read request headers (for `vary`),
+ * see response headers set by resolvers (`Set-Cookie`, `Vary: *` are never stored), and report
+ * per-call results to the HTTP glue (`withHttpCache`, `withNodeHttpCache`). Works with the fetch,
+ * standalone, Express and other Node adapters. The returned context is a copy of yours with one
+ * hidden symbol key.
+ *
+ * Without it, a cached procedure called over HTTP is served uncached: the cache could not tell a
+ * response that sets a cookie from one that may be shared. Used without the handler wrapper, it
+ * warns once (`ROUTECACHE_NO_HTTP_GLUE`): caching works, but every cache header is lost.
+ *
+ * @throws {ConfigurationError} when a called procedure runs a cache middleware before one of its
+ *   `.input()` validators (each procedure is checked once).
+ * @example
+ * ```ts
+ * fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext(createContext) });
+ * createHTTPHandler({ router, createContext: withCacheContext(({ req }) => ({ user: auth(req) })) });
+ * ```
+ */
+export function withCacheContext<TOpts extends CreateContextOptionsLike, TCtx extends object>(
+  createContext: (opts: TOpts) => MaybePromise<TCtx>,
+): (opts: TOpts) => Promise<TCtx>;
+/** Without a `createContext` of your own: the context is `{}` plus the hidden state. */
+export function withCacheContext(): (opts: CreateContextOptionsLike) => Promise<object>;
+export function withCacheContext(
+  createContext?: (opts: CreateContextOptionsLike) => MaybePromise<object>,
+): (opts: CreateContextOptionsLike) => Promise<object> {
+  return async function createCachedContext(opts) {
+    const calls = opts.info?.calls;
+    if (calls !== undefined) for (const call of calls) assertCacheAfterInputs(call);
+    const ctx = createContext === undefined ? {} : await createContext(opts);
+    const state = existingRequestState(opts.req) ?? unwrappedRequestState(opts.req);
+    state.requestHeaders = headerReader((opts.req as { headers?: unknown }).headers);
+    state.responseHeaders = opts.resHeaders ?? nodeResponseHeaders(opts.res);
+    state.callCount = calls?.length ?? 1;
+    return contextWithState(ctx, state);
+  };
+}
+
+/** Procedures whose chain was found sound; a misplaced one is refused on every request. */
+const checkedProcedures = new WeakSet<object>();
+
+function assertCacheAfterInputs({ path, procedure }: RequestCallLike): void {
+  if (procedure === undefined || procedure === null || checkedProcedures.has(procedure)) return;
+  const middlewares = (procedure as { _def?: { middlewares?: readonly unknown[] } })._def
+    ?.middlewares;
+  if (middlewares !== undefined && cacheRunsBeforeInput(middlewares)) {
+    throw cacheBeforeInputError(path);
+  }
+  checkedProcedures.add(procedure);
+}
+
+/** A request no handler wrapper saw: the calls are still cached, their headers never sent. */
+function unwrappedRequestState(req: object): RequestCacheState {
+  // A fetch `Request` carries `Headers`; a Node `IncomingMessage` a plain object.
+  const headers = (req as { headers?: { get?: unknown } }).headers;
+  const wrapper = typeof headers?.get === 'function' ? 'withHttpCache' : 'withNodeHttpCache';
+  warnOnce(
+    'ROUTECACHE_NO_HTTP_GLUE',
+    `withCacheContext built a context for a request no ${wrapper}(…) handler saw: its cache headers (X-Cache, ETag, Cache-Control) and 304 answers are lost. Wrap the tRPC handler in ${wrapper} (or use createCachedHTTPServer)`,
+    wrapper,
+  );
+  return requestStateFor(req);
+}
