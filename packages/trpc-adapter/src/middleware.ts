@@ -1,4 +1,4 @@
-import { type Cache, InvalidOptionError } from '@routecache/core';
+import type { Cache } from '@routecache/core';
 import type { ProcedureType } from '@trpc/server';
 import type { MiddlewareResult } from '@trpc/server/unstable-core-do-not-import';
 import { CachedCall } from './cached-call.js';
@@ -7,6 +7,7 @@ import {
   type CacheSetup,
   type ResolvedRouteOptions,
   resolveRouteOptions,
+  resolveSetup,
 } from './options.js';
 import { routeBaseKey } from './route-key.js';
 
@@ -143,9 +144,7 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
   cache: Cache,
   setup: CacheSetup<TSetupCtx> = {},
 ): CacheMiddlewareFactory {
-  if (setup.principal !== undefined && typeof setup.principal !== 'function') {
-    throw new InvalidOptionError('principal', 'must be a function (ctx) => string | undefined');
-  }
+  resolveSetup(setup);
   return function cacheMiddleware<TInput, TCtx>(
     options: CacheMiddlewareOptions<TInput, TCtx> = {},
   ): CacheMiddlewareFunction<TCtx, TInput> {

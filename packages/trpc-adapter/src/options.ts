@@ -1,4 +1,13 @@
-import { InvalidOptionError, normalizeVaryOption, validateNamespace } from '@routecache/core';
+import {
+  InvalidOptionError,
+  type NumberRule,
+  normalizeVaryOption,
+  numberOption,
+  optionKeys,
+  optionsObject,
+  received,
+  validateNamespace,
+} from '@routecache/core';
 
 /**
  * What a route's `key` and `tags` functions receive.
@@ -169,13 +178,10 @@ export function resolveRouteOptions(
   options: CacheMiddlewareOptions<never, never>,
   setup: CacheSetup<never>,
 ): ResolvedRouteOptions {
-  // Options may come from untyped JavaScript: check shapes, not only types.
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'must be an object');
-  }
+  optionsObject(options, ROUTE_OPTIONS);
   const scope = options.scope;
   if (scope !== undefined && scope !== 'public' && scope !== 'private') {
-    throw new InvalidOptionError('scope', `must be 'public' or 'private', got ${String(scope)}`);
+    throw new InvalidOptionError('scope', `must be 'public' or 'private', ${received(scope)}`);
   }
   if (scope === 'private' && setup.principal === undefined) {
     throw new InvalidOptionError(
@@ -188,66 +194,94 @@ export function resolveRouteOptions(
   }
   const key = options.key as ResolvedRouteOptions['key'];
   if (key !== undefined && typeof key !== 'function') {
-    throw new InvalidOptionError('key', 'must be a function ({ input, ctx, path }) => string');
+    throw new InvalidOptionError(
+      'key',
+      `must be a function ({ input, ctx, path }) => string, ${received(key)}`,
+    );
   }
+  const stream = optionsObject(options.stream ?? {}, STREAM_OPTIONS, 'stream');
   return Object.freeze({
-    ttl: positive(options.ttl, 'ttl'),
+    ttl: numberOption('ttl', options.ttl, TTL),
     namespace: validateNamespace(options.namespace, 'namespace'),
     key,
     vary: normalizeVaryOption(options.vary ?? [], 'vary'),
     tags: tags(options.tags as ResolvedRouteOptions['tags']),
     scope,
-    staleWhileRevalidate: nonNegative(options.staleWhileRevalidate, 'staleWhileRevalidate'),
-    staleIfError: nonNegative(options.staleIfError, 'staleIfError'),
-    maxAge: nonNegative(options.maxAge, 'maxAge'),
-    sMaxAge: nonNegative(options.sMaxAge, 'sMaxAge'),
+    staleWhileRevalidate: numberOption(
+      'staleWhileRevalidate',
+      options.staleWhileRevalidate,
+      SECONDS,
+    ),
+    staleIfError: numberOption('staleIfError', options.staleIfError, SECONDS),
+    maxAge: numberOption('maxAge', options.maxAge, SECONDS),
+    sMaxAge: numberOption('sMaxAge', options.sMaxAge, SECONDS),
     stream: Object.freeze({
-      maxChunks: count(options.stream?.maxChunks, 'stream.maxChunks', DEFAULT_STREAM_MAX_CHUNKS),
-      maxBytes: count(options.stream?.maxBytes, 'stream.maxBytes', DEFAULT_STREAM_MAX_BYTES),
+      maxChunks:
+        numberOption('stream.maxChunks', stream.maxChunks, COUNT) ?? DEFAULT_STREAM_MAX_CHUNKS,
+      maxBytes:
+        numberOption('stream.maxBytes', stream.maxBytes, { ...COUNT, unit: 'bytes' }) ??
+        DEFAULT_STREAM_MAX_BYTES,
     }),
   });
 }
 
-function positive(value: number | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+/**
+ * Validate the options given to `createCacheMiddleware` once.
+ *
+ * @throws {InvalidOptionError} naming the first bad or unknown option.
+ * @internal
+ * @example
+ * ```ts
+ * resolveSetup({ principal: (ctx: Ctx) => ctx.user?.id });
+ * ```
+ */
+export function resolveSetup<TCtx>(setup: CacheSetup<TCtx>): CacheSetup<TCtx> {
+  optionsObject(setup, SETUP_OPTIONS);
+  if (setup.principal !== undefined && typeof setup.principal !== 'function') {
     throw new InvalidOptionError(
-      option,
-      `must be a positive finite number of seconds, got ${String(value)}`,
+      'principal',
+      `must be a function (ctx) => string | number | undefined, ${received(setup.principal)}`,
     );
   }
-  return value;
+  return setup;
 }
 
-function nonNegative(value: number | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidOptionError(
-      option,
-      `must be a finite number of seconds ≥ 0, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-function count(value: number | undefined, option: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidOptionError(option, `must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
+const ROUTE_OPTIONS = optionKeys<CacheMiddlewareOptions>({
+  ttl: true,
+  namespace: true,
+  key: true,
+  vary: true,
+  tags: true,
+  scope: true,
+  staleWhileRevalidate: true,
+  staleIfError: true,
+  maxAge: true,
+  sMaxAge: true,
+  stream: true,
+});
+const STREAM_OPTIONS = optionKeys<StreamCacheLimits>({ maxChunks: true, maxBytes: true });
+const SETUP_OPTIONS = optionKeys<CacheSetup>({ principal: true });
+const TTL: NumberRule = { min: 0, aboveMin: true, unit: 'seconds' };
+const SECONDS: NumberRule = { min: 0, unit: 'seconds' };
+const COUNT: NumberRule = { min: 1, integer: true };
 
 function tags(value: ResolvedRouteOptions['tags']): ResolvedRouteOptions['tags'] {
   if (value === undefined || typeof value === 'function') return value;
   if (!Array.isArray(value)) {
-    throw new InvalidOptionError('tags', 'must be an array of strings or a function');
+    throw new InvalidOptionError(
+      'tags',
+      `must be an array of strings or a function, ${received(value)}`,
+    );
   }
   value.forEach((tag: unknown, index) => {
     if (typeof tag !== 'string' || tag.length === 0) {
-      throw new InvalidOptionError('tags', `tags[${index}] must be a non-empty string`, {
-        context: { index, tag },
-      });
+      throw new InvalidOptionError(
+        'tags',
+        `tags[${index}] must be a non-empty string, ${received(tag)}`,
+        {
+          context: { index, tag },
+        },
+      );
     }
   });
   // A frozen copy: codegen reads the literal list, and later mutation must not change keys.
