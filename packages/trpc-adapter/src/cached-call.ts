@@ -13,6 +13,7 @@ import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-c
 import { isStreamedRequest } from './http/fold.js';
 import type { CacheMiddlewareCallOptions } from './middleware.js';
 import type { ResolvedRouteOptions } from './options.js';
+import { principalKey } from './principal.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { routeBaseKey, routeTags } from './route-key.js';
 import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
@@ -66,7 +67,7 @@ export class CachedCall {
   constructor(
     private readonly cache: Cache,
     private readonly options: ResolvedRouteOptions,
-    private readonly principalOf: ((ctx: unknown) => string | undefined) | undefined,
+    private readonly principalOf: ((ctx: unknown) => unknown) | undefined,
   ) {
     const { ttl, staleWhileRevalidate, staleIfError } = options;
     this.policy = {
@@ -84,7 +85,10 @@ export class CachedCall {
     // reading the raw input (and an await) on every call.
     if (opts.input === undefined) await this.assertNoUnparsedInput(opts);
     // A public route never needs the principal; an undeclared scope reads it to warn.
-    const principal = options.scope === 'public' ? undefined : this.principalOf?.(opts.ctx);
+    const principal =
+      options.scope === 'public' || this.principalOf === undefined
+        ? undefined
+        : principalKey(this.principalOf(opts.ctx), opts.path);
     const scope = options.scope ?? 'public';
     if (options.scope === undefined && principal !== undefined) {
       warnOnce(

@@ -152,7 +152,7 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
       options as CacheMiddlewareOptions<never, never>,
       setup as CacheSetup<never>,
     );
-    const principalOf = setup.principal as ((ctx: unknown) => string | undefined) | undefined;
+    const principalOf = setup.principal as ((ctx: unknown) => unknown) | undefined;
     const route = new CachedCall(cache, resolved, principalOf);
     const keyFor = (path: string, input: TInput, ctx?: TCtx) =>
       routeBaseKey(cache, resolved, path, input, ctx);

@@ -131,10 +131,14 @@ export const DEFAULT_STREAM_MAX_BYTES = 1_048_576;
  */
 export interface CacheSetup<TCtx = never> {
   /**
-   * The identity private routes are keyed by (a user id, a session id…). It is hashed before it
-   * reaches a key; `undefined` means anonymous, and a private route then bypasses the cache.
+   * The identity entries are keyed by (a user id, a session id…): a non-empty string or a
+   * finite number (`42` and `'42'` are one principal), hashed before it reaches a key.
+   * `undefined`, `null` and `''` mean anonymous: a `scope: 'private'` route then bypasses the
+   * cache. Any other value (an object,
+   * an array, a boolean, `NaN`) fails the call with a `ConfigurationError` naming the route and
+   * the type: it would otherwise become one key shared by every user.
    */
-  principal?: (ctx: TCtx) => string | undefined;
+  principal?: (ctx: TCtx) => string | number | null | undefined;
 }
 
 /**
