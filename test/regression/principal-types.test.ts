@@ -71,7 +71,7 @@ describe('principal types (real HTTP, tRPC client)', () => {
       });
       const error = await client.me.query().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(TRPCClientError);
-      expect((error as TRPCClientError<never>).data?.httpStatus).toBe(500);
+      expect((error as TRPCClientError<ReturnType<typeof buildRouter>>).data?.httpStatus).toBe(500);
       const second = await call(bob);
       // Never bob served alice's entry.
       expect(second.status).toBe(500);
