@@ -1,6 +1,6 @@
 /**
  * One-time warnings with a stable code, for valid-but-risky setups (an unbounded memory store, a
- * private ctx without `scope`, a value the codec cannot encode). Each code warns once per process.
+ * value the codec cannot encode, an auth check below the cache). Each code warns once per process.
  */
 const warned = new Set<string>();
 
@@ -18,7 +18,6 @@ const warned = new Set<string>();
 export type WarningCode =
   | 'ROUTECACHE_UNBOUNDED_STORE'
   | 'ROUTECACHE_UNCACHEABLE_VALUE'
-  | 'ROUTECACHE_PRIVATE_WITHOUT_SCOPE'
   | 'ROUTECACHE_SET_COOKIE_NOT_CACHED'
   | 'ROUTECACHE_STORE_UNAVAILABLE'
   | 'ROUTECACHE_LISTENER_ERROR'

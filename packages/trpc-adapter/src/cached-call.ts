@@ -84,23 +84,16 @@ export class CachedCall {
     // Only a call without parsed input can be one placed before `.input()`: the others skip
     // reading the raw input (and an await) on every call.
     if (opts.input === undefined) await this.assertNoUnparsedInput(opts);
-    // A public route never needs the principal; an undeclared scope reads it to warn.
+    // Private by default: only a route declared public is shared by callers with a principal.
     const principal =
       options.scope === 'public' || this.principalOf === undefined
         ? undefined
         : principalKey(this.principalOf(opts.ctx), opts.path);
-    const scope = options.scope ?? 'public';
-    if (options.scope === undefined && principal !== undefined) {
-      warnOnce(
-        'ROUTECACHE_PRIVATE_WITHOUT_SCOPE',
-        `"${opts.path}" is cached for everyone but its caller has a principal; declare scope: 'private' (per user) or scope: 'public'`,
-        opts.path,
-      );
-    }
+    const scope = options.scope ?? (principal === undefined ? 'public' : 'private');
     if (scope === 'private' && principal === undefined) {
       // No one to key a private entry by: never share it, serve it uncached.
       const result = await opts.next();
-      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
       return result;
     }
     let ranResolver = false;
@@ -128,19 +121,19 @@ export class CachedCall {
     } catch (error) {
       if (error instanceof FailedCall) {
         // The resolver ran and failed (or a middleware after the cache rejected): nothing stored.
-        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
+        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false, scope);
         return error.result;
       }
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
       if (ranResolver) throw error;
       const result = await opts.next();
-      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
       return result;
     }
 
     const { value } = loaded;
     if (value instanceof StreamHandoff) {
-      return this.serveStream(request, value, opts, state);
+      return this.serveStream(request, value, opts, state, scope);
     }
     this.report(
       state,
@@ -149,6 +142,7 @@ export class CachedCall {
       loaded.etag,
       loaded.maxAge,
       loaded.etag !== undefined,
+      scope,
     );
     // The entry's kind, not the value's shape: a plain value may look like a stream record.
     return ok(loaded.kind === 'stream' ? replayStream(value as StreamRecord) : value);
@@ -211,19 +205,20 @@ export class CachedCall {
     handoff: StreamHandoff,
     opts: CacheMiddlewareCallOptions<unknown, unknown>,
     state: RequestCacheState | undefined,
+    scope: 'public' | 'private',
   ): Promise<MiddlewareResult<object>> {
     // A stream has one reader: a caller coalesced onto another's stream runs its own.
     let stream = handoff.take();
     if (stream === undefined) {
       const own = await opts.next();
       if (!own.ok || !isAsyncIterable(own.data)) {
-        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
+        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false, scope);
         return own;
       }
       stream = own.data;
     }
     // Headers of a streamed response are sent before it ends: it never carries an ETag.
-    this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
+    this.report(state, opts.batchIndex, 'MISS', undefined, 0, false, scope);
     const headers = state?.requestHeaders;
     if (headers !== undefined && !isStreamedRequest(headers)) {
       // A non-streaming link (httpLink, httpBatchLink, wsLink): tRPC refuses the stream and never
@@ -256,14 +251,15 @@ export class CachedCall {
     etag: string | undefined,
     freshness: number,
     cacheable: boolean,
+    scope: 'public' | 'private',
   ): void {
     if (state === undefined) return;
-    const { maxAge, sMaxAge, staleWhileRevalidate, scope, vary } = this.options;
+    const { maxAge, sMaxAge, staleWhileRevalidate, vary } = this.options;
     state.record(batchIndex, {
       status,
       etag,
       cacheable,
-      scope: scope ?? 'public',
+      scope,
       maxAge: maxAge === undefined ? undefined : Math.min(maxAge, freshness),
       sMaxAge: sMaxAge === undefined ? undefined : Math.min(sMaxAge, freshness),
       staleWhileRevalidate,

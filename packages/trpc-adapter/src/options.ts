@@ -68,7 +68,9 @@ export interface CacheMiddlewareOptions<TInput = unknown, TCtx = unknown> {
    * `'private'`: one entry per principal (from the `principal` function given to
    * `createCacheMiddleware`, hashed); a call without a principal bypasses the cache.
    * `'public'`: one entry shared by every caller allowed past the middlewares before the cache.
-   * @default 'public'
+   * Undeclared: private for a call whose `principal` returns one, shared for a call without
+   * (and for every call when the setup has no `principal` function).
+   * @default private per principal when there is one, else shared
    */
   scope?: 'public' | 'private';
   /** Seconds after `ttl` during which a stale value is served while one refresh runs. @default the cache's */
@@ -134,7 +136,8 @@ export interface CacheSetup<TCtx = never> {
    * The identity entries are keyed by (a user id, a session id…): a non-empty string or a
    * finite number (`42` and `'42'` are one principal), hashed before it reaches a key.
    * `undefined`, `null` and `''` mean anonymous: a `scope: 'private'` route then bypasses the
-   * cache. Any other value (an object,
+   * cache, a route without `scope` is shared. A route without `scope` called with a principal
+   * is private to it: sharing across users takes `scope: 'public'`. Any other value (an object,
    * an array, a boolean, `NaN`) fails the call with a `ConfigurationError` naming the route and
    * the type: it would otherwise become one key shared by every user.
    */
@@ -159,7 +162,7 @@ export interface ResolvedRouteOptions {
     | readonly string[]
     | ((args: Omit<RouteKeyArgs<unknown, unknown>, 'path'>) => readonly string[])
     | undefined;
-  /** `undefined` when the route did not declare one (public, but warns if a principal exists). */
+  /** `undefined` when the route did not declare one: private for a call with a principal, else shared. */
   readonly scope: 'public' | 'private' | undefined;
   readonly staleWhileRevalidate: number | undefined;
   readonly staleIfError: number | undefined;
@@ -195,6 +198,12 @@ export function resolveRouteOptions(
   }
   if (options.sMaxAge !== undefined && scope === 'private') {
     throw new InvalidOptionError('sMaxAge', 'a private route cannot be stored by shared caches');
+  }
+  if (options.sMaxAge !== undefined && scope === undefined && setup.principal !== undefined) {
+    throw new InvalidOptionError(
+      'sMaxAge',
+      "shared caches need scope: 'public' (with a principal function, a route without scope is private per principal)",
+    );
   }
   const key = options.key as ResolvedRouteOptions['key'];
   if (key !== undefined && typeof key !== 'function') {
