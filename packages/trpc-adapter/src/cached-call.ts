@@ -26,6 +26,21 @@ function ok(data: unknown): MiddlewareResult<object> {
   return { ok: true, data, marker: middlewareMarker };
 }
 
+/**
+ * A rejection for who the caller is, from below the cache of a public route: the check runs on
+ * a miss only, so a hit serves the entry to a caller it would have rejected.
+ */
+function warnIfAuthBelowCache(result: MiddlewareResult<object>, path: string): void {
+  if (result.ok) return;
+  const { code } = result.error;
+  if (code !== 'UNAUTHORIZED' && code !== 'FORBIDDEN') return;
+  warnOnce(
+    'ROUTECACHE_AUTH_BELOW_CACHE',
+    `"${path}" was rejected with ${code} below its cache: the check runs on a miss only, so a hit skips it for the next caller; move .use(cacheMiddleware(…)) after the auth middleware, or declare scope: 'private'`,
+    path,
+  );
+}
+
 /** A miss whose resolver failed: its tRPC result travels through the cache untouched. */
 class FailedCall {
   constructor(readonly result: MiddlewareResult<object>) {}
@@ -121,6 +136,7 @@ export class CachedCall {
     } catch (error) {
       if (error instanceof FailedCall) {
         // The resolver ran and failed (or a middleware after the cache rejected): nothing stored.
+        if (scope === 'public') warnIfAuthBelowCache(error.result, opts.path);
         this.report(state, opts.batchIndex, 'MISS', undefined, 0, false, scope);
         return error.result;
       }
@@ -212,6 +228,7 @@ export class CachedCall {
     if (stream === undefined) {
       const own = await opts.next();
       if (!own.ok || !isAsyncIterable(own.data)) {
+        if (scope === 'public') warnIfAuthBelowCache(own, opts.path);
         this.report(state, opts.batchIndex, 'MISS', undefined, 0, false, scope);
         return own;
       }
