@@ -22,6 +22,12 @@ type LookupRequest = Parameters<Cache['lookup']>[0];
 
 const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
+/**
+ * The `@trpc/server` versions the adapter works with (its `peerDependencies`): 11.10 is the
+ * first to hand middlewares `batchIndex`, which a call's HTTP record is filed under.
+ */
+const SUPPORTED_TRPC_SERVER = '^11.10.0';
+
 function ok(data: unknown): MiddlewareResult<object> {
   return { ok: true, data, marker: middlewareMarker };
 }
@@ -184,6 +190,13 @@ export class CachedCall {
     opts: CacheMiddlewareCallOptions<unknown, unknown>,
     state: RequestCacheState | undefined,
   ): void {
+    if (typeof opts.batchIndex !== 'number') {
+      // Older tRPC: every record would be filed under `undefined` and every cache header lost.
+      throw new ConfigurationError(
+        `cacheMiddleware on "${opts.path}" needs @trpc/server ${SUPPORTED_TRPC_SERVER}: this tRPC passes middlewares no batchIndex, so no cache header could be sent; upgrade @trpc/server`,
+        { context: { path: opts.path, required: SUPPORTED_TRPC_SERVER } },
+      );
+    }
     if (opts.type !== 'query') {
       throw new ConfigurationError(
         `cacheMiddleware caches queries only; "${opts.path}" is a ${opts.type}`,

@@ -126,7 +126,9 @@ export type CacheMiddlewareFactory = <TInput = unknown, TCtx = unknown>(
  *   `cacheMiddleware(options)` when an option is invalid (the error names it).
  * @throws {ConfigurationError} on the first call of a mutation or subscription, of a route
  *   placed before `.input()` that receives input, or of a `vary` route without
- *   `withCacheContext`.
+ *   `withCacheContext`; on a call whose `principal` is neither a non-empty string nor a finite
+ *   number (nor `undefined`/`null`/`''`); on every call under `@trpc/server` older than 11.10
+ *   (no `batchIndex`: the cache headers would be lost).
  * @example
  * ```ts
  * const cache = createCache({ store: memoryStore(), namespace: 'app' });
