@@ -106,14 +106,25 @@ export async function startTrpcServer(
               withHttpCache,
             ),
           );
+  return { ...(await listen(listener)), errors };
+}
+
+/**
+ * Serve a node-http listener on a free loopback port (for a handler built some other way, e.g.
+ * by another tRPC version).
+ *
+ * @example
+ * ```ts
+ * const { url, close } = await listen(withNodeHttpCache(createHTTPHandler({ router, basePath: '/trpc/' })));
+ * ```
+ */
+export async function listen(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<Omit<TrpcTestServer, 'errors'>> {
   const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/trpc`,
-    errors,
-    close: () => closeServer(server),
-  };
+  return { url: `http://127.0.0.1:${port}/trpc`, close: () => closeServer(server) };
 }
 
 /** `handler` wrapped by `wrap` when `apply`, as is otherwise. */

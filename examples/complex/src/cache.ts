@@ -13,7 +13,10 @@ export const cache = createCache({
   ttl: 60,
 });
 
-/** Private routes are keyed by the caller's user id (hashed before it reaches a key). */
+/**
+ * Entries of a signed-in caller are keyed by their user id (hashed before it reaches a key),
+ * unless the route says `scope: 'public'`: every shared route here declares it.
+ */
 export const cacheMiddleware = createCacheMiddleware(cache, {
   principal: (ctx: Context) => ctx.user?.id,
 });

@@ -14,9 +14,9 @@ const helpers = createRouteHelpers(() => appRouter);
 /** Base keys, exactly as the cache middleware computes them (namespaces and custom `key` included). Every variant (vary headers, private principal) of a call shares its base key. */
 export const keys = {
   users: {
-    /** `users.get` (src/router.ts); namespace "users"; tags users */
+    /** `users.get` (src/router.ts); namespace "users"; tags users; scope public */
     get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.get', input),
-    /** `users.list` (src/router.ts); namespace "users"; tags users */
+    /** `users.list` (src/router.ts); namespace "users"; tags users; scope public */
     list: (input: Inputs['users']['list']): Promise<string> => helpers.keyOf('users.list', input),
   },
 } as const;
@@ -24,9 +24,9 @@ export const keys = {
 /** Remove every variant of one call's entry; resolves to the number of entries removed. */
 export const invalidate = {
   users: {
-    /** `users.get` (src/router.ts); namespace "users"; tags users */
+    /** `users.get` (src/router.ts); namespace "users"; tags users; scope public */
     get: (input: Inputs['users']['get']): Promise<number> => helpers.invalidate('users.get', input),
-    /** `users.list` (src/router.ts); namespace "users"; tags users */
+    /** `users.list` (src/router.ts); namespace "users"; tags users; scope public */
     list: (input: Inputs['users']['list']): Promise<number> => helpers.invalidate('users.list', input),
   },
 } as const;

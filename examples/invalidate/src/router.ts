@@ -24,14 +24,14 @@ export const appRouter = t.router({
   users: {
     get: t.procedure
       .input(UserId)
-      .use(cacheMiddleware({ namespace: 'users', tags: ['users'] }))
+      .use(cacheMiddleware({ scope: 'public', namespace: 'users', tags: ['users'] }))
       .query(({ input }) => {
         const user = db.read(db.users.get(input.userId));
         if (user === undefined) throw new TRPCError({ code: 'NOT_FOUND' });
         return user;
       }),
     list: t.procedure
-      .use(cacheMiddleware({ namespace: 'users', tags: ['users'] }))
+      .use(cacheMiddleware({ scope: 'public', namespace: 'users', tags: ['users'] }))
       .query(() => db.read([...db.users.values()])),
 
     create: t.procedure.input(z.object({ name: z.string().min(1) })).mutation(async ({ input }) => {

@@ -22,7 +22,8 @@ export const db = {
   },
 };
 
-const userCache = cacheMiddleware({ ttl: 60 });
+// Shared by every caller: sharing across users is always declared (`scope: 'public'`).
+const userCache = cacheMiddleware({ scope: 'public', ttl: 60 });
 
 export const appRouter = t.router({
   user: t.procedure

@@ -65,6 +65,15 @@ export {
   validateNamespace,
 } from './keying/index.js';
 export { baseKeyOfStorageKey } from './keying/storage-key.js';
+// @internal: option checks shared with the adapters (not for app authors).
+export {
+  type NumberRule,
+  numberOption,
+  optionKeys,
+  optionsObject,
+  received,
+  typeName,
+} from './options/validate.js';
 export type { Bus, BusHandlers, BusMessage } from './stores/bus.js';
 export {
   DEFAULT_MAX_BYTES,

@@ -1,6 +1,6 @@
 /**
  * One-time warnings with a stable code, for valid-but-risky setups (an unbounded memory store, a
- * private ctx without `scope`, a value the codec cannot encode). Each code warns once per process.
+ * value the codec cannot encode, an auth check below the cache). Each code warns once per process.
  */
 const warned = new Set<string>();
 
@@ -18,11 +18,11 @@ const warned = new Set<string>();
 export type WarningCode =
   | 'ROUTECACHE_UNBOUNDED_STORE'
   | 'ROUTECACHE_UNCACHEABLE_VALUE'
-  | 'ROUTECACHE_PRIVATE_WITHOUT_SCOPE'
   | 'ROUTECACHE_SET_COOKIE_NOT_CACHED'
   | 'ROUTECACHE_NO_CACHE_CONTEXT'
   | 'ROUTECACHE_NO_HTTP_GLUE'
   | 'ROUTECACHE_INVALID_ETAG'
+  | 'ROUTECACHE_AUTH_BELOW_CACHE'
   | 'ROUTECACHE_STORE_UNAVAILABLE'
   | 'ROUTECACHE_LISTENER_ERROR'
   | 'ROUTECACHE_STORAGE_KEY_MISMATCH'

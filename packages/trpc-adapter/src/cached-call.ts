@@ -15,6 +15,7 @@ import { isStreamedRequest } from './http/fold.js';
 import type { CacheMiddlewareCallOptions } from './middleware.js';
 import type { CacheSetup, ResolvedRouteOptions } from './options.js';
 import { refuseRawInput } from './placement.js';
+import { principalKey } from './principal.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { etagSinkContext, responseEtag } from './resolver-etag.js';
 import { routeBaseKey, routeTags } from './route-key.js';
@@ -23,6 +24,12 @@ import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
 type LookupRequest = Parameters<Cache['lookup']>[0];
 
 const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
+
+/**
+ * The `@trpc/server` versions the adapter works with (its `peerDependencies`): 11.10 is the
+ * first to hand middlewares `batchIndex`, which a call's HTTP record is filed under.
+ */
+const SUPPORTED_TRPC_SERVER = '^11.10.0';
 
 function ok(data: unknown): MiddlewareResult<object> {
   return { ok: true, data, marker: middlewareMarker };
@@ -38,6 +45,21 @@ function ignoreEtag(): void {}
  */
 function statusOf(loaded: LoadResult<unknown>): CacheStatus {
   return loaded.status === 'MISS' && loaded.etag === undefined ? 'BYPASS' : loaded.status;
+}
+
+/**
+ * A rejection for who the caller is, from below the cache of a public route: the check runs on
+ * a miss only, so a hit serves the entry to a caller it would have rejected.
+ */
+function warnIfAuthBelowCache(result: MiddlewareResult<object>, path: string): void {
+  if (result.ok) return;
+  const { code } = result.error;
+  if (code !== 'UNAUTHORIZED' && code !== 'FORBIDDEN') return;
+  warnOnce(
+    'ROUTECACHE_AUTH_BELOW_CACHE',
+    `"${path}" was rejected with ${code} below its cache: the check runs on a miss only, so a hit skips it for the next caller; move .use(cacheMiddleware(…)) after the auth middleware, or declare scope: 'private'`,
+    path,
+  );
 }
 
 /** A miss whose resolver failed: its tRPC result travels through the cache untouched. */
@@ -81,7 +103,7 @@ export class CachedCall {
   constructor(
     private readonly cache: Cache,
     private readonly options: ResolvedRouteOptions,
-    private readonly principalOf: ((ctx: unknown) => string | undefined) | undefined,
+    private readonly principalOf: ((ctx: unknown) => unknown) | undefined,
     private readonly transport: CacheSetup['transport'],
   ) {
     const { ttl, staleWhileRevalidate, staleIfError } = options;
@@ -98,20 +120,16 @@ export class CachedCall {
     this.assertUsable(opts, state);
     // Without the context the cache cannot see a Set-Cookie: never store an HTTP call's result.
     if (state === undefined && this.isHttpWithoutContext(opts)) return this.next(opts);
-    // A public route never needs the principal; an undeclared scope reads it to warn.
-    const principal = options.scope === 'public' ? undefined : this.principalOf?.(opts.ctx);
-    const scope = options.scope ?? 'public';
-    if (options.scope === undefined && principal !== undefined) {
-      warnOnce(
-        'ROUTECACHE_PRIVATE_WITHOUT_SCOPE',
-        `"${opts.path}" is cached for everyone but its caller has a principal; declare scope: 'private' (per user) or scope: 'public'`,
-        opts.path,
-      );
-    }
+    // Private by default: only a route declared public is shared by callers with a principal.
+    const principal =
+      options.scope === 'public' || this.principalOf === undefined
+        ? undefined
+        : principalKey(this.principalOf(opts.ctx), opts.path);
+    const scope = options.scope ?? (principal === undefined ? 'public' : 'private');
     if (scope === 'private' && principal === undefined) {
       // No one to key a private entry by: never share it, serve it uncached.
       const result = await this.next(opts);
-      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
       return result;
     }
     let ranResolver = false;
@@ -144,17 +162,20 @@ export class CachedCall {
     } catch (error) {
       // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
       // and no status (a batch shows the call as BYPASS).
-      if (error instanceof FailedCall) return error.result;
+      if (error instanceof FailedCall) {
+        if (scope === 'public') warnIfAuthBelowCache(error.result, opts.path);
+        return error.result;
+      }
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
       if (ranResolver) throw error;
       const result = await this.next(opts);
-      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
       return result;
     }
 
     const { value } = loaded;
     if (value instanceof StreamHandoff) {
-      return this.serveStream(request, value, opts, state);
+      return this.serveStream(request, value, opts, state, scope);
     }
     this.report(
       state,
@@ -163,6 +184,7 @@ export class CachedCall {
       loaded.etag,
       loaded.maxAge,
       loaded.etag !== undefined,
+      scope,
     );
     // The entry's kind, not the value's shape: a plain value may look like a stream record.
     return ok(loaded.kind === 'stream' ? replayStream(value as StreamRecord) : value);
@@ -188,6 +210,13 @@ export class CachedCall {
     opts: CacheMiddlewareCallOptions<unknown, unknown>,
     state: RequestCacheState | undefined,
   ): void {
+    if (typeof opts.batchIndex !== 'number') {
+      // Older tRPC: every record would be filed under `undefined` and every cache header lost.
+      throw new ConfigurationError(
+        `cacheMiddleware on "${opts.path}" needs @trpc/server ${SUPPORTED_TRPC_SERVER}: this tRPC passes middlewares no batchIndex, so no cache header could be sent; upgrade @trpc/server`,
+        { context: { path: opts.path, required: SUPPORTED_TRPC_SERVER } },
+      );
+    }
     if (opts.type !== 'query') {
       throw new ConfigurationError(
         `cacheMiddleware caches queries only; "${opts.path}" is a ${opts.type}`,
@@ -211,13 +240,17 @@ export class CachedCall {
     handoff: StreamHandoff,
     opts: CacheMiddlewareCallOptions<unknown, unknown>,
     state: RequestCacheState | undefined,
+    scope: 'public' | 'private',
   ): Promise<MiddlewareResult<object>> {
     // A stream has one reader: a caller coalesced onto another's stream runs its own.
     let stream = handoff.take();
     if (stream === undefined) {
       const own = await this.next(opts);
       // A failed call has no status; a value that is no stream is served as is.
-      if (!own.ok || !isAsyncIterable(own.data)) return own;
+      if (!own.ok || !isAsyncIterable(own.data)) {
+        if (scope === 'public') warnIfAuthBelowCache(own, opts.path);
+        return own;
+      }
       stream = own.data;
     }
     const headers = state?.requestHeaders;
@@ -229,7 +262,7 @@ export class CachedCall {
       return ok(stream);
     }
     // Headers of a streamed response are sent before it ends: it never carries an ETag.
-    this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
+    this.report(state, opts.batchIndex, 'MISS', undefined, 0, false, scope);
     const found = await this.cache.lookup(request);
     // Stored by someone else meanwhile: pass this stream through uncached.
     return ok(found.hit ? stream : teeIntoFill(stream, found.fill, this.options.stream));
@@ -284,14 +317,15 @@ export class CachedCall {
     etag: string | undefined,
     freshness: number,
     cacheable: boolean,
+    scope: 'public' | 'private',
   ): void {
     if (state === undefined) return;
-    const { maxAge, sMaxAge, staleWhileRevalidate, scope, vary } = this.options;
+    const { maxAge, sMaxAge, staleWhileRevalidate, vary } = this.options;
     state.record(batchIndex, {
       status,
       etag,
       cacheable,
-      scope: scope ?? 'public',
+      scope,
       maxAge: maxAge === undefined ? undefined : Math.min(maxAge, freshness),
       sMaxAge: sMaxAge === undefined ? undefined : Math.min(sMaxAge, freshness),
       staleWhileRevalidate,

@@ -100,17 +100,17 @@ describe('cacheMiddleware', () => {
     expect([await alice.me(), await alice.me()]).toEqual([3, 3]);
   });
 
-  it('warns once when a caller has a principal but the route declares no scope', async () => {
-    const emitWarning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
-    const { t, cacheMiddleware } = setup();
+  it('keys a route without scope by the principal, shares it without one', async () => {
+    const { t, cacheMiddleware, count } = setup();
     const router = t.router({
-      undeclaredScopeRoute: t.procedure.use(cacheMiddleware()).query(() => 1),
+      undeclared: t.procedure.use(cacheMiddleware()).query(() => count('undeclared')),
     });
-    const caller = t.createCallerFactory(router)({ user: 'alice' });
-    await caller.undeclaredScopeRoute();
-    await caller.undeclaredScopeRoute();
-    const codes = emitWarning.mock.calls.map(([, options]) => (options as { code?: string }).code);
-    expect(codes).toEqual(['ROUTECACHE_PRIVATE_WITHOUT_SCOPE']);
+    const caller = (user?: string) => t.createCallerFactory(router)(user ? { user } : {});
+    expect([await caller('alice').undeclared(), await caller('alice').undeclared()]).toEqual([
+      1, 1,
+    ]);
+    expect(await caller('bob').undeclared()).toBe(2);
+    expect([await caller().undeclared(), await caller().undeclared()]).toEqual([3, 3]);
   });
 
   it('refuses a vary route whose context lacks withCacheContext', async () => {

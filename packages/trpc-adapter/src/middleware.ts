@@ -1,4 +1,4 @@
-import { type Cache, InvalidOptionError } from '@routecache/core';
+import type { Cache } from '@routecache/core';
 import type { ProcedureType } from '@trpc/server';
 import type { MiddlewareResult } from '@trpc/server/unstable-core-do-not-import';
 import { CachedCall } from './cached-call.js';
@@ -7,6 +7,7 @@ import {
   type CacheSetup,
   type ResolvedRouteOptions,
   resolveRouteOptions,
+  resolveSetup,
 } from './options.js';
 import { routeBaseKey } from './route-key.js';
 
@@ -136,7 +137,9 @@ export type CacheMiddlewareFactory = <TInput = unknown, TCtx = unknown>(
  *   `cacheMiddleware(options)` when an option is invalid (the error names it).
  * @throws {ConfigurationError} on the first call of a mutation or subscription, on every call
  *   of a route placed before an `.input()` of its procedure, and on the first call of a `vary`
- *   route without `withCacheContext`.
+ *   route without `withCacheContext`; on a call whose `principal` is neither a non-empty string
+ *   nor a finite number (nor `undefined`/`null`/`''`); on every call under `@trpc/server` older
+ *   than 11.10 (no `batchIndex`: the cache headers would be lost).
  * @example
  * ```ts
  * const cache = createCache({ store: memoryStore(), namespace: 'app' });
@@ -154,16 +157,7 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
   cache: Cache,
   setup: CacheSetup<TSetupCtx> = {},
 ): CacheMiddlewareFactory {
-  if (setup.principal !== undefined && typeof setup.principal !== 'function') {
-    throw new InvalidOptionError('principal', 'must be a function (ctx) => string | undefined');
-  }
-  const { transport } = setup;
-  if (transport !== undefined && transport !== 'http' && transport !== 'server') {
-    throw new InvalidOptionError(
-      'transport',
-      `must be 'http' or 'server', got ${String(transport)}`,
-    );
-  }
+  const { transport } = resolveSetup(setup);
   return function cacheMiddleware<TInput, TCtx>(
     options: CacheMiddlewareOptions<TInput, TCtx> = {},
   ): CacheMiddlewareFunction<TCtx, TInput> {
@@ -171,7 +165,7 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
       options as CacheMiddlewareOptions<never, never>,
       setup as CacheSetup<never>,
     );
-    const principalOf = setup.principal as ((ctx: unknown) => string | undefined) | undefined;
+    const principalOf = setup.principal as ((ctx: unknown) => unknown) | undefined;
     const route = new CachedCall(cache, resolved, principalOf, transport);
     const keyFor = (path: string, input: TInput, ctx?: TCtx) =>
       routeBaseKey(cache, resolved, path, input, ctx);

@@ -79,6 +79,11 @@ describe('resolveRouteOptions', () => {
     expect(optionError({ scope: 'private' }).message).toMatch(/principal/);
     expect(optionError({ scope: 'private', sMaxAge: 60 }, withPrincipal).option).toBe('sMaxAge');
     expect(resolveRouteOptions({ scope: 'private' }, withPrincipal).scope).toBe('private');
+    // With a principal function a route without scope is private per principal: a CDN
+    // directive needs the route declared public.
+    expect(optionError({ sMaxAge: 60 }, withPrincipal).option).toBe('sMaxAge');
+    expect(resolveRouteOptions({ sMaxAge: 60 }, {}).sMaxAge).toBe(60);
+    expect(resolveRouteOptions({ scope: 'public', sMaxAge: 60 }, withPrincipal).sMaxAge).toBe(60);
   });
 
   it('rejects options that are not an object', () => {

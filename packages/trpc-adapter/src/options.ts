@@ -1,4 +1,13 @@
-import { InvalidOptionError, normalizeVaryOption, validateNamespace } from '@routecache/core';
+import {
+  InvalidOptionError,
+  type NumberRule,
+  normalizeVaryOption,
+  numberOption,
+  optionKeys,
+  optionsObject,
+  received,
+  validateNamespace,
+} from '@routecache/core';
 
 /**
  * What a route's `key` and `tags` functions receive.
@@ -59,7 +68,9 @@ export interface CacheMiddlewareOptions<TInput = unknown, TCtx = unknown> {
    * `'private'`: one entry per principal (from the `principal` function given to
    * `createCacheMiddleware`, hashed); a call without a principal bypasses the cache.
    * `'public'`: one entry shared by every caller allowed past the middlewares before the cache.
-   * @default 'public'
+   * Undeclared: private for a call whose `principal` returns one, shared for a call without
+   * (and for every call when the setup has no `principal` function).
+   * @default private per principal when there is one, else shared
    */
   scope?: 'public' | 'private';
   /** Seconds after `ttl` during which a stale value is served while one refresh runs. @default the cache's */
@@ -122,10 +133,15 @@ export const DEFAULT_STREAM_MAX_BYTES = 1_048_576;
  */
 export interface CacheSetup<TCtx = never> {
   /**
-   * The identity private routes are keyed by (a user id, a session id…). It is hashed before it
-   * reaches a key; `undefined` means anonymous, and a private route then bypasses the cache.
+   * The identity entries are keyed by (a user id, a session id…): a non-empty string or a
+   * finite number (`42` and `'42'` are one principal), hashed before it reaches a key.
+   * `undefined`, `null` and `''` mean anonymous: a `scope: 'private'` route then bypasses the
+   * cache, a route without `scope` is shared. A route without `scope` called with a principal
+   * is private to it: sharing across users takes `scope: 'public'`. Any other value (an object,
+   * an array, a boolean, `NaN`) fails the call with a `ConfigurationError` naming the route and
+   * the type: it would otherwise become one key shared by every user.
    */
-  principal?: (ctx: TCtx) => string | undefined;
+  principal?: (ctx: TCtx) => string | number | null | undefined;
   /**
    * What a call that carries no cache context (no `withCacheContext` on its `createContext`) is.
    * `'http'`: an HTTP call whose glue is missing — served uncached, since the cache cannot see
@@ -156,7 +172,7 @@ export interface ResolvedRouteOptions {
     | readonly string[]
     | ((args: Omit<RouteKeyArgs<unknown, unknown>, 'path'>) => readonly string[])
     | undefined;
-  /** `undefined` when the route did not declare one (public, but warns if a principal exists). */
+  /** `undefined` when the route did not declare one: private for a call with a principal, else shared. */
   readonly scope: 'public' | 'private' | undefined;
   readonly staleWhileRevalidate: number | undefined;
   readonly staleIfError: number | undefined;
@@ -179,13 +195,10 @@ export function resolveRouteOptions(
   options: CacheMiddlewareOptions<never, never>,
   setup: CacheSetup<never>,
 ): ResolvedRouteOptions {
-  // Options may come from untyped JavaScript: check shapes, not only types.
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', 'must be an object');
-  }
+  optionsObject(options, ROUTE_OPTIONS);
   const scope = options.scope;
   if (scope !== undefined && scope !== 'public' && scope !== 'private') {
-    throw new InvalidOptionError('scope', `must be 'public' or 'private', got ${String(scope)}`);
+    throw new InvalidOptionError('scope', `must be 'public' or 'private', ${received(scope)}`);
   }
   if (scope === 'private' && setup.principal === undefined) {
     throw new InvalidOptionError(
@@ -196,68 +209,106 @@ export function resolveRouteOptions(
   if (options.sMaxAge !== undefined && scope === 'private') {
     throw new InvalidOptionError('sMaxAge', 'a private route cannot be stored by shared caches');
   }
+  if (options.sMaxAge !== undefined && scope === undefined && setup.principal !== undefined) {
+    throw new InvalidOptionError(
+      'sMaxAge',
+      "shared caches need scope: 'public' (with a principal function, a route without scope is private per principal)",
+    );
+  }
   const key = options.key as ResolvedRouteOptions['key'];
   if (key !== undefined && typeof key !== 'function') {
-    throw new InvalidOptionError('key', 'must be a function ({ input, ctx, path }) => string');
+    throw new InvalidOptionError(
+      'key',
+      `must be a function ({ input, ctx, path }) => string, ${received(key)}`,
+    );
   }
+  const stream = optionsObject(options.stream ?? {}, STREAM_OPTIONS, 'stream');
   return Object.freeze({
-    ttl: positive(options.ttl, 'ttl'),
+    ttl: numberOption('ttl', options.ttl, TTL),
     namespace: validateNamespace(options.namespace, 'namespace'),
     key,
     vary: normalizeVaryOption(options.vary ?? [], 'vary'),
     tags: tags(options.tags as ResolvedRouteOptions['tags']),
     scope,
-    staleWhileRevalidate: nonNegative(options.staleWhileRevalidate, 'staleWhileRevalidate'),
-    staleIfError: nonNegative(options.staleIfError, 'staleIfError'),
-    maxAge: nonNegative(options.maxAge, 'maxAge'),
-    sMaxAge: nonNegative(options.sMaxAge, 'sMaxAge'),
+    staleWhileRevalidate: numberOption(
+      'staleWhileRevalidate',
+      options.staleWhileRevalidate,
+      SECONDS,
+    ),
+    staleIfError: numberOption('staleIfError', options.staleIfError, SECONDS),
+    maxAge: numberOption('maxAge', options.maxAge, SECONDS),
+    sMaxAge: numberOption('sMaxAge', options.sMaxAge, SECONDS),
     stream: Object.freeze({
-      maxChunks: count(options.stream?.maxChunks, 'stream.maxChunks', DEFAULT_STREAM_MAX_CHUNKS),
-      maxBytes: count(options.stream?.maxBytes, 'stream.maxBytes', DEFAULT_STREAM_MAX_BYTES),
+      maxChunks:
+        numberOption('stream.maxChunks', stream.maxChunks, COUNT) ?? DEFAULT_STREAM_MAX_CHUNKS,
+      maxBytes:
+        numberOption('stream.maxBytes', stream.maxBytes, { ...COUNT, unit: 'bytes' }) ??
+        DEFAULT_STREAM_MAX_BYTES,
     }),
   });
 }
 
-function positive(value: number | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+/**
+ * Validate the options given to `createCacheMiddleware` once.
+ *
+ * @throws {InvalidOptionError} naming the first bad or unknown option.
+ * @internal
+ * @example
+ * ```ts
+ * resolveSetup({ principal: (ctx: Ctx) => ctx.user?.id });
+ * ```
+ */
+export function resolveSetup<TCtx>(setup: CacheSetup<TCtx>): CacheSetup<TCtx> {
+  optionsObject(setup, SETUP_OPTIONS);
+  if (setup.principal !== undefined && typeof setup.principal !== 'function') {
     throw new InvalidOptionError(
-      option,
-      `must be a positive finite number of seconds, got ${String(value)}`,
+      'principal',
+      `must be a function (ctx) => string | number | undefined, ${received(setup.principal)}`,
     );
   }
-  return value;
+  const { transport } = setup;
+  if (transport !== undefined && transport !== 'http' && transport !== 'server') {
+    throw new InvalidOptionError('transport', `must be 'http' or 'server', ${received(transport)}`);
+  }
+  return setup;
 }
 
-function nonNegative(value: number | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidOptionError(
-      option,
-      `must be a finite number of seconds ≥ 0, got ${String(value)}`,
-    );
-  }
-  return value;
-}
-
-function count(value: number | undefined, option: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidOptionError(option, `must be a positive integer, got ${String(value)}`);
-  }
-  return value;
-}
+const ROUTE_OPTIONS = optionKeys<CacheMiddlewareOptions>({
+  ttl: true,
+  namespace: true,
+  key: true,
+  vary: true,
+  tags: true,
+  scope: true,
+  staleWhileRevalidate: true,
+  staleIfError: true,
+  maxAge: true,
+  sMaxAge: true,
+  stream: true,
+});
+const STREAM_OPTIONS = optionKeys<StreamCacheLimits>({ maxChunks: true, maxBytes: true });
+const SETUP_OPTIONS = optionKeys<CacheSetup>({ principal: true, transport: true });
+const TTL: NumberRule = { min: 0, aboveMin: true, unit: 'seconds' };
+const SECONDS: NumberRule = { min: 0, unit: 'seconds' };
+const COUNT: NumberRule = { min: 1, integer: true };
 
 function tags(value: ResolvedRouteOptions['tags']): ResolvedRouteOptions['tags'] {
   if (value === undefined || typeof value === 'function') return value;
   if (!Array.isArray(value)) {
-    throw new InvalidOptionError('tags', 'must be an array of strings or a function');
+    throw new InvalidOptionError(
+      'tags',
+      `must be an array of strings or a function, ${received(value)}`,
+    );
   }
   value.forEach((tag: unknown, index) => {
     if (typeof tag !== 'string' || tag.length === 0) {
-      throw new InvalidOptionError('tags', `tags[${index}] must be a non-empty string`, {
-        context: { index, tag },
-      });
+      throw new InvalidOptionError(
+        'tags',
+        `tags[${index}] must be a non-empty string, ${received(tag)}`,
+        {
+          context: { index, tag },
+        },
+      );
     }
   });
   // A frozen copy: codegen reads the literal list, and later mutation must not change keys.

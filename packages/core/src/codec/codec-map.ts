@@ -1,16 +1,23 @@
 import { InvalidOptionError } from '../errors.js';
+import { received } from '../options/validate.js';
 import type { Codec } from './types.js';
 
 const utf8Encoder = new TextEncoder();
 
 function checkCodec(codec: Codec, option: string): void {
   if (typeof codec !== 'object' || codec === null) {
-    throw new InvalidOptionError(option, 'must be a codec object { id, encode, decode }');
+    throw new InvalidOptionError(
+      option,
+      `must be a codec object { id, encode, decode }, ${received(codec)}`,
+    );
   }
   const idLength = typeof codec.id === 'string' ? utf8Encoder.encode(codec.id).length : 0;
   // The envelope stores the id in at most 255 bytes (see envelope.ts).
   if (idLength === 0 || idLength > 0xff) {
-    throw new InvalidOptionError(`${option}.id`, 'must be a non-empty string of at most 255 bytes');
+    throw new InvalidOptionError(
+      `${option}.id`,
+      `must be a non-empty string of at most 255 bytes, ${received(codec.id)}`,
+    );
   }
   if (typeof codec.encode !== 'function' || typeof codec.decode !== 'function') {
     throw new InvalidOptionError(

@@ -2,6 +2,13 @@ import { codecMap, defaultCodec } from '../codec/index.js';
 import type { Codec } from '../codec/types.js';
 import { InvalidOptionError } from '../errors.js';
 import { validateNamespace } from '../keying/index.js';
+import {
+  type NumberRule,
+  numberOption,
+  optionKeys,
+  optionsObject,
+  received,
+} from '../options/validate.js';
 import { memoryStore } from '../stores/memory.js';
 import type { CacheStore } from '../stores/types.js';
 import type { CacheOptions, NamespacePolicy } from './types.js';
@@ -58,80 +65,69 @@ const STORE_METHODS = [
   'clear',
 ] as const;
 
+const KNOWN_OPTIONS = optionKeys<CacheOptions>({
+  store: true,
+  namespace: true,
+  namespacePolicy: true,
+  codec: true,
+  readCodecs: true,
+  ttl: true,
+  jitter: true,
+  staleWhileRevalidate: true,
+  staleIfError: true,
+  storeTimeout: true,
+  leaseTimeout: true,
+});
+const SECONDS: NumberRule = { min: 0, unit: 'seconds' };
+const MILLISECONDS: NumberRule = { min: 0, aboveMin: true, unit: 'milliseconds' };
+
 /**
  * Validate {@link CacheOptions} once, at factory time, and resolve their defaults.
  *
- * @throws {InvalidOptionError} naming the first invalid option.
+ * @throws {InvalidOptionError} naming the first invalid or unknown option.
  * @example
  * ```ts
  * resolveCacheOptions({ ttl: 30 }).ttlMs; // 30000
  * ```
  */
 export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions {
+  optionsObject(options, KNOWN_OPTIONS);
   const namespacePolicy = options.namespacePolicy ?? 'concat';
   if (namespacePolicy !== 'concat' && namespacePolicy !== 'replace') {
-    throw new InvalidOptionError('namespacePolicy', "must be 'concat' or 'replace'", {
-      context: { value: namespacePolicy },
-    });
+    throw new InvalidOptionError(
+      'namespacePolicy',
+      `must be 'concat' or 'replace', ${received(namespacePolicy)}`,
+      { context: { value: namespacePolicy } },
+    );
   }
   if (options.namespace !== undefined) validateNamespace(options.namespace, 'namespace');
   const codec = options.codec ?? defaultCodec;
   // Rejects a malformed codec or two read codecs sharing an id.
   codecMap(codec, options.readCodecs);
-
-  const jitter = options.jitter ?? 0;
-  if (!(Number.isFinite(jitter) && jitter >= 0 && jitter <= 1)) {
-    throw new InvalidOptionError('jitter', 'must be a number in [0, 1]', {
-      context: { value: jitter },
-    });
-  }
-  const storeTimeout = options.storeTimeout ?? DEFAULT_STORE_TIMEOUT;
-  if (!(Number.isFinite(storeTimeout) && storeTimeout > 0)) {
-    throw new InvalidOptionError(
-      'storeTimeout',
-      'must be a finite number of milliseconds above 0',
-      {
-        context: { value: storeTimeout },
-      },
-    );
-  }
+  const seconds = (option: keyof CacheOptions, fallback: number) =>
+    (numberOption(option, options[option], SECONDS) ?? fallback) * 1000;
   return {
     store: options.store === undefined ? memoryStore() : checkStore(options.store),
     namespace: options.namespace,
     namespacePolicy,
     codec,
-    ttlMs: seconds('ttl', options.ttl ?? DEFAULT_TTL),
-    jitter,
-    staleWhileRevalidateMs: seconds('staleWhileRevalidate', options.staleWhileRevalidate ?? 0),
-    staleIfErrorMs: seconds('staleIfError', options.staleIfError ?? 0),
-    storeTimeoutMs: milliseconds('storeTimeout', options.storeTimeout ?? DEFAULT_STORE_TIMEOUT),
-    leaseTimeoutMs: milliseconds('leaseTimeout', options.leaseTimeout ?? DEFAULT_LEASE_TIMEOUT),
+    ttlMs: seconds('ttl', DEFAULT_TTL),
+    jitter: numberOption('jitter', options.jitter, { min: 0, max: 1 }) ?? 0,
+    staleWhileRevalidateMs: seconds('staleWhileRevalidate', 0),
+    staleIfErrorMs: seconds('staleIfError', 0),
+    storeTimeoutMs:
+      numberOption('storeTimeout', options.storeTimeout, MILLISECONDS) ?? DEFAULT_STORE_TIMEOUT,
+    leaseTimeoutMs:
+      numberOption('leaseTimeout', options.leaseTimeout, MILLISECONDS) ?? DEFAULT_LEASE_TIMEOUT,
   };
-}
-
-/** A duration option in seconds (finite, ≥ 0), converted to milliseconds. */
-export function seconds(option: string, value: number): number {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
-    throw new InvalidOptionError(option, 'must be a finite number of seconds ≥ 0', {
-      context: { value },
-    });
-  }
-  return value * 1000;
-}
-
-/** A budget option in milliseconds: finite and above 0. */
-function milliseconds(option: string, value: number): number {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-    throw new InvalidOptionError(option, 'must be a finite number of milliseconds above 0', {
-      context: { value },
-    });
-  }
-  return value;
 }
 
 function checkStore(store: CacheStore): CacheStore {
   if (typeof store !== 'object' || store === null) {
-    throw new InvalidOptionError('store', 'must be a CacheStore object (e.g. memoryStore())');
+    throw new InvalidOptionError(
+      'store',
+      `must be a CacheStore object (e.g. memoryStore()), ${received(store)}`,
+    );
   }
   if (typeof store.name !== 'string' || typeof store.requiresBytes !== 'boolean') {
     throw new InvalidOptionError(

@@ -103,7 +103,7 @@ describe('normalizeVaryOption', () => {
   it('rejects values that are not strings or not an array (untyped config)', () => {
     const untyped = (value: unknown) => value as readonly string[];
     expect(catchError(() => normalizeVaryOption(untyped([42]), 'vary')).message).toContain(
-      'vary[0] (number)',
+      'vary[0] is not a valid header name (RFC 9110 token), got 42 (number)',
     );
     expect(catchError(() => normalizeVaryOption(untyped('accept'), 'vary'))).toMatchObject({
       option: 'vary',

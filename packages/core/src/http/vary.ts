@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import { received } from '../options/validate.js';
 import { isToken } from './syntax.js';
 
 /**
@@ -73,7 +74,7 @@ export function mergeVary(
 export function normalizeVaryOption(names: readonly string[], option: string): readonly string[] {
   // Config may come from untyped JavaScript or JSON: check the shape, not just the types.
   if (!Array.isArray(names)) {
-    throw new InvalidOptionError(option, 'must be an array of header names', {
+    throw new InvalidOptionError(option, `must be an array of header names, ${received(names)}`, {
       context: { value: names },
     });
   }
@@ -89,7 +90,7 @@ export function normalizeVaryOption(names: readonly string[], option: string): r
     if (typeof name !== 'string' || !isToken(name)) {
       throw new InvalidOptionError(
         option,
-        `${option}[${index}] (${typeof name === 'string' ? JSON.stringify(name) : typeof name}) is not a valid header name (RFC 9110 token)`,
+        `${option}[${index}] is not a valid header name (RFC 9110 token), ${received(name)}`,
         { context: { index, name } },
       );
     }

@@ -1,5 +1,6 @@
 import type { NamespacePolicy } from '../engine/types.js';
 import { InvalidOptionError } from '../errors.js';
+import { received } from '../options/validate.js';
 import { escapeText } from './escape.js';
 
 /**
@@ -46,9 +47,8 @@ export function resolveNamespace(
  */
 export function validateNamespace(value: unknown, option: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') {
-    throw new InvalidOptionError(option, `must be a non-empty string, got ${typeof value}`);
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidOptionError(option, `must be a non-empty string, ${received(value)}`);
   }
-  if (value === '') throw new InvalidOptionError(option, 'must be a non-empty string');
   return value;
 }

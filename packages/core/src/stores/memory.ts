@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { InvalidOptionError } from '../errors.js';
+import { type NumberRule, numberOption, optionKeys, optionsObject } from '../options/validate.js';
 import { warnOnce } from '../warn.js';
 import { InvalidationClock } from './invalidation-clock.js';
 import type { CacheEntry, CacheStore, EntryAddress, EvictionReason, Fence } from './types.js';
@@ -53,6 +53,12 @@ export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
  */
 export const DEFAULT_MAX_ENTRY_SIZE = 8 * 1024 * 1024;
 const DEFAULT_INVALIDATION_HISTORY = 10_000;
+const POSITIVE_INTEGER: NumberRule = { min: 1, integer: true };
+const KNOWN_OPTIONS = optionKeys<MemoryStoreOptions>({
+  maxBytes: true,
+  maxEntrySize: true,
+  invalidationHistory: true,
+});
 /**
  * Bytes accounted per entry beyond its value and keys: the record, the index set slots and the
  * LRU's bookkeeping. An estimate; it keeps tiny entries from being accounted as free.
@@ -80,12 +86,13 @@ interface MemoryRecord {
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (maxBytes !== Number.POSITIVE_INFINITY && !isPositiveInteger(maxBytes)) {
-    throw new InvalidOptionError('maxBytes', 'must be a positive integer or Infinity', {
-      context: { value: maxBytes },
-    });
-  }
+  optionsObject(options, KNOWN_OPTIONS);
+  const maxBytes =
+    numberOption('maxBytes', options.maxBytes, {
+      ...POSITIVE_INTEGER,
+      infinity: true,
+      unit: 'bytes',
+    }) ?? DEFAULT_MAX_BYTES;
   const unbounded = maxBytes === Number.POSITIVE_INFINITY;
   if (unbounded) {
     warnOnce(
@@ -93,18 +100,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
       'memoryStore({ maxBytes: Infinity }) never evicts for capacity: memory grows with key cardinality',
     );
   }
-  const maxEntrySize = options.maxEntrySize ?? Math.min(DEFAULT_MAX_ENTRY_SIZE, maxBytes);
-  if (!isPositiveInteger(maxEntrySize) || maxEntrySize > maxBytes) {
-    throw new InvalidOptionError('maxEntrySize', 'must be a positive integer not above maxBytes', {
-      context: { value: maxEntrySize, maxBytes },
-    });
-  }
-  const history = options.invalidationHistory ?? DEFAULT_INVALIDATION_HISTORY;
-  if (!isPositiveInteger(history)) {
-    throw new InvalidOptionError('invalidationHistory', 'must be a positive integer', {
-      context: { value: history },
-    });
-  }
+  const maxEntrySize =
+    numberOption('maxEntrySize', options.maxEntrySize, {
+      ...POSITIVE_INTEGER,
+      max: maxBytes,
+      unit: 'bytes',
+    }) ?? Math.min(DEFAULT_MAX_ENTRY_SIZE, maxBytes);
+  const history =
+    numberOption('invalidationHistory', options.invalidationHistory, POSITIVE_INTEGER) ??
+    DEFAULT_INVALIDATION_HISTORY;
 
   const byBaseKey = new Map<string, Set<string>>();
   const byTag = new Map<string, Set<string>>();
@@ -225,8 +229,4 @@ function unindex(map: Map<string, Set<string>>, name: string, key: string): void
   if (keys === undefined) return;
   keys.delete(key);
   if (keys.size === 0) map.delete(name);
-}
-
-function isPositiveInteger(value: number): boolean {
-  return Number.isSafeInteger(value) && value > 0;
 }

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
 import { baseKeyOfStorageKey } from '../keying/storage-key.js';
+import { optionKeys, optionsObject, received } from '../options/validate.js';
 import type { MaybePromise } from '../types.js';
 import type { Bus, BusMessage } from './bus.js';
 import {
@@ -29,6 +30,13 @@ export interface TieredStoreOptions {
   baseKeyOf?: (key: string) => string;
 }
 
+const KNOWN_OPTIONS = optionKeys<TieredStoreOptions>({
+  l1: true,
+  l2: true,
+  bus: true,
+  baseKeyOf: true,
+});
+
 /** Fences of both tiers, taken together. */
 class TieredFence {
   constructor(
@@ -47,7 +55,10 @@ function checkStore(store: unknown, option: string): CacheStore {
     store === null ||
     typeof (store as CacheStore).get !== 'function'
   ) {
-    throw new InvalidOptionError(option, 'must be a CacheStore (e.g. memoryStore(), redisStore())');
+    throw new InvalidOptionError(
+      option,
+      `must be a CacheStore (e.g. memoryStore(), redisStore()), ${received(store)}`,
+    );
   }
   return store as CacheStore;
 }
@@ -83,12 +94,14 @@ function checkStore(store: unknown, option: string): CacheStore {
  * ```
  */
 export function tieredStore(options: TieredStoreOptions): CacheStore {
+  optionsObject(options, KNOWN_OPTIONS);
   const l1 = checkStore(options.l1, 'l1');
   const l2 = checkStore(options.l2, 'l2');
   const { bus } = options;
   const baseKeyOf = options.baseKeyOf ?? baseKeyOfStorageKey;
-  if (typeof baseKeyOf !== 'function')
-    throw new InvalidOptionError('baseKeyOf', 'must be a function');
+  if (typeof baseKeyOf !== 'function') {
+    throw new InvalidOptionError('baseKeyOf', `must be a function, ${received(baseKeyOf)}`);
+  }
   let epoch = 0;
 
   function ignore(): void {}

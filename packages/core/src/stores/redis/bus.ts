@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidOptionError, StoreError } from '../../errors.js';
+import { type NumberRule, numberOption, optionsObject, received } from '../../options/validate.js';
 import type { Bus, BusHandlers, BusMessage } from '../bus.js';
 import { Guard } from './guard.js';
-import { isClient, isCluster, type RedisConnectionOptions, resolveConnection } from './options.js';
+import {
+  connectionOptionKeys,
+  isClient,
+  isCluster,
+  type RedisConnectionOptions,
+  resolveConnection,
+} from './options.js';
 
 /** Options of {@link redisBus}. */
 export interface RedisBusOptions extends RedisConnectionOptions {
@@ -25,6 +32,14 @@ export interface RedisBusOptions extends RedisConnectionOptions {
    */
   healthCheckTimeout?: number;
 }
+
+const BUS_OPTIONS = connectionOptionKeys<RedisBusOptions>({
+  channel: true,
+  readyTimeout: true,
+  healthCheckInterval: true,
+  healthCheckTimeout: true,
+});
+const POSITIVE_MS: NumberRule = { min: 0, aboveMin: true, unit: 'milliseconds' };
 
 /** The Redis bus: a {@link Bus} whose `ready()` is always there. */
 export interface RedisBus extends Bus {
@@ -76,30 +91,23 @@ interface Envelope {
  * ```
  */
 export function redisBus(options: RedisBusOptions | Redis | Cluster): RedisBus {
-  const resolved = resolveConnection(isClient(options) ? { client: options } : options);
-  const channel = (isClient(options) ? undefined : options.channel) ?? 'routecache:bus';
+  const given: RedisBusOptions = isClient(options)
+    ? { client: options }
+    : optionsObject(options, BUS_OPTIONS);
+  const resolved = resolveConnection(given);
+  const channel = given.channel ?? 'routecache:bus';
   if (typeof channel !== 'string' || channel.length === 0) {
-    throw new InvalidOptionError('channel', 'must be a non-empty string');
+    throw new InvalidOptionError('channel', `must be a non-empty string, ${received(channel)}`);
   }
-  const readyTimeout = (isClient(options) ? undefined : options.readyTimeout) ?? 5_000;
-  if (!(Number.isFinite(readyTimeout) && readyTimeout > 0)) {
-    throw new InvalidOptionError('readyTimeout', 'must be a positive number', {
-      context: { value: readyTimeout },
-    });
-  }
+  const readyTimeout = numberOption('readyTimeout', given.readyTimeout, POSITIVE_MS) ?? 5_000;
+  // 0 turns the health check off.
   const healthCheckInterval =
-    (isClient(options) ? undefined : options.healthCheckInterval) ?? 5_000;
-  if (!(Number.isFinite(healthCheckInterval) && healthCheckInterval >= 0)) {
-    throw new InvalidOptionError('healthCheckInterval', 'must be a number ≥ 0 (0: no check)', {
-      context: { value: healthCheckInterval },
-    });
-  }
-  const healthCheckTimeout = (isClient(options) ? undefined : options.healthCheckTimeout) ?? 1_000;
-  if (!(Number.isFinite(healthCheckTimeout) && healthCheckTimeout > 0)) {
-    throw new InvalidOptionError('healthCheckTimeout', 'must be a positive number', {
-      context: { value: healthCheckTimeout },
-    });
-  }
+    numberOption('healthCheckInterval', given.healthCheckInterval, {
+      min: 0,
+      unit: 'milliseconds',
+    }) ?? 5_000;
+  const healthCheckTimeout =
+    numberOption('healthCheckTimeout', given.healthCheckTimeout, POSITIVE_MS) ?? 1_000;
   const { client } = resolved;
   const guard = new Guard('redis-bus', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
   // The subscriber's own budget, breaker and once-per-outage report: a PING on it must not

@@ -2,6 +2,13 @@ import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOption
 import type { Codec } from '../../codec/types.js';
 import { InvalidOptionError } from '../../errors.js';
 import { baseKeyOfStorageKey } from '../../keying/storage-key.js';
+import {
+  type NumberRule,
+  numberOption,
+  optionKeys,
+  optionsObject,
+  received,
+} from '../../options/validate.js';
 import type { BreakerOptions, RedisStatusListener } from './guard.js';
 
 /**
@@ -117,18 +124,39 @@ export function isCluster(client: Redis | Cluster): client is Cluster {
   return (client as { isCluster?: boolean }).isCluster === true;
 }
 
-function positive(option: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0)) {
-    throw new InvalidOptionError(option, 'must be a positive number', { context: { value } });
-  }
-  return value;
-}
+const POSITIVE: NumberRule = { min: 0, aboveMin: true };
+const CONNECTION_OPTIONS = optionKeys<RedisConnectionOptions>({
+  client: true,
+  connection: true,
+  cluster: true,
+  timeout: true,
+  breaker: true,
+  onStatus: true,
+});
+const BREAKER_OPTIONS = optionKeys<BreakerOptions>({ threshold: true, cooldownMs: true });
+const CLUSTER_OPTIONS = optionKeys<Required<RedisConnectionOptions>['cluster']>({
+  nodes: true,
+  options: true,
+});
+const STORE_OPTIONS = connectionOptionKeys<RedisStoreOptions>({
+  prefix: true,
+  codecs: true,
+  fenceWindow: true,
+  baseKeyOf: true,
+  leases: true,
+  decodeMemoBytes: true,
+});
 
-function nonNegativeInteger(option: string, value: number): number {
-  if (!(Number.isSafeInteger(value) && value >= 0)) {
-    throw new InvalidOptionError(option, 'must be an integer ≥ 0', { context: { value } });
-  }
-  return value;
+/**
+ * @internal The option names of a factory taking {@link RedisConnectionOptions} plus `own`
+ * (checked against its options type `T`), for `optionsObject`.
+ */
+export function connectionOptionKeys<T extends RedisConnectionOptions>(
+  own: {
+    readonly [K in Exclude<keyof Required<T>, keyof RedisConnectionOptions>]: true;
+  },
+): readonly string[] {
+  return Object.freeze([...CONNECTION_OPTIONS, ...Object.keys(own)]);
 }
 
 /** @internal Validate connection options and create the client when asked to. */
@@ -140,12 +168,17 @@ export function resolveConnection(options: RedisConnectionOptions): ResolvedConn
     throw new InvalidOptionError('client', 'give at most one of client, connection, cluster');
   }
   if (options.client !== undefined && !isClient(options.client)) {
-    throw new InvalidOptionError('client', 'must be an ioredis Redis or Cluster instance');
+    throw new InvalidOptionError(
+      'client',
+      `must be an ioredis Redis or Cluster instance, ${received(options.client)}`,
+    );
   }
-  const timeoutMs = positive('timeout', options.timeout ?? 40);
+  const timeoutMs = numberOption('timeout', options.timeout, POSITIVE) ?? 40;
+  if (options.cluster !== undefined) optionsObject(options.cluster, CLUSTER_OPTIONS, 'cluster');
+  const breakerOptions = optionsObject(options.breaker ?? {}, BREAKER_OPTIONS, 'breaker');
   const breaker = {
-    threshold: positive('breaker.threshold', options.breaker?.threshold ?? 3),
-    cooldownMs: positive('breaker.cooldownMs', options.breaker?.cooldownMs ?? 1000),
+    threshold: numberOption('breaker.threshold', breakerOptions.threshold, POSITIVE) ?? 3,
+    cooldownMs: numberOption('breaker.cooldownMs', breakerOptions.cooldownMs, POSITIVE) ?? 1000,
   };
   return {
     client: options.client ?? createClient(options),
@@ -193,15 +226,20 @@ function withoutReplyMapping<T extends { replyMapping?: unknown }>(
 export function resolveStoreOptions(
   input: RedisStoreOptions | Redis | Cluster,
 ): ResolvedStoreOptions {
-  const options: RedisStoreOptions = isClient(input) ? { client: input } : input;
+  const options: RedisStoreOptions = isClient(input)
+    ? { client: input }
+    : optionsObject(input, STORE_OPTIONS);
   const prefix = options.prefix ?? 'rc:';
-  if (/[{}]/.test(prefix)) {
-    throw new InvalidOptionError('prefix', 'must not contain { or } (Redis Cluster hash tags)');
+  if (typeof prefix !== 'string' || /[{}]/.test(prefix)) {
+    throw new InvalidOptionError(
+      'prefix',
+      `must be a string without { or } (Redis Cluster hash tags), ${received(prefix)}`,
+    );
   }
   const codecs = options.codecs ?? [];
-  const fenceWindowMs = positive('fenceWindow', options.fenceWindow ?? 60_000);
+  const fenceWindowMs = numberOption('fenceWindow', options.fenceWindow, POSITIVE) ?? 60_000;
   if (options.baseKeyOf !== undefined && typeof options.baseKeyOf !== 'function') {
-    throw new InvalidOptionError('baseKeyOf', 'must be a function');
+    throw new InvalidOptionError('baseKeyOf', `must be a function, ${received(options.baseKeyOf)}`);
   }
   // Validate everything before connecting.
   return {
@@ -210,10 +248,12 @@ export function resolveStoreOptions(
     fenceWindowMs,
     baseKeyOf: options.baseKeyOf ?? baseKeyOfStorageKey,
     leases: options.leases === true,
-    decodeMemoBytes: nonNegativeInteger(
-      'decodeMemoBytes',
-      options.decodeMemoBytes ?? 8 * 1024 * 1024,
-    ),
+    decodeMemoBytes:
+      numberOption('decodeMemoBytes', options.decodeMemoBytes, {
+        min: 0,
+        integer: true,
+        unit: 'bytes',
+      }) ?? 8 * 1024 * 1024,
     ...resolveConnection(options),
   };
 }
