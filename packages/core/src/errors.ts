@@ -130,11 +130,12 @@ export class StoreError extends RoutecacheError {}
  * if (error instanceof KeyError && error.reason === 'cycle') console.error(error.path);
  * ```
  */
-export type UnkeyableReason = 'unsupported-type' | 'cycle' | 'too-deep' | 'threw';
+export type UnkeyableReason = 'unsupported-type' | 'cycle' | 'too-deep' | 'too-large' | 'threw';
 
 /**
  * An input cannot be turned into a cache key: it holds a function, a symbol, a class instance
- * routecache does not know, a cycle, nesting deeper than the limit, or a getter that threw.
+ * routecache does not know, a cycle, nesting deeper than the limit, a getter that threw, or it
+ * is larger than the limit (`MAX_INPUT_LENGTH` characters of canonical encoding).
  * Adapters serve such a call uncached (`BYPASS`) instead of failing it.
  *
  * @example
