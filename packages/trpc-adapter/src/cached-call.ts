@@ -4,6 +4,7 @@ import {
   deriveVariant,
   type EntryPolicy,
   isCacheableResponse,
+  KeyError,
   type LoadRequest,
   type LoadResult,
   type StreamRecord,
@@ -23,6 +24,20 @@ const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
 function ok(data: unknown): MiddlewareResult<object> {
   return { ok: true, data, marker: middlewareMarker };
+}
+
+/** The call's base key, or the {@link KeyError} that says why its input cannot be keyed. */
+function baseKeyOrUnkeyable(
+  cache: Cache,
+  options: ResolvedRouteOptions,
+  opts: CacheMiddlewareCallOptions<unknown, unknown>,
+): string | KeyError {
+  try {
+    return routeBaseKey(cache, options, opts.path, opts.input, opts.ctx);
+  } catch (error) {
+    if (error instanceof KeyError) return error;
+    throw error;
+  }
 }
 
 /** A miss whose resolver failed: its tRPC result travels through the cache untouched. */
@@ -99,10 +114,22 @@ export class CachedCall {
       this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
       return result;
     }
+    const baseKey = baseKeyOrUnkeyable(this.cache, options, opts);
+    if (baseKey instanceof KeyError) {
+      // Too deep, cyclic, too large, an unknown class: the call is served, only not cached.
+      warnOnce(
+        'ROUTECACHE_UNKEYABLE_INPUT',
+        `"${opts.path}" was served uncached (BYPASS): ${baseKey.message}`,
+        `${opts.path}\u0000${baseKey.reason}`,
+      );
+      const result = await opts.next();
+      this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false);
+      return result;
+    }
     let ranResolver = false;
     // One object serves getOrLoad and, for a stream, lookup (which ignores the hooks).
     const request: LoadRequest<unknown> = {
-      baseKey: routeBaseKey(this.cache, options, opts.path, opts.input, opts.ctx),
+      baseKey,
       variant: this.variantOf(state, scope === 'private' ? principal : undefined),
       tags: routeTags(options, opts.input, opts.ctx),
       load: async () => {
