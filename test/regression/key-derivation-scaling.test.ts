@@ -121,7 +121,7 @@ describe('an oversized input over HTTP (POST method override) is served uncached
           url,
           methodOverride: 'POST',
           fetch: async (input, init) => {
-            const response = await fetch(input, init);
+            const response = await fetch(input, init as RequestInit);
             xCache.push(response.headers.get('x-cache'));
             return response;
           },

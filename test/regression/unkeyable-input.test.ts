@@ -84,7 +84,7 @@ describe('unkeyable input is served uncached, never a failed call', () => {
           url,
           transformer,
           fetch: async (input, init) => {
-            const response = await fetch(input, init);
+            const response = await fetch(input, init as RequestInit);
             xCache.push(response.headers.get('x-cache'));
             return response;
           },
