@@ -20,6 +20,7 @@ export type RoutecacheErrorCode =
   | 'ROUTECACHE_STORE_ERROR'
   | 'ROUTECACHE_STORE_TIMEOUT'
   | 'ROUTECACHE_STORE_UNAVAILABLE'
+  | 'ROUTECACHE_BUS_MESSAGE_INVALID'
   | 'ROUTECACHE_CONFIGURATION'
   | 'ROUTECACHE_UNKEYABLE_INPUT';
 
@@ -114,6 +115,8 @@ export class CodecError extends RoutecacheError {}
 /**
  * A store operation failed or exceeded its time budget. The engine treats it as a miss
  * (fail-open) and reports it through the `storeError` event; it never reaches the caller.
+ * Also what a bus reports about a message on its channel that it ignored as malformed
+ * (`ROUTECACHE_BUS_MESSAGE_INVALID`, through `redisBus({ onInvalidMessage })`).
  *
  * @example
  * ```ts
