@@ -72,6 +72,13 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
    * @default 8388608 (8 MiB)
    */
   decodeMemoBytes?: number;
+  /**
+   * How long the first connection may take, ms: `ready()` rejects after it, and calls made
+   * before it that run out of budget waiting are misses, not an outage (no breaker trip, no
+   * `'down'`). After it, or once a connection attempt failed, a client not ready is an outage.
+   * @default 5000
+   */
+  readyTimeout?: number;
 }
 
 /** @internal Options resolved once, at factory time. */
@@ -91,6 +98,7 @@ export interface ResolvedStoreOptions extends ResolvedConnection {
   baseKeyOf: (key: string) => string;
   leases: boolean;
   decodeMemoBytes: number;
+  readyTimeoutMs: number;
 }
 
 // Commands must fail fast while disconnected (the guard turns that into a miss), and reconnect
@@ -214,6 +222,7 @@ export function resolveStoreOptions(
       'decodeMemoBytes',
       options.decodeMemoBytes ?? 8 * 1024 * 1024,
     ),
+    readyTimeoutMs: positive('readyTimeout', options.readyTimeout ?? 5_000),
     ...resolveConnection(options),
   };
 }
