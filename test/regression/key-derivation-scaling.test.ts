@@ -6,14 +6,13 @@
  * input past `MAX_INPUT_LENGTH` is refused after reading about its length, and served uncached
  * (`BYPASS`). Time bounds are generous ratios (best of several runs), never tight timings.
  */
-import type { AddressInfo } from 'node:net';
 import { createCache, deriveBaseKey, KeyError, MAX_INPUT_LENGTH } from '@routecache/core';
 import { createCacheMiddleware } from '@routecache/trpc';
-import { createCachedHTTPServer } from '@routecache/trpc/node';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { initTRPC } from '@trpc/server';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { recordingXCache, useCachedHttpServer } from '../support/cached-http-server.js';
 
 /** Fastest of `runs` runs of `fn`, ms: the least disturbed by other load on the machine. */
 function bestOf(runs: number, fn: () => void): number {
@@ -102,30 +101,14 @@ describe('an oversized input over HTTP (POST method override) is served uncached
       return Object.keys(input).length;
     }),
   });
-  const server = createCachedHTTPServer({ router, basePath: '/trpc/', allowMethodOverride: true });
-  let url = '';
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
-  });
-  afterAll(() => {
-    server.close();
-  });
+  const server = useCachedHttpServer({ router, allowMethodOverride: true });
   const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
 
   it('70k keys: 200 with BYPASS twice, as fast as the uncached route give or take', async () => {
     const xCache: (string | null)[] = [];
     const client = createTRPCClient<typeof router>({
       links: [
-        httpLink({
-          url,
-          methodOverride: 'POST',
-          fetch: async (input, init) => {
-            const response = await fetch(input, init as RequestInit);
-            xCache.push(response.headers.get('x-cache'));
-            return response;
-          },
-        }),
+        httpLink({ url: server.url, methodOverride: 'POST', fetch: recordingXCache(xCache) }),
       ],
     });
     const input = manyKeys(70_000, 1);

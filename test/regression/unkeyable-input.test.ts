@@ -4,14 +4,13 @@
  * route where the uncached route answered 200. Such a call is served uncached (`X-Cache: BYPASS`)
  * and warns once; over real HTTP with the superjson transformer, and through `createCaller`.
  */
-import type { AddressInfo } from 'node:net';
 import { createCache } from '@routecache/core';
 import { createCacheMiddleware } from '@routecache/trpc';
-import { createCachedHTTPServer } from '@routecache/trpc/node';
 import { createTRPCClient, httpBatchLink, httpLink } from '@trpc/client';
 import { initTRPC } from '@trpc/server';
 import { SuperJSON } from 'superjson';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { recordingXCache, useCachedHttpServer } from '../support/cached-http-server.js';
 
 /** A class superjson knows (registered below) but the cache cannot key. */
 class Point {
@@ -61,15 +60,7 @@ function buildApp() {
 
 describe('unkeyable input is served uncached, never a failed call', () => {
   const app = buildApp();
-  const server = createCachedHTTPServer({ router: app.router, basePath: '/trpc/' });
-  let url = '';
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
-  });
-  afterAll(() => {
-    server.close();
-  });
+  const server = useCachedHttpServer({ router: app.router });
   const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
   afterEach(() => {
     warnings.mockClear();
@@ -79,17 +70,7 @@ describe('unkeyable input is served uncached, never a failed call', () => {
   function client(link: typeof httpLink | typeof httpBatchLink) {
     const xCache: (string | null)[] = [];
     const trpc = createTRPCClient<typeof app.router>({
-      links: [
-        link({
-          url,
-          transformer,
-          fetch: async (input, init) => {
-            const response = await fetch(input, init as RequestInit);
-            xCache.push(response.headers.get('x-cache'));
-            return response;
-          },
-        }),
-      ],
+      links: [link({ url: server.url, transformer, fetch: recordingXCache(xCache) })],
     });
     return { trpc, xCache };
   }
