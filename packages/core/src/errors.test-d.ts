@@ -16,7 +16,10 @@ declare const error: unknown;
 describe('error codes belong to their class', () => {
   it('types each class’s code as its own set', () => {
     expectTypeOf<StoreError['code']>().toEqualTypeOf<
-      'ROUTECACHE_STORE_ERROR' | 'ROUTECACHE_STORE_TIMEOUT' | 'ROUTECACHE_STORE_UNAVAILABLE'
+      | 'ROUTECACHE_STORE_ERROR'
+      | 'ROUTECACHE_STORE_TIMEOUT'
+      | 'ROUTECACHE_STORE_UNAVAILABLE'
+      | 'ROUTECACHE_BUS_MESSAGE_INVALID'
     >();
     expectTypeOf<CodecError['code']>().toEqualTypeOf<CodecErrorCode>();
     expectTypeOf<InvalidOptionError['code']>().toEqualTypeOf<'ROUTECACHE_INVALID_OPTION'>();
@@ -59,7 +62,7 @@ describe('RoutecacheError.is', () => {
     }
     if (RoutecacheError.is(error, 'ROUTECACHE_UNKEYABLE_INPUT')) {
       expectTypeOf(error.reason).toEqualTypeOf<
-        'unsupported-type' | 'cycle' | 'too-deep' | 'threw'
+        'unsupported-type' | 'cycle' | 'too-deep' | 'too-large' | 'threw'
       >();
     }
   });

@@ -42,6 +42,7 @@ describe('error classes', () => {
       'ROUTECACHE_STORE_ERROR',
       'ROUTECACHE_STORE_TIMEOUT',
       'ROUTECACHE_STORE_UNAVAILABLE',
+      'ROUTECACHE_BUS_MESSAGE_INVALID',
     ]);
     expect(samples.invalidOption.code).toBe('ROUTECACHE_INVALID_OPTION');
     expect(samples.configuration.code).toBe('ROUTECACHE_CONFIGURATION');

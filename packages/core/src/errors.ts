@@ -34,6 +34,7 @@ const STORE_CODES = [
   'ROUTECACHE_STORE_ERROR',
   'ROUTECACHE_STORE_TIMEOUT',
   'ROUTECACHE_STORE_UNAVAILABLE',
+  'ROUTECACHE_BUS_MESSAGE_INVALID',
 ] as const;
 const KEY_CODES = ['ROUTECACHE_UNKEYABLE_INPUT'] as const;
 
@@ -51,7 +52,8 @@ export type CodecErrorCode = (typeof CODEC_CODES)[number];
 /**
  * The codes of a {@link StoreError}: `ROUTECACHE_STORE_ERROR` (an operation failed),
  * `ROUTECACHE_STORE_TIMEOUT` (it exceeded its time budget), `ROUTECACHE_STORE_UNAVAILABLE` (the
- * store is down or disposed).
+ * store is down or disposed), `ROUTECACHE_BUS_MESSAGE_INVALID` (a bus ignored a message that is
+ * not a routecache bus message).
  */
 export type StoreErrorCode = (typeof STORE_CODES)[number];
 /** The code of a {@link KeyError}. */
@@ -226,6 +228,8 @@ export class CodecError extends RoutecacheError {
 /**
  * A store operation failed or exceeded its time budget. The engine treats it as a miss
  * (fail-open) and reports it through the `storeError` event; it never reaches the caller.
+ * Also what a bus reports about a message on its channel that it ignored as malformed
+ * (`ROUTECACHE_BUS_MESSAGE_INVALID`, through `redisBus({ onInvalidMessage })`).
  *
  * @example
  * ```ts
@@ -249,11 +253,12 @@ export class StoreError extends RoutecacheError {
  * if (KeyError.is(error) && error.reason === 'cycle') console.error(error.path);
  * ```
  */
-export type UnkeyableReason = 'unsupported-type' | 'cycle' | 'too-deep' | 'threw';
+export type UnkeyableReason = 'unsupported-type' | 'cycle' | 'too-deep' | 'too-large' | 'threw';
 
 /**
  * An input cannot be turned into a cache key: it holds a function, a symbol, a class instance
- * routecache does not know, a cycle, nesting deeper than the limit, or a getter that threw.
+ * routecache does not know, a cycle, nesting deeper than the limit, a getter that threw, or it
+ * is larger than the limit (`MAX_INPUT_LENGTH` characters of canonical encoding).
  * Adapters serve such a call uncached (`BYPASS`) instead of failing it.
  *
  * @example

@@ -59,6 +59,7 @@ export {
   deriveCustomBaseKey,
   deriveVariant,
   encodeCanonical,
+  MAX_INPUT_LENGTH,
   MAX_KEY_BYTES,
   resolveNamespace,
   storageKey,

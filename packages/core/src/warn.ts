@@ -26,7 +26,9 @@ export type WarningCode =
   | 'ROUTECACHE_STORE_UNAVAILABLE'
   | 'ROUTECACHE_LISTENER_ERROR'
   | 'ROUTECACHE_STORAGE_KEY_MISMATCH'
-  | 'ROUTECACHE_CODEC_NOT_READABLE';
+  | 'ROUTECACHE_CODEC_NOT_READABLE'
+  | 'ROUTECACHE_UNKEYABLE_INPUT'
+  | 'ROUTECACHE_BUS_MESSAGE_INVALID';
 
 /**
  * Emit `message` once per `code` (and optional `detail` discriminator) for this process.

@@ -5,6 +5,7 @@ import {
   deriveVariant,
   type EntryPolicy,
   isCacheableResponse,
+  KeyError,
   type LoadRequest,
   type LoadResult,
   type StreamRecord,
@@ -60,6 +61,20 @@ function warnIfAuthBelowCache(result: MiddlewareResult<object>, path: string): v
     `"${path}" was rejected with ${code} below its cache: the check runs on a miss only, so a hit skips it for the next caller; move .use(cacheMiddleware(…)) after the auth middleware, or declare scope: 'private'`,
     path,
   );
+}
+
+/** The call's base key, or the {@link KeyError} that says why its input cannot be keyed. */
+function baseKeyOrUnkeyable(
+  cache: Cache,
+  options: ResolvedRouteOptions,
+  opts: CacheMiddlewareCallOptions<unknown, unknown>,
+): string | KeyError {
+  try {
+    return routeBaseKey(cache, options, opts.path, opts.input, opts.ctx);
+  } catch (error) {
+    if (KeyError.is(error)) return error;
+    throw error;
+  }
 }
 
 /** A miss whose resolver failed: its tRPC result travels through the cache untouched. */
@@ -132,12 +147,24 @@ export class CachedCall {
       if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
       return result;
     }
+    const baseKey = baseKeyOrUnkeyable(this.cache, options, opts);
+    if (baseKey instanceof KeyError) {
+      // Too deep, cyclic, too large, an unknown class: the call is served, only not cached.
+      warnOnce(
+        'ROUTECACHE_UNKEYABLE_INPUT',
+        `"${opts.path}" was served uncached (BYPASS): ${baseKey.message}`,
+        `${opts.path}\u0000${baseKey.reason}`,
+      );
+      const result = await this.next(opts);
+      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
+      return result;
+    }
     let ranResolver = false;
     // An ETag the resolver gives its result with setETag(ctx, tag).
     let ownEtag: string | undefined;
     // One object serves getOrLoad and, for a stream, lookup (which ignores the hooks).
     const request: LoadRequest<unknown> = {
-      baseKey: routeBaseKey(this.cache, options, opts.path, opts.input, opts.ctx),
+      baseKey,
       variant: this.variantOf(state, scope === 'private' ? principal : undefined),
       tags: routeTags(options, opts.input, opts.ctx),
       load: async () => {

@@ -54,7 +54,10 @@ export class StoreCalls {
 
   /**
    * Report a store failure: a `storeError` event, or a one-time warning when nobody listens
-   * (a store outage must not go unnoticed). Returns the error, for callers that rethrow it.
+   * (a store outage must not go unnoticed). A store's own {@link StoreError} is reported as it
+   * is, so its code says what happened (`ROUTECACHE_STORE_TIMEOUT` of the Redis store's budget,
+   * `ROUTECACHE_STORE_UNAVAILABLE` of an open breaker); anything else is wrapped with `code`.
+   * Returns the error, for callers that rethrow it.
    */
   fail(
     operation: string,
@@ -64,10 +67,13 @@ export class StoreCalls {
   ): StoreError {
     const store = this.#store.name;
     const problem = code === 'ROUTECACHE_STORE_TIMEOUT' ? `exceeded ${budgetMs} ms` : 'failed';
-    const error = new StoreError(code, `Store "${store}" ${operation} ${problem}`, {
-      cause,
-      context: { store, operation },
-    });
+    const error =
+      cause instanceof StoreError
+        ? cause
+        : new StoreError(code, `Store "${store}" ${operation} ${problem}`, {
+            cause,
+            context: { store, operation },
+          });
     if (this.#events.listening.storeError > 0)
       this.#events.emit('storeError', { operation, error });
     else

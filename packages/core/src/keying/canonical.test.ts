@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { KeyError, RoutecacheError } from '../errors.js';
 import { anyInput, reinsert, smallInput, specKey } from './__fixtures__/arbitraries.js';
-import { encodeCanonical } from './canonical.js';
+import { encodeCanonical, MAX_INPUT_LENGTH } from './canonical.js';
 
 const enc = encodeCanonical;
 
@@ -288,6 +288,59 @@ describe('encodeCanonical: unkeyable inputs throw KeyError', () => {
     expect(error.reason).toBe('threw');
     expect(error.path).toBe('$.outer.secret');
     expect(error.cause).toBe(boom);
+  });
+});
+
+describe('encodeCanonical: size bound', () => {
+  /** `input` beside a string padded so the whole encoding is `length` characters long. */
+  function padded(input: unknown, length: number): unknown[] {
+    const bare = enc([input, '']).length;
+    return [input, 'x'.repeat(length - bare)];
+  }
+
+  it('keys an encoding of exactly MAX_INPUT_LENGTH characters and refuses one more', () => {
+    fc.assert(
+      fc.property(anyInput, (input) => {
+        expect(enc(padded(input, MAX_INPUT_LENGTH))).toHaveLength(MAX_INPUT_LENGTH);
+        const error = keyErrorOf(padded(input, MAX_INPUT_LENGTH + 1));
+        expect(error.reason).toBe('too-large');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each<[string, () => unknown]>([
+    ['a 10 MB string', () => 'x'.repeat(10_000_000)],
+    ['an array of 1M items', () => new Array(1_000_000).fill(0)],
+    [
+      'an object with 70k keys',
+      () => Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`k${i}`, i])),
+    ],
+    ['a Set of 100k items', () => new Set(Array.from({ length: 100_000 }, (_, i) => i))],
+    ['a Map of 100k entries', () => new Map(Array.from({ length: 100_000 }, (_, i) => [i, i]))],
+    ['a 1 MB Uint8Array', () => new Uint8Array(1_000_000)],
+    ['a 1 MB ArrayBuffer', () => new ArrayBuffer(1_000_000)],
+  ])('refuses %s as too large, saying where', (_name, make) => {
+    const error = keyErrorOf({ big: make() });
+    expect(error.reason).toBe('too-large');
+    expect(error.path.startsWith('$.big')).toBe(true);
+  });
+
+  it('counts only what is encoded: 70k properties whose value is undefined encode as {}', () => {
+    const input = Object.fromEntries(
+      Array.from({ length: 70_000 }, (_, i) => [`k${i}`, undefined]),
+    );
+    expect(enc(input)).toBe('{}');
+  });
+
+  it('sorts many keys like few: by UTF-16 code unit', () => {
+    const keys = Array.from(
+      { length: 200 },
+      (_, i) => `${String.fromCharCode(0x41 + (i % 60))}${i}`,
+    );
+    const input = Object.fromEntries(keys.map((key) => [key, 1]));
+    const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(enc(input)).toBe(`{${sorted.map((key) => `${JSON.stringify(key)}:1`).join(',')}}`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { builtinTag } from '../codec/builtins.js';
-import { quote } from './escape.js';
+import { quote, type TextFacts } from './escape.js';
 import { keySegment, through, toKeyError, Unkeyable } from './unkeyable.js';
 
 /**
@@ -41,32 +41,96 @@ import { keySegment, through, toKeyError, Unkeyable } from './unkeyable.js';
  * - Cycles (`cycle`) and nesting deeper than 128 levels (`too-deep`) throw KeyError. Without
  *   cycle tracking on the hot path: only an input that exceeds the depth is walked again with
  *   ancestor tracking, to tell a cycle from deep nesting.
+ * - An encoding longer than {@link MAX_INPUT_LENGTH} code units throws KeyError (`too-large`):
+ *   such an input is served uncached rather than hashed on every call. The walk keeps a running
+ *   count and stops as soon as it passes the bound; a container or string checks its smallest
+ *   possible encoding before it is read, so a 10 MB string or a 70k-key object costs about as
+ *   much as reading its length (and, for an object, listing its keys).
+ * - Linear in the size of the input, plus sorting: object keys (n log n; few keys are sorted by
+ *   insertion, which is quadratic only up to {@link INSERTION_SORT_KEYS}), Map and Set items.
  */
 
 /** Deepest nesting of objects/arrays/maps/sets an input may have. */
 const MAX_DEPTH = 128;
 
 /**
+ * Longest canonical encoding, in UTF-16 code units (64 KiB of JSON-like text), of an input the
+ * cache keys; a longer one is unkeyable (`too-large`), so routes serve it uncached.
+ *
+ * @example
+ * ```ts
+ * encodeCanonical('x'.repeat(MAX_INPUT_LENGTH)); // throws KeyError (too-large): quotes add 2
+ * ```
+ */
+export const MAX_INPUT_LENGTH = 65_536;
+
+/** Objects with at most this many keys are sorted by insertion (cheap when nearly sorted). */
+const INSERTION_SORT_KEYS = 32;
+
+/** The smallest encoding of one object property: `"":0`, plus its separating comma. */
+const MIN_PROPERTY_LENGTH = 5;
+
+/**
+ * One encoding pass: the room left under {@link MAX_INPUT_LENGTH} (every token spends its
+ * length as it is produced, so the total spent is the encoding's length), the ancestors on the
+ * rare pass that tells a cycle from deep nesting, and what the texts quoted so far showed.
+ */
+class Walk {
+  constructor(
+    public room: number,
+    readonly ancestors: object[] | undefined,
+    readonly facts: TextFacts | undefined,
+  ) {}
+
+  /** Fail unless `length` more code units fit; spends nothing (a lower bound, read first). */
+  check(length: number): void {
+    if (length > this.room) {
+      throw new Unkeyable('too-large', `an encoding longer than ${MAX_INPUT_LENGTH} characters`);
+    }
+  }
+
+  /** Spend `length` code units of output. */
+  spend(length: number): void {
+    this.check(length);
+    this.room -= length;
+  }
+
+  /** `text` as a token of the encoding, spent. */
+  token(text: string): string {
+    this.spend(text.length);
+    return text;
+  }
+
+  /** `text` quoted, spent; a text too long for the room fails before it is scanned. */
+  quote(text: string): string {
+    this.check(text.length + 2);
+    return this.token(quote(text, this.facts));
+  }
+}
+
+/**
  * Encode a parsed input canonically (grammar and decisions in the module comment). Equal inputs
  * give equal strings whatever their key insertion order; distinct inputs give distinct strings.
  *
+ * @param facts - @internal Told when a quoted text may hold non-ASCII characters (key builders).
  * @example
  * ```ts
  * encodeCanonical({ q: 'abc', page: 1 }); // '{"page":1,"q":"abc"}'
  * encodeCanonical({ id: 1n, at: new Date(0) }); // '{"at":Date(0),"id":1n}'
  * ```
  * @throws {KeyError} `ROUTECACHE_UNKEYABLE_INPUT` when the input holds a function, symbol,
- * unsupported class instance or a cycle, is nested deeper than 128 levels, or a getter throws.
+ * unsupported class instance or a cycle, is nested deeper than 128 levels, encodes to more than
+ * {@link MAX_INPUT_LENGTH} characters, or a getter throws.
  */
-export function encodeCanonical(value: unknown): string {
+export function encodeCanonical(value: unknown, facts?: TextFacts): string {
   try {
-    return encodeValue(value, 0, undefined);
+    return encodeValue(value, 0, new Walk(MAX_INPUT_LENGTH, undefined, facts));
   } catch (error) {
     let failure = through(error, '$');
     if (failure.reason === 'too-deep') {
       // Rare path: encode again tracking ancestors, to tell a cycle from deep nesting.
       try {
-        encodeValue(value, 0, []);
+        encodeValue(value, 0, new Walk(MAX_INPUT_LENGTH, [], undefined));
       } catch (retry) {
         failure = through(retry, '$');
       }
@@ -75,20 +139,20 @@ export function encodeCanonical(value: unknown): string {
   }
 }
 
-function encodeValue(value: unknown, depth: number, ancestors: object[] | undefined): string {
+function encodeValue(value: unknown, depth: number, walk: Walk): string {
   switch (typeof value) {
     case 'string':
-      return quote(value);
+      return walk.quote(value);
     case 'number':
-      return encodeNumber(value);
+      return walk.token(encodeNumber(value));
     case 'boolean':
-      return value ? 'true' : 'false';
+      return walk.token(value ? 'true' : 'false');
     case 'undefined':
-      return 'undefined';
+      return walk.token('undefined');
     case 'bigint':
-      return `${value}n`;
+      return walk.token(`${value}n`);
     case 'object':
-      return value === null ? 'null' : encodeObject(value, depth + 1, ancestors);
+      return value === null ? walk.token('null') : encodeObject(value, depth + 1, walk);
     default:
       throw new Unkeyable('unsupported-type', `a ${typeof value}`);
   }
@@ -97,24 +161,25 @@ function encodeValue(value: unknown, depth: number, ancestors: object[] | undefi
 // String(n) is injective on numbers except that it prints -0 as "0".
 const encodeNumber = (n: number) => (n === 0 && 1 / n < 0 ? '-0' : String(n));
 
-function encodeObject(value: object, depth: number, ancestors: object[] | undefined): string {
+function encodeObject(value: object, depth: number, walk: Walk): string {
   if (depth > MAX_DEPTH) throw new Unkeyable('too-deep', `nesting deeper than ${MAX_DEPTH}`);
-  if (ancestors === undefined) return encodeContainer(value, depth, undefined);
+  const { ancestors } = walk;
+  if (ancestors === undefined) return encodeContainer(value, depth, walk);
   if (ancestors.includes(value)) {
     throw new Unkeyable('cycle', 'a reference to one of its own ancestors (a cycle)');
   }
   ancestors.push(value);
-  const encoded = encodeContainer(value, depth, ancestors);
+  const encoded = encodeContainer(value, depth, walk);
   ancestors.pop();
   return encoded;
 }
 
 const dateGetTime = Date.prototype.getTime;
 
-function encodeContainer(value: object, depth: number, ancestors: object[] | undefined): string {
-  if (Array.isArray(value)) return encodeArray(value, depth, ancestors);
+function encodeContainer(value: object, depth: number, walk: Walk): string {
+  if (Array.isArray(value)) return encodeArray(value, depth, walk);
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return encodePlain(value, depth, ancestors);
+  if (proto === Object.prototype || proto === null) return encodePlain(value, depth, walk);
   // The codec's classification: exact built-in prototypes only (a subclass may hold identity in
   // its own fields, and a faked Symbol.toStringTag cannot pass), plus Buffer and fake-timer Dates.
   const tag = builtinTag(value);
@@ -122,35 +187,44 @@ function encodeContainer(value: object, depth: number, ancestors: object[] | und
     case undefined:
       break;
     case 'Date':
-      return `Date(${encodeNumber(dateGetTime.call(value))})`;
+      return walk.token(`Date(${encodeNumber(dateGetTime.call(value))})`);
     case 'Map':
-      return encodeMap(value as Map<unknown, unknown>, depth, ancestors);
+      return encodeMap(value as Map<unknown, unknown>, depth, walk);
     case 'Set':
-      return encodeSet(value as Set<unknown>, depth, ancestors);
-    case 'RegExp':
-      return `RegExp(${quote((value as RegExp).source)},${quote((value as RegExp).flags)})`;
+      return encodeSet(value as Set<unknown>, depth, walk);
+    case 'RegExp': {
+      const { source, flags } = value as RegExp;
+      walk.check(source.length + flags.length + 'RegExp("","")'.length);
+      return walk.token(`RegExp(${quote(source, walk.facts)},${quote(flags, walk.facts)})`);
+    }
     case 'Number':
-      return `Number(${encodeNumber(Number.prototype.valueOf.call(value))})`;
-    case 'String':
-      return `String(${quote(String.prototype.valueOf.call(value))})`;
+      return walk.token(`Number(${encodeNumber(Number.prototype.valueOf.call(value))})`);
+    case 'String': {
+      const text = String.prototype.valueOf.call(value);
+      walk.check(text.length + 'String("")'.length);
+      return walk.token(`String(${quote(text, walk.facts)})`);
+    }
     case 'Boolean':
-      return `Boolean(${Boolean.prototype.valueOf.call(value)})`;
+      return walk.token(`Boolean(${Boolean.prototype.valueOf.call(value)})`);
     case 'ArrayBuffer':
-      return `ArrayBuffer[${new Uint8Array(value as ArrayBuffer).join(',')}]`;
+      return encodeBytes('ArrayBuffer', new Uint8Array(value as ArrayBuffer), walk);
     case 'DataView': {
       const view = value as DataView;
-      return `DataView[${new Uint8Array(view.buffer, view.byteOffset, view.byteLength).join(',')}]`;
+      const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      return encodeBytes('DataView', bytes, walk);
     }
     default:
       // Every other tag is a typed array (plain arrays were handled above).
-      return encodeTypedArray(value as ArrayBufferView, tag);
+      return encodeTypedArray(value as ArrayBufferView, tag, walk);
   }
   if (typeof URL === 'function' && proto === URL.prototype) {
-    return `URL(${quote((value as URL).href)})`;
+    const { href } = value as URL;
+    walk.check(href.length + 'URL("")'.length);
+    return walk.token(`URL(${quote(href, walk.facts)})`);
   }
   // A plain object made in another realm (vm context, iframe): its prototype's prototype is null.
   if (typeof proto === 'object' && Object.getPrototypeOf(proto) === null) {
-    return encodePlain(value, depth, ancestors);
+    return encodePlain(value, depth, walk);
   }
   const name = (value.constructor as { name?: unknown } | undefined)?.name;
   throw new Unkeyable(
@@ -159,9 +233,11 @@ function encodeContainer(value: object, depth: number, ancestors: object[] | und
   );
 }
 
-function encodePlain(value: object, depth: number, ancestors: object[] | undefined): string {
+function encodePlain(value: object, depth: number, walk: Walk): string {
   const keys = Object.keys(value);
+  if (keys.length * MIN_PROPERTY_LENGTH > walk.room) checkDefinedCount(value, keys, walk);
   sortKeys(keys);
+  walk.spend(2);
   let out = '{';
   let key = '';
   try {
@@ -169,7 +245,9 @@ function encodePlain(value: object, depth: number, ancestors: object[] | undefin
       key = keys[i] as string;
       const item = (value as Record<string, unknown>)[key];
       if (item === undefined) continue;
-      out += `${out.length === 1 ? '' : ','}${quote(key)}:${encodeValue(item, depth, ancestors)}`;
+      const first = out.length === 1;
+      walk.spend(first ? 1 : 2);
+      out += `${first ? '' : ','}${walk.quote(key)}:${encodeValue(item, depth, walk)}`;
     }
   } catch (error) {
     throw through(error, keySegment(key));
@@ -178,10 +256,28 @@ function encodePlain(value: object, depth: number, ancestors: object[] | undefin
 }
 
 /**
- * Sort by UTF-16 code unit, in place. Insertion sort: inputs have few keys, often already in
- * order (then it is one comparison per key), and it beats `Array#sort`'s setup cost there.
+ * Rare path: an object with more keys than could fit, were each property as short as possible.
+ * Properties whose value is `undefined` encode as nothing, so count the others: fail before
+ * sorting when even they cannot fit.
+ */
+function checkDefinedCount(value: object, keys: readonly string[], walk: Walk): void {
+  let defined = 0;
+  for (const key of keys) {
+    if ((value as Record<string, unknown>)[key] !== undefined) defined++;
+  }
+  walk.check(defined * MIN_PROPERTY_LENGTH + 1);
+}
+
+/**
+ * Sort by UTF-16 code unit, in place. Few keys, often already in order (then it is one
+ * comparison per key), sort by insertion, which beats `Array#sort`'s setup cost there; more
+ * keys take `Array#sort` (its default order is the code-unit order), O(n log n).
  */
 function sortKeys(keys: string[]): void {
+  if (keys.length > INSERTION_SORT_KEYS) {
+    keys.sort();
+    return;
+  }
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i] as string;
     let j = i - 1;
@@ -194,13 +290,11 @@ function sortKeys(keys: string[]): void {
   }
 }
 
-function encodeArray(
-  value: readonly unknown[],
-  depth: number,
-  ancestors: object[] | undefined,
-): string {
-  let out = '[';
+function encodeArray(value: readonly unknown[], depth: number, walk: Walk): string {
   const length = value.length;
+  // Brackets and separating commas; every element but a hole adds at least one more.
+  walk.spend(length === 0 ? 2 : length + 1);
+  let out = '[';
   let i = 0;
   try {
     for (; i < length; i++) {
@@ -208,9 +302,9 @@ function encodeArray(
       const item = value[i];
       if (item === undefined && !(i in value)) {
         // A hole is an empty slot; a trailing one needs an extra comma, as in the JS literal `[1,,]`.
-        if (i === length - 1) out += ',';
+        if (i === length - 1) out += walk.token(',');
       } else {
-        out += encodeValue(item, depth, ancestors);
+        out += encodeValue(item, depth, walk);
       }
     }
   } catch (error) {
@@ -219,15 +313,17 @@ function encodeArray(
   return `${out}]`;
 }
 
-function encodeMap(
-  value: ReadonlyMap<unknown, unknown>,
-  depth: number,
-  ancestors: object[] | undefined,
-): string {
+/** Room for `items` separated by commas, each at least `itemLength` long, and `wrapper`. */
+const listLength = (items: number, itemLength: number, wrapper: number) =>
+  wrapper + (items === 0 ? 0 : items * (itemLength + 1) - 1);
+
+function encodeMap(value: ReadonlyMap<unknown, unknown>, depth: number, walk: Walk): string {
+  // `Map{` `}`, commas and each entry's `=>` are spent here; keys and values spend themselves.
+  walk.spend(listLength(value.size, 2, 5));
   const entries: string[] = [];
   for (const [key, item] of value) {
     try {
-      entries.push(`${encodeValue(key, depth, ancestors)}=>${encodeValue(item, depth, ancestors)}`);
+      entries.push(`${encodeValue(key, depth, walk)}=>${encodeValue(item, depth, walk)}`);
     } catch (error) {
       throw through(error, `[map entry ${entries.length}]`);
     }
@@ -235,15 +331,12 @@ function encodeMap(
   return `Map{${entries.sort().join(',')}}`;
 }
 
-function encodeSet(
-  value: ReadonlySet<unknown>,
-  depth: number,
-  ancestors: object[] | undefined,
-): string {
+function encodeSet(value: ReadonlySet<unknown>, depth: number, walk: Walk): string {
+  walk.spend(listLength(value.size, 0, 5));
   const items: string[] = [];
   for (const item of value) {
     try {
-      items.push(encodeValue(item, depth, ancestors));
+      items.push(encodeValue(item, depth, walk));
     } catch (error) {
       throw through(error, `[set item ${items.length}]`);
     }
@@ -251,15 +344,21 @@ function encodeSet(
   return `Set[${items.sort().join(',')}]`;
 }
 
-function encodeTypedArray(value: ArrayBufferView, name: string): string {
+function encodeBytes(name: string, bytes: Uint8Array, walk: Walk): string {
+  walk.check(listLength(bytes.length, 1, name.length + 2));
+  return walk.token(`${name}[${bytes.join(',')}]`);
+}
+
+function encodeTypedArray(value: ArrayBufferView, name: string, walk: Walk): string {
   const items = value as unknown as ArrayLike<number | bigint> & {
     join(separator: string): string;
   };
-  if (!name.startsWith('Float')) return `${name}[${items.join(',')}]`;
+  walk.check(listLength(items.length, 1, name.length + 2));
+  if (!name.startsWith('Float')) return walk.token(`${name}[${items.join(',')}]`);
   // Float arrays can hold -0 and NaN, which join() would blur.
   let out = '';
   for (let i = 0; i < items.length; i++) {
     out += `${i > 0 ? ',' : ''}${encodeNumber(items[i] as number)}`;
   }
-  return `${name}[${out}]`;
+  return walk.token(`${name}[${out}]`);
 }

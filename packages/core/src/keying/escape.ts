@@ -11,23 +11,22 @@
  *   character, so separators cannot be forged.
  */
 
-// Counts texts that went through the slow paths below and may hold non-ASCII characters. It
-// only ever grows: a key builder compares it before and after building, and when it has not
-// moved, every character of the key is ASCII and its UTF-8 length is its string length, with no
-// scan (counting would flatten the concatenated key, which costs more than building it).
-let wideTexts = 0;
-
 /**
- * @internal A snapshot of the wide-text counter (see above).
+ * @internal What a key builder learns from the texts it quotes and escapes: `wide` is set once
+ * one went through a slow path below and may hold non-ASCII characters. While it is unset,
+ * every character of the key is ASCII and its UTF-8 length is its string length, with no scan
+ * (counting would flatten the concatenated key, which costs more than building it).
  *
  * @example
  * ```ts
- * const before = wideTextCount();
- * const key = build();
- * const ascii = wideTextCount() === before; // then utf8 bytes === key.length
+ * const facts: TextFacts = { wide: false };
+ * const key = `${escapeText(route, false, facts)}|${quote(text, facts)}`;
+ * const ascii = !facts.wide; // then utf8 bytes === key.length
  * ```
  */
-export const wideTextCount = (): number => wideTexts;
+export interface TextFacts {
+  wide: boolean;
+}
 
 /**
  * @internal `text` as a JSON string literal. Skips `JSON.stringify` for the common case of text
@@ -39,16 +38,16 @@ export const wideTextCount = (): number => wideTexts;
  * quote('a"\ud800'); // '"a\"\ud800"'
  * ```
  */
-export function quote(text: string): string {
+export function quote(text: string, facts?: TextFacts): string {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) return quoteSlow(text);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) return quoteSlow(text, facts);
   }
   return `"${text}"`;
 }
 
-function quoteSlow(text: string): string {
-  wideTexts++;
+function quoteSlow(text: string, facts: TextFacts | undefined): string {
+  if (facts !== undefined) facts.wide = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
@@ -78,7 +77,7 @@ function isReserved(c: number, colon: boolean): boolean {
 /**
  * @internal Percent-escape the characters reserved by the key grammar (see the module comment).
  * Returns `text` itself when nothing needs escaping. `colon` also escapes `:`, the separator
- * between namespace parts.
+ * between namespace parts; `facts` is told when `text` may hold non-ASCII characters.
  *
  * @example
  * ```ts
@@ -86,14 +85,14 @@ function isReserved(c: number, colon: boolean): boolean {
  * escapeText('a:b|c', true); // 'a%3Ab%7Cc'
  * ```
  */
-export function escapeText(text: string, colon: boolean): string {
+export function escapeText(text: string, colon: boolean, facts?: TextFacts): string {
   let i = 0;
   for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x7f || isReserved(c, colon)) break;
   }
   if (i === text.length) return text;
-  wideTexts++;
+  if (facts !== undefined) facts.wide = true;
   let out = text.slice(0, i);
   for (; i < text.length; i++) {
     const c = text.charCodeAt(i);

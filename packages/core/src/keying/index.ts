@@ -1,5 +1,5 @@
 // Key derivation: canonical input encoding, base keys, variants, storage keys, namespaces.
-export { encodeCanonical } from './canonical.js';
+export { encodeCanonical, MAX_INPUT_LENGTH } from './canonical.js';
 export {
   deriveBaseKey,
   deriveCustomBaseKey,

@@ -1,6 +1,6 @@
 import { sha256Base64Url } from '../hash.js';
 import { encodeCanonical } from './canonical.js';
-import { escapeText, utf8ByteLength, wideTextCount } from './escape.js';
+import { escapeText, type TextFacts, utf8ByteLength } from './escape.js';
 
 /**
  * Base keys and storage keys.
@@ -47,8 +47,8 @@ const MAX_FIELD_BYTES = 64;
 
 /**
  * Whether `key` is at most `maxBytes` UTF-8 bytes. `ascii` (nothing wide was escaped or quoted
- * while building it) means bytes = code units; otherwise a code unit is 1 to 3 bytes, and
- * counting happens only when the length alone cannot decide.
+ * while building it, see {@link TextFacts}) means bytes = code units; otherwise a code unit is
+ * 1 to 3 bytes, and counting happens only when the length alone cannot decide.
  */
 function fits(key: string, maxBytes: number, ascii: boolean): boolean {
   if (ascii || key.length * 3 <= maxBytes) return key.length <= maxBytes;
@@ -78,12 +78,12 @@ export function deriveBaseKey(
   route: string,
   input: unknown,
 ): string {
-  const wide = wideTextCount();
-  const ns = namespace === undefined ? '' : escapeText(namespace, false);
-  const id = escapeText(route, false);
-  const canonical = encodeCanonical(input);
+  const facts: TextFacts = { wide: false };
+  const ns = namespace === undefined ? '' : escapeText(namespace, false, facts);
+  const id = escapeText(route, false, facts);
+  const canonical = encodeCanonical(input, facts);
   const key = `${ns}|${id}|${canonical}`;
-  if (fits(key, MAX_BASE_KEY_BYTES, wide === wideTextCount())) return key;
+  if (fits(key, MAX_BASE_KEY_BYTES, !facts.wide)) return key;
   const nsPart = capField(ns);
   const idPart = capField(id);
   const head = `${nsPart}|${idPart}|`;
@@ -102,11 +102,11 @@ export function deriveBaseKey(
  * ```
  */
 export function deriveCustomBaseKey(namespace: string | undefined, key: string): string {
-  const wide = wideTextCount();
-  const ns = namespace === undefined ? '' : escapeText(namespace, false);
-  const custom = escapeText(key, false);
+  const facts: TextFacts = { wide: false };
+  const ns = namespace === undefined ? '' : escapeText(namespace, false, facts);
+  const custom = escapeText(key, false, facts);
   const full = `${ns}|${custom}`;
-  if (fits(full, MAX_BASE_KEY_BYTES, wide === wideTextCount())) return full;
+  if (fits(full, MAX_BASE_KEY_BYTES, !facts.wide)) return full;
   const head = `${capField(ns)}|`;
   return fits(head + custom, MAX_BASE_KEY_BYTES, false) ? head + custom : head + hashed(custom);
 }

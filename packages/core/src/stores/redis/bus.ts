@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidOptionError, StoreError } from '../../errors.js';
 import { type NumberRule, numberOption, optionsObject, received } from '../../options/validate.js';
-import type { Bus, BusHandlers, BusMessage } from '../bus.js';
+import { warnOnce } from '../../warn.js';
+import type { Bus, BusHandlers } from '../bus.js';
+import { type Envelope, readEnvelope } from './bus-message.js';
 import { Guard } from './guard.js';
 import {
   connectionOptionKeys,
@@ -31,6 +33,13 @@ export interface RedisBusOptions extends RedisConnectionOptions {
    * @default 1000
    */
   healthCheckTimeout?: number;
+  /**
+   * Told about every message on the channel that is not a routecache bus message (not JSON, an
+   * unknown type, a missing or mistyped field): it is ignored, reported here, and warned about
+   * once (`ROUTECACHE_BUS_MESSAGE_INVALID`). The error's `context` holds the `problem`, the
+   * payload's size in `bytes`, and its first 64 characters as `preview`.
+   */
+  onInvalidMessage?: (error: StoreError) => void;
 }
 
 const BUS_OPTIONS = connectionOptionKeys<RedisBusOptions>({
@@ -38,6 +47,7 @@ const BUS_OPTIONS = connectionOptionKeys<RedisBusOptions>({
   readyTimeout: true,
   healthCheckInterval: true,
   healthCheckTimeout: true,
+  onInvalidMessage: true,
 });
 const POSITIVE_MS: NumberRule = { min: 0, aboveMin: true, unit: 'milliseconds' };
 
@@ -60,12 +70,6 @@ export interface RedisBus extends Bus {
   dispose(): Promise<void>;
 }
 
-interface Envelope {
-  /** The publishing instance, so it can skip its own messages. */
-  o: string;
-  m: BusMessage;
-}
-
 /**
  * A {@link Bus} on Redis pub/sub, for `tieredStore`. Publishes on the given (or created)
  * client; listens on a dedicated subscriber connection (`duplicate()` of it). Each time the
@@ -76,7 +80,8 @@ interface Envelope {
  * `healthCheckTimeout` (a silent path: blackhole, partition) forces it to reconnect, so the
  * handlers get `reconnected()` once Redis answers again. Such an outage is reported once through
  * `onStatus` (`'down'` with a `ROUTECACHE_STORE_TIMEOUT` error of operation `health check`, then
- * `'up'`). A silent path is noticed within `healthCheckInterval + healthCheckTimeout` ms; while
+ * `'up'`). Every message read from the channel is validated: anything else published there is
+ * ignored and reported (`onInvalidMessage`, one warning), never thrown inside ioredis. A silent path is noticed within `healthCheckInterval + healthCheckTimeout` ms; while
  * it stays silent, L1 copies serve until their ttl as in any outage, and once the subscription is
  * live again the tiered store drops its L1 (without the check, that would never happen).
  *
@@ -108,6 +113,7 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): RedisBus {
     }) ?? 5_000;
   const healthCheckTimeout =
     numberOption('healthCheckTimeout', given.healthCheckTimeout, POSITIVE_MS) ?? 1_000;
+  const onInvalidMessage = given.onInvalidMessage;
   const { client } = resolved;
   const guard = new Guard('redis-bus', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
   // The subscriber's own budget, breaker and once-per-outage report: a PING on it must not
@@ -152,18 +158,55 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): RedisBus {
         },
       );
     });
+    // Runs inside ioredis' socket data handler: a throw here would be an uncaught exception.
     sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => {
-      let envelope: Envelope;
-      try {
-        envelope = JSON.parse(payload.toString('utf8')) as Envelope;
-      } catch {
+      const read = readEnvelope(payload);
+      if (!read.ok) {
+        reportInvalid(read.problem, payload);
         return;
       }
-      if (envelope.o === origin) return;
-      for (const h of handlers) h.message(envelope.m);
+      const { o, m } = read.envelope;
+      if (o === origin) return;
+      for (const h of handlers) {
+        try {
+          h.message(m);
+        } catch (error) {
+          warnOnce(
+            'ROUTECACHE_LISTENER_ERROR',
+            `A redisBus message handler threw; the bus ignored it: ${String(error)}`,
+            'redis-bus',
+          );
+        }
+      }
     });
     if (healthCheckInterval > 0) watch(sub);
     return sub;
+  }
+
+  function reportInvalid(problem: string, payload: Buffer): void {
+    const error = new StoreError(
+      'ROUTECACHE_BUS_MESSAGE_INVALID',
+      `Bus "redis-bus" ignored a message on "${channel}": ${problem}`,
+      {
+        context: {
+          store: 'redis-bus',
+          channel,
+          problem,
+          bytes: payload.length,
+          preview: payload.subarray(0, 64).toString('utf8'),
+        },
+      },
+    );
+    warnOnce(
+      'ROUTECACHE_BUS_MESSAGE_INVALID',
+      `${error.message} (something other than routecache publishes on this channel; later ones are reported through onInvalidMessage only)`,
+      channel,
+    );
+    try {
+      onInvalidMessage?.(error);
+    } catch {
+      // A throwing callback must not reach ioredis' data handler either.
+    }
   }
 
   /** PING the subscriber every `healthCheckInterval`; reconnect it when the path went silent. */

@@ -40,6 +40,20 @@ describe('Guard', () => {
     expect(statuses).toEqual(['down']);
   });
 
+  it('serves a call made during the first connection that runs out of budget as a miss, not an outage', async () => {
+    const read = guard.run('get', never, MISS, true);
+    const write = guard.run('invalidate', never, undefined, true);
+    const settled = expect(write).rejects.toMatchObject({ code: 'ROUTECACHE_STORE_UNAVAILABLE' });
+    await vi.advanceTimersByTimeAsync(40);
+    expect(await read).toBe('miss');
+    await settled;
+    expect(guard.open).toBe(false);
+    expect(statuses).toEqual([]);
+    // A failure (not a timeout) during the first connection is an outage like any other.
+    await expect(guard.run('get', fail, MISS, true)).rejects.toBeInstanceOf(StoreError);
+    expect(statuses).toEqual(['down']);
+  });
+
   it('counts a timeout whose timer fired late (a blocked event loop) as one failure only', async () => {
     const call = guard.run('get', never, MISS);
     const settled = expect(call).rejects.toMatchObject({ code: 'ROUTECACHE_STORE_TIMEOUT' });

@@ -46,6 +46,11 @@ export interface Fallback<T> {
  *
  * After `cooldownMs` the breaker lets one probe call through (half-open); its success closes it.
  *
+ * A call made while the client makes its first connection (`starting`) that runs out of budget
+ * is no failure: the initial connect is not an outage. A read resolves to its fallback (a miss),
+ * a write rejects with `ROUTECACHE_STORE_UNAVAILABLE`; neither counts against the breaker nor
+ * reports `'down'`.
+ *
  * @internal
  * @example
  * ```ts
@@ -82,8 +87,16 @@ export class Guard {
     return this.#probing || Date.now() < this.#openUntil;
   }
 
-  /** Run one Redis call within the budget. `fallback` marks a read operation (fail-open). */
-  run<T>(operation: string, call: () => Promise<T>, fallback?: Fallback<T>): Promise<T> {
+  /**
+   * Run one Redis call within the budget. `fallback` marks a read operation (fail-open);
+   * `starting`, a call made during the client's first connection (see the class comment).
+   */
+  run<T>(
+    operation: string,
+    call: () => Promise<T>,
+    fallback?: Fallback<T>,
+    starting = false,
+  ): Promise<T> {
     if (this.#openUntil !== 0) {
       if (this.open) {
         const error = new StoreError(
@@ -101,6 +114,11 @@ export class Guard {
       const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
+        if (starting) {
+          if (fallback) resolve(fallback.value);
+          else reject(this.#notConnected(operation));
+          return;
+        }
         const error = new StoreError(
           'ROUTECACHE_STORE_TIMEOUT',
           `Store "${this.#store}" ${operation} exceeded ${this.#timeoutMs} ms`,
@@ -139,6 +157,14 @@ export class Guard {
         },
       );
     });
+  }
+
+  #notConnected(operation: string): StoreError {
+    return new StoreError(
+      'ROUTECACHE_STORE_UNAVAILABLE',
+      `Store "${this.#store}" ${operation} skipped: still making its first connection after ${this.#timeoutMs} ms`,
+      { context: { store: this.#store, operation, timeoutMs: this.#timeoutMs } },
+    );
   }
 
   #succeeded(): void {

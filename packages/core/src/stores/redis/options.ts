@@ -79,6 +79,13 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
    * @default 8388608 (8 MiB)
    */
   decodeMemoBytes?: number;
+  /**
+   * How long the first connection may take, ms: `ready()` rejects after it, and calls made
+   * before it that run out of budget waiting are misses, not an outage (no breaker trip, no
+   * `'down'`). After it, or once a connection attempt failed, a client not ready is an outage.
+   * @default 5000
+   */
+  readyTimeout?: number;
 }
 
 /** @internal Options resolved once, at factory time. */
@@ -98,6 +105,7 @@ export interface ResolvedStoreOptions extends ResolvedConnection {
   baseKeyOf: (key: string) => string;
   leases: boolean;
   decodeMemoBytes: number;
+  readyTimeoutMs: number;
 }
 
 // Commands must fail fast while disconnected (the guard turns that into a miss), and reconnect
@@ -145,6 +153,7 @@ const STORE_OPTIONS = connectionOptionKeys<RedisStoreOptions>({
   baseKeyOf: true,
   leases: true,
   decodeMemoBytes: true,
+  readyTimeout: true,
 });
 
 /**
@@ -254,6 +263,7 @@ export function resolveStoreOptions(
         integer: true,
         unit: 'bytes',
       }) ?? 8 * 1024 * 1024,
+    readyTimeoutMs: numberOption('readyTimeout', options.readyTimeout, POSITIVE) ?? 5_000,
     ...resolveConnection(options),
   };
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { codecMap, decodeEnvelope, defaultCodec, encodeEnvelope } from '../../codec/index.js';
-import { StoreError } from '../../errors.js';
 import { warnOnce } from '../../warn.js';
 import {
   type CacheEntry,
@@ -10,6 +9,7 @@ import {
   type Lease,
   UNAVAILABLE_FENCE,
 } from '../types.js';
+import { StoreConnection } from './connection.js';
 import { DecodeMemo } from './decode-memo.js';
 import { type Fallback, Guard } from './guard.js';
 import { KeyLayout } from './keys.js';
@@ -78,7 +78,19 @@ export interface RedisStore extends CacheStore {
   readonly name: 'redis';
   /** The ioredis client (given or created). */
   readonly client: Redis | Cluster;
-  /** Resolves once the client is connected (useful before serving traffic). */
+  /**
+   * Resolves once the client is connected: await it before serving traffic. Calls made before
+   * wait for the first connection within their budget and are misses if it is not there yet
+   * (never an outage, never a breaker trip).
+   *
+   * @throws {StoreError} `ROUTECACHE_STORE_TIMEOUT` when not connected within `readyTimeout`;
+   * `ROUTECACHE_STORE_UNAVAILABLE` when the connection ends first.
+   * @example
+   * ```ts
+   * const store = redisStore({ connection: process.env.REDIS_URL });
+   * await store.ready();
+   * ```
+   */
   ready(): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -100,6 +112,9 @@ export interface RedisStore extends CacheStore {
  *   ioredis' offline queue off. A failure is reported once per outage: the first failing call
  *   rejects (the engine emits `storeError`) and `onStatus('down')` fires; later reads fail open
  *   silently (misses) until Redis answers again (`onStatus('up')`). Invalidations always reject.
+ *   The first connection is no outage: calls made while it is under way (up to `readyTimeout`)
+ *   wait for it within their budget and are misses when it is not there in time, without
+ *   tripping the breaker or reporting `'down'`; `await store.ready()` before serving.
  * - Needs Redis ≥ 6.2 (`ZADD GT`, `HRANDFIELD`); tested on 7.0.
  *
  * @throws {InvalidOptionError} for an invalid option (named).
@@ -119,37 +134,16 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
   const layout = new KeyLayout(resolved.prefix);
   const codecs = codecMap(resolved.codecs[0] ?? defaultCodec, resolved.codecs.slice(1));
   const guard = new Guard('redis', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
-  let readyWait: Promise<void> | undefined;
-  function whenReady(): Promise<void> {
-    readyWait ??= new Promise<void>((resolve, reject) => {
-      const onReady = () => {
-        client.off('end', onEnd);
-        resolve();
-      };
-      const onEnd = () => {
-        client.off('ready', onReady);
-        reject(
-          new StoreError('ROUTECACHE_STORE_UNAVAILABLE', 'redisStore: the connection closed', {
-            context: { store: 'redis', operation: 'ready' },
-          }),
-        );
-      };
-      client.once('ready', onReady);
-      client.once('end', onEnd);
-      // A lazyConnect client connects on its first command; waiting would never get there.
-      if (client.status === 'wait') client.connect().catch(() => {});
-    }).finally(() => {
-      readyWait = undefined;
-    });
-    return readyWait;
-  }
+  const connection = new StoreConnection(client, resolved.readyTimeoutMs);
 
   /** One guarded call; waits (within the budget) for a connection still being established. */
   function call<T>(operation: string, run: () => Promise<T>, fallback?: Fallback<T>): Promise<T> {
+    if (client.status === 'ready') return guard.run(operation, run, fallback);
     return guard.run(
       operation,
-      () => (client.status === 'ready' ? run() : whenReady().then(run)),
+      () => connection.whenReady().then(run),
       fallback,
+      connection.starting,
     );
   }
 
@@ -331,7 +325,7 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
       await Promise.all(nodes.map((node) => clearNode(node)));
     },
     ready() {
-      return client.status === 'ready' ? Promise.resolve() : whenReady();
+      return connection.ready();
     },
     async dispose() {
       if (owned) client.disconnect();
