@@ -6,7 +6,6 @@ import {
   isCacheableResponse,
   type LoadRequest,
   type LoadResult,
-  type StreamRecord,
   warnOnce,
 } from '@routecache/core';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
@@ -15,9 +14,6 @@ import type { CacheMiddlewareCallOptions } from './middleware.js';
 import type { ResolvedRouteOptions } from './options.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { routeBaseKey, routeTags } from './route-key.js';
-import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
-
-type LookupRequest = Parameters<Cache['lookup']>[0];
 
 const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
@@ -30,17 +26,14 @@ class FailedCall {
   constructor(readonly result: MiddlewareResult<object>) {}
 }
 
-/** A resolver returned a stream: the first caller that takes it buffers it into the cache. */
-class StreamHandoff {
-  #stream: AsyncIterable<unknown, unknown> | undefined;
-  constructor(stream: AsyncIterable<unknown, unknown>) {
-    this.#stream = stream;
-  }
-  take(): AsyncIterable<unknown, unknown> | undefined {
-    const stream = this.#stream;
-    this.#stream = undefined;
-    return stream;
-  }
+/**
+ * Whether the call's transport reads a query's stream: a server-side caller (no request) or a
+ * jsonl request (httpBatchStreamLink). A non-streaming link (httpLink, httpBatchLink, wsLink)
+ * makes tRPC refuse the stream without reading it, so a fill opened for it would wait for nothing.
+ */
+function readsStream(state: RequestCacheState | undefined): boolean {
+  const headers = state?.requestHeaders;
+  return headers === undefined || isStreamedRequest(headers);
 }
 
 /**
@@ -48,9 +41,9 @@ class StreamHandoff {
  *
  * A query goes through `cache.getOrLoad` (single-flight, stale serving, fail-open). Its loader
  * runs the rest of the chain (`next()`); a failed result is thrown through the cache (never
- * stored) and returned as is. A stream cannot be stored by `getOrLoad`: it comes back as a
- * {@link StreamHandoff} and is teed into a `cache.lookup` fill. A result whose `kind` is
- * `'stream'` is replayed; any other value is served as is, whatever its shape.
+ * stored) and returned as is. A resolver's stream is the engine's to fill (one lookup, the fence
+ * taken before the resolver runs); what comes back — the stream, or a replay of a stored one —
+ * is served as is.
  *
  * @internal
  * @example
@@ -100,7 +93,6 @@ export class CachedCall {
       return result;
     }
     let ranResolver = false;
-    // One object serves getOrLoad and, for a stream, lookup (which ignores the hooks).
     const request: LoadRequest<unknown> = {
       baseKey: routeBaseKey(this.cache, options, opts.path, opts.input, opts.ctx),
       variant: this.variantOf(state, scope === 'private' ? principal : undefined),
@@ -109,10 +101,11 @@ export class CachedCall {
         ranResolver = true;
         const result = await opts.next();
         if (!result.ok) throw new FailedCall(result);
-        return isAsyncIterable(result.data) ? new StreamHandoff(result.data) : result.data;
+        return result.data;
       },
-      cacheable: (value) =>
-        !(value instanceof StreamHandoff) && this.responseAllowsStoring(state, scope),
+      cacheable: (_value, kind) =>
+        (kind === 'value' || readsStream(state)) && this.responseAllowsStoring(state, scope),
+      stream: options.stream,
       // Spread last: with the spread first, V8 built this object on a slow path (measured about
       // 25% fewer hits per CPU second).
       ...this.policy,
@@ -134,10 +127,6 @@ export class CachedCall {
       return result;
     }
 
-    const { value } = loaded;
-    if (value instanceof StreamHandoff) {
-      return this.serveStream(request, value, opts, state);
-    }
     this.report(
       state,
       opts.batchIndex,
@@ -146,8 +135,7 @@ export class CachedCall {
       loaded.maxAge,
       loaded.etag !== undefined,
     );
-    // The entry's kind, not the value's shape: a plain value may look like a stream record.
-    return ok(loaded.kind === 'stream' ? replayStream(value as StreamRecord) : value);
+    return ok(loaded.value);
   }
 
   /** The variant: the route's vary header values and the principal of a private route. */
@@ -196,40 +184,6 @@ export class CachedCall {
         { context: { path: opts.path } },
       );
     }
-  }
-
-  /**
-   * A miss whose resolver returned a stream: tee it into a fill opened now — before the stream is
-   * read, so an invalidation from here on keeps it out — and commit it when it completes.
-   */
-  private async serveStream(
-    request: LookupRequest,
-    handoff: StreamHandoff,
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
-    state: RequestCacheState | undefined,
-  ): Promise<MiddlewareResult<object>> {
-    // A stream has one reader: a caller coalesced onto another's stream runs its own.
-    let stream = handoff.take();
-    if (stream === undefined) {
-      const own = await opts.next();
-      if (!own.ok || !isAsyncIterable(own.data)) {
-        this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
-        return own;
-      }
-      stream = own.data;
-    }
-    // Headers of a streamed response are sent before it ends: it never carries an ETag.
-    this.report(state, opts.batchIndex, 'MISS', undefined, 0, false);
-    const headers = state?.requestHeaders;
-    if (headers !== undefined && !isStreamedRequest(headers)) {
-      // A non-streaming link (httpLink, httpBatchLink, wsLink): tRPC refuses the stream and never
-      // reads it, so a fill opened for it would stay pending. Only a server-side caller (no
-      // request) or a jsonl request (httpBatchStreamLink) reads a query's stream.
-      return ok(stream);
-    }
-    const found = await this.cache.lookup(request);
-    // Stored by someone else meanwhile: pass this stream through uncached.
-    return ok(found.hit ? stream : teeIntoFill(stream, found.fill, this.options.stream));
   }
 
   /** Response headers a resolver set (`Set-Cookie`, `Vary: *`, `no-store`) can forbid storing. */
