@@ -70,6 +70,9 @@ function feedApp(store: CacheStore = memoryStore()) {
 
 const serverContext: TestContext = { user: null, lang: null, setResponseHeader: () => {} };
 
+/** Dozens of HTTP round trips per test: a generous ceiling for a busy 2-core box. */
+const LOADED_BOX = { timeout: 60_000 };
+
 /** The two procedures of {@link feedApp}, through one transport. */
 interface FeedCalls {
   feed(): Promise<AsyncIterable<unknown, unknown>>;
@@ -103,7 +106,7 @@ async function expectNoResurrection(app: ReturnType<typeof feedApp>, calls: Feed
   }
 }
 
-describe('a stream invalidated while its resolver awaits is not resurrected', () => {
+describe('a stream invalidated while its resolver awaits is not resurrected', LOADED_BOX, () => {
   let server: TrpcTestServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -131,11 +134,17 @@ describe('a stream invalidated while its resolver awaits is not resurrected', ()
   );
 });
 
-describe.skipIf(!redisAvailable())('on a Redis store with leases', () => {
+describe.skipIf(!redisAvailable())('on a Redis store with leases', LOADED_BOX, () => {
   const redis = useRedisNode();
 
   it('through createCaller', async () => {
-    const store = redisStore({ client: redis.client, prefix: 'resurrection:', leases: true });
+    // A budget that never trips the breaker on a loaded box: this is about the fence, not speed.
+    const store = redisStore({
+      client: redis.client,
+      prefix: 'resurrection:',
+      leases: true,
+      timeout: 1_000,
+    });
     await store.ready();
     const app = feedApp(store);
     await expectNoResurrection(app, serverCalls(app));

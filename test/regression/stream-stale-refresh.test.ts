@@ -40,6 +40,9 @@ function feedApp() {
 
 const serverContext: TestContext = { user: null, lang: null, setResponseHeader: () => {} };
 
+/** Dozens of HTTP round trips per test: a generous ceiling for a busy 2-core box. */
+const LOADED_BOX = { timeout: 60_000 };
+
 /** The stream of one `feed` call, whatever the transport. */
 type ReadFeed = () => Promise<AsyncIterable<unknown, unknown>>;
 
@@ -75,7 +78,7 @@ async function expectOneBackgroundRefresh(
   expect(state.runs).toBe(2);
 }
 
-describe('a stale stream entry is refreshed once in the background', () => {
+describe('a stale stream entry is refreshed once in the background', LOADED_BOX, () => {
   let server: TrpcTestServer | undefined;
   afterEach(async () => {
     vi.useRealTimers();
