@@ -6,6 +6,7 @@ import {
   tieredStore,
 } from '@routecache/core';
 import { type RedisBus, type RedisStore, redisBus, redisStore } from '@routecache/core/redis';
+import { drain } from '@routecache/core/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../support/redis-clients.js';
@@ -173,6 +174,36 @@ describe.skipIf(!redisAvailable())('several instances sharing one Redis', () => 
     expect(result.value).toBe('local');
     expect(waited).toBeGreaterThan(200);
     expect(waited).toBeLessThan(300 + 500);
+  });
+
+  it('a stream keeps its lease while it is read: another instance waits and replays it', async () => {
+    const [a, b] = (await instances(2, { leases: true })) as [Instance, Instance];
+    const baseKey = a.cache.keyFor({ route: 'feed', input: 1 });
+    const stream = { maxChunks: 100, maxBytes: 10_000 };
+    let loads = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const load = async () => {
+      loads++;
+      return (async function* () {
+        yield 1;
+        await gate;
+        yield 2;
+        return 'end';
+      })();
+    };
+    const first = await a.cache.getOrLoad({ baseKey, stream, load });
+    const reading = drain(first.value);
+    const second = b.cache.getOrLoad({ baseKey, stream, load });
+    setTimeout(release, 100);
+    const expected = { chunks: [1, 2], returned: 'end' };
+    expect(await reading).toEqual(expected);
+    const replayed = await second;
+    expect(replayed).toMatchObject({ status: 'MISS', kind: 'stream' });
+    expect(await drain(replayed.value)).toEqual(expected);
+    expect(loads).toBe(1);
   });
 
   it('a waiter loads at once when the holder releases without storing', async () => {

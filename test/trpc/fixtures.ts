@@ -130,6 +130,14 @@ export function buildApp(cache: Cache = createCache({ store: memoryStore(), name
       yield 1;
       throw new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'stream broke' });
     }),
+    cookieStream: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(async ({ ctx }) => {
+      count('cookieStream');
+      ctx.setResponseHeader('set-cookie', 'sid=1');
+      return (async function* () {
+        yield 1;
+        return 'done';
+      })();
+    }),
     bigStream: t.procedure
       .use(cacheMiddleware({ scope: 'public', stream: { maxChunks: 5 } }))
       .query(async function* () {
@@ -166,37 +174,19 @@ export function batchUrl(base: string, calls: readonly [path: string, input?: un
 }
 
 /**
- * Wrap `cache` so a test can count the fills `cache.lookup` opened and nobody has committed or
- * aborted yet: the engine's pending map, observed without exposing it.
+ * Count the fills `cache` started and has not yet settled (stored or skipped), from its events:
+ * a stream's fill settles when the stream ends, fails, stops or outgrows its bounds. Counts
+ * foreground misses only (no stale-while-revalidate refreshes, no leases).
  */
 export function trackFills(cache: Cache): { cache: Cache; openFills(): number } {
   let open = 0;
-  const tracked: Cache = {
-    ...cache,
-    async lookup(request) {
-      const found = await cache.lookup(request);
-      if (found.hit) return found;
-      open++;
-      const { fill } = found;
-      let settled = false;
-      const settle = () => {
-        if (!settled) open--;
-        settled = true;
-      };
-      return {
-        hit: false,
-        fill: {
-          commit: (value, kind) => {
-            settle();
-            return fill.commit(value, kind);
-          },
-          abort: () => {
-            settle();
-            fill.abort();
-          },
-        },
-      };
-    },
+  cache.on('miss', () => {
+    open++;
+  });
+  const settle = () => {
+    open--;
   };
-  return { cache: tracked, openFills: () => open };
+  cache.on('stored', settle);
+  cache.on('skipped', settle);
+  return { cache, openFills: () => open };
 }

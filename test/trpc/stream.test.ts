@@ -3,6 +3,7 @@
  * clean completion, replayed chunk for chunk on a hit.
  */
 import { createCache, memoryStore } from '@routecache/core';
+import { drain } from '@routecache/core/testing';
 import {
   createTRPCClient,
   httpBatchLink,
@@ -11,7 +12,6 @@ import {
   TRPCClientError,
 } from '@trpc/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { drain } from '../../packages/trpc-adapter/src/__fixtures__/drain.js';
 import { type AdapterKind, startTrpcServer, type TrpcTestServer } from '../support/trpc-server.js';
 import { type AppRouter, buildApp, type Counters, inputQuery, trackFills } from './fixtures.js';
 
@@ -99,6 +99,14 @@ describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapte
     expect(await drain(await client().bigStream.query())).toEqual(expected);
     expect(await drain(await client().bigStream.query())).toEqual(expected);
     expect(counters.bigStream).toBe(2);
+    expect(openFills()).toBe(0);
+  });
+
+  it('does not store a stream whose resolver set a cookie', async () => {
+    const expected = { chunks: [1], returned: 'done' };
+    expect(await drain(await client().cookieStream.query())).toEqual(expected);
+    expect(await drain(await client().cookieStream.query())).toEqual(expected);
+    expect(counters.cookieStream).toBe(2);
     expect(openFills()).toBe(0);
   });
 

@@ -20,9 +20,8 @@ export type {
   KeyRequest,
   LoadRequest,
   LoadResult,
-  LookupResult,
   NamespacePolicy,
-  PendingFill,
+  StreamLimits,
 } from './engine/types.js';
 export {
   CodecError,

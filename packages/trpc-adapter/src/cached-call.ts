@@ -8,7 +8,6 @@ import {
   KeyError,
   type LoadRequest,
   type LoadResult,
-  type StreamRecord,
   warnOnce,
 } from '@routecache/core';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
@@ -20,9 +19,6 @@ import { principalKey } from './principal.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { etagSinkContext, responseEtag } from './resolver-etag.js';
 import { routeBaseKey, routeTags } from './route-key.js';
-import { isAsyncIterable, replayStream, teeIntoFill } from './stream.js';
-
-type LookupRequest = Parameters<Cache['lookup']>[0];
 
 const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
@@ -42,10 +38,14 @@ function ignoreEtag(): void {}
  * The `X-Cache` status of a served result. A miss whose value was never encoded for storing —
  * refused by its response (`Set-Cookie`, `no-store`, `Vary: *`), by the codec, or by a zero ttl
  * — did not use the cache: `BYPASS`. A miss the store failed to keep (fail-open) or an
- * invalidation fenced out was encoded (it has its ETag): `MISS`.
+ * invalidation fenced out was encoded (it has its ETag): `MISS`. A stream is encoded only when
+ * it completes, after its headers are sent: its miss is `MISS` when the response let it be
+ * stored (`storable`), else `BYPASS`.
  */
-function statusOf(loaded: LoadResult<unknown>): CacheStatus {
-  return loaded.status === 'MISS' && loaded.etag === undefined ? 'BYPASS' : loaded.status;
+function statusOf(loaded: LoadResult<unknown>, storable: boolean): CacheStatus {
+  if (loaded.status !== 'MISS') return loaded.status;
+  if (loaded.kind === 'stream') return storable ? 'MISS' : 'BYPASS';
+  return loaded.etag === undefined ? 'BYPASS' : 'MISS';
 }
 
 /**
@@ -82,17 +82,14 @@ class FailedCall {
   constructor(readonly result: MiddlewareResult<object>) {}
 }
 
-/** A resolver returned a stream: the first caller that takes it buffers it into the cache. */
-class StreamHandoff {
-  #stream: AsyncIterable<unknown, unknown> | undefined;
-  constructor(stream: AsyncIterable<unknown, unknown>) {
-    this.#stream = stream;
-  }
-  take(): AsyncIterable<unknown, unknown> | undefined {
-    const stream = this.#stream;
-    this.#stream = undefined;
-    return stream;
-  }
+/**
+ * Whether the call's transport reads a query's stream: a server-side caller (no request) or a
+ * jsonl request (httpBatchStreamLink). A non-streaming link (httpLink, httpBatchLink, wsLink)
+ * makes tRPC refuse the stream without reading it, so a fill opened for it would wait for nothing.
+ */
+function readsStream(state: RequestCacheState | undefined): boolean {
+  const headers = state?.requestHeaders;
+  return headers === undefined || isStreamedRequest(headers);
 }
 
 /**
@@ -100,9 +97,9 @@ class StreamHandoff {
  *
  * A query goes through `cache.getOrLoad` (single-flight, stale serving, fail-open). Its loader
  * runs the rest of the chain (`next()`); a failed result is thrown through the cache (never
- * stored) and returned as is. A stream cannot be stored by `getOrLoad`: it comes back as a
- * {@link StreamHandoff} and is teed into a `cache.lookup` fill. A result whose `kind` is
- * `'stream'` is replayed; any other value is served as is, whatever its shape.
+ * stored) and returned as is. A resolver's stream is the engine's to fill (one lookup, the fence
+ * taken before the resolver runs); what comes back — the stream, or a replay of a stored one —
+ * is served as is.
  *
  * @internal
  * @example
@@ -162,7 +159,8 @@ export class CachedCall {
     let ranResolver = false;
     // An ETag the resolver gives its result with setETag(ctx, tag).
     let ownEtag: string | undefined;
-    // One object serves getOrLoad and, for a stream, lookup (which ignores the hooks).
+    // What the response said about storing this call's result (a stream's status needs it).
+    let storable = true;
     const request: LoadRequest<unknown> = {
       baseKey,
       variant: this.variantOf(state, scope === 'private' ? principal : undefined),
@@ -173,11 +171,15 @@ export class CachedCall {
           ownEtag = tag;
         });
         if (!result.ok) throw new FailedCall(result);
-        return isAsyncIterable(result.data) ? new StreamHandoff(result.data) : result.data;
+        return result.data;
       },
-      cacheable: (value) =>
-        !(value instanceof StreamHandoff) && this.responseAllowsStoring(state, scope),
+      cacheable: (_value, kind) => {
+        storable =
+          (kind === 'value' || readsStream(state)) && this.responseAllowsStoring(state, scope);
+        return storable;
+      },
       etag: () => ownEtag ?? responseEtag(state),
+      stream: options.stream,
       // Spread last: with the spread first, V8 built this object on a slow path (measured about
       // 25% fewer hits per CPU second).
       ...this.policy,
@@ -200,21 +202,19 @@ export class CachedCall {
       return result;
     }
 
-    const { value } = loaded;
-    if (value instanceof StreamHandoff) {
-      return this.serveStream(request, value, opts, state, scope);
-    }
+    // tRPC refuses a stream on a non-streaming link: that call fails, and a failed call has no
+    // status.
+    if (loaded.kind === 'stream' && !readsStream(state)) return ok(loaded.value);
     this.report(
       state,
       opts.batchIndex,
-      statusOf(loaded),
+      statusOf(loaded, storable),
       loaded.etag,
       loaded.maxAge,
       loaded.etag !== undefined,
       scope,
     );
-    // The entry's kind, not the value's shape: a plain value may look like a stream record.
-    return ok(loaded.kind === 'stream' ? replayStream(value as StreamRecord) : value);
+    return ok(loaded.value);
   }
 
   /** The variant: the route's vary header values and the principal of a private route. */
@@ -256,43 +256,6 @@ export class CachedCall {
         { context: { path: opts.path, option: 'vary' } },
       );
     }
-  }
-
-  /**
-   * A miss whose resolver returned a stream: tee it into a fill opened now — before the stream is
-   * read, so an invalidation from here on keeps it out — and commit it when it completes.
-   */
-  private async serveStream(
-    request: LookupRequest,
-    handoff: StreamHandoff,
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
-    state: RequestCacheState | undefined,
-    scope: 'public' | 'private',
-  ): Promise<MiddlewareResult<object>> {
-    // A stream has one reader: a caller coalesced onto another's stream runs its own.
-    let stream = handoff.take();
-    if (stream === undefined) {
-      const own = await this.next(opts);
-      // A failed call has no status; a value that is no stream is served as is.
-      if (!own.ok || !isAsyncIterable(own.data)) {
-        if (scope === 'public') warnIfAuthBelowCache(own, opts.path);
-        return own;
-      }
-      stream = own.data;
-    }
-    const headers = state?.requestHeaders;
-    if (headers !== undefined && !isStreamedRequest(headers)) {
-      // A non-streaming link (httpLink, httpBatchLink, wsLink): tRPC refuses the stream (the call
-      // fails: no status) and never reads it, so a fill opened for it would stay pending. Only a
-      // server-side caller (no request) or a jsonl request (httpBatchStreamLink) reads a
-      // query's stream.
-      return ok(stream);
-    }
-    // Headers of a streamed response are sent before it ends: it never carries an ETag.
-    this.report(state, opts.batchIndex, 'MISS', undefined, 0, false, scope);
-    const found = await this.cache.lookup(request);
-    // Stored by someone else meanwhile: pass this stream through uncached.
-    return ok(found.hit ? stream : teeIntoFill(stream, found.fill, this.options.stream));
   }
 
   /**

@@ -10,7 +10,7 @@ import type { CacheEventMap, EntryPolicy } from './types.js';
 
 /** Per-call hooks of a fill (from {@link LoadRequest}). */
 export interface CommitHooks {
-  cacheable?: ((value: never) => boolean) | undefined;
+  cacheable?: ((value: never, kind: CacheEntry['kind']) => boolean) | undefined;
   etag?: ((value: never) => string | undefined) | undefined;
 }
 
@@ -27,6 +27,24 @@ export type Committer = (
 /** A per-call window in seconds, or the cache's default (already in ms). */
 export function windowMs(seconds: number | undefined, defaultMs: number): number {
   return seconds === undefined ? defaultMs : seconds * 1000;
+}
+
+/**
+ * Report a fill that stored nothing (a `skipped` event, built only when someone listens).
+ *
+ * @example
+ * ```ts
+ * reportSkipped(events, address, 'aborted');
+ * ```
+ */
+export function reportSkipped(
+  events: CacheEvents,
+  address: EntryAddress,
+  reason: CacheEventMap['skipped']['reason'],
+): void {
+  if (events.listening.skipped > 0) {
+    events.emit('skipped', { key: address.key, baseKey: address.baseKey, reason });
+  }
 }
 
 /**
@@ -59,16 +77,14 @@ export function createCommitter(
     reason: CacheEventMap['skipped']['reason'],
     etag: string | undefined,
   ): FillOutcome {
-    if (events.listening.skipped > 0) {
-      events.emit('skipped', { key: address.key, baseKey: address.baseKey, reason });
-    }
+    reportSkipped(events, address, reason);
     return { value, kind, etag, stored: false, maxAge: 0 };
   }
 
   return async function commit(address, value, kind, fence, policy, hooks) {
     // `never` parameters: the hooks were typed for the caller's own T, which `value` is.
     const typed = value as never;
-    if (hooks.cacheable !== undefined && !hooks.cacheable(typed)) {
+    if (hooks.cacheable !== undefined && !hooks.cacheable(typed, kind)) {
       return skip(address, value, kind, 'uncacheable', undefined);
     }
     const now = Date.now();

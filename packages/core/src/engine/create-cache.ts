@@ -9,10 +9,10 @@ import type { MaybePromise } from '../types.js';
 import { createCommitter, windowMs } from './commit.js';
 import { CacheEvents } from './events.js';
 import { underLease } from './lease.js';
-import { createLookup, type LookupRequest } from './lookup.js';
 import { resolveCacheOptions } from './options.js';
 import { type FillOutcome, Flights } from './single-flight.js';
 import { FAILED, isPromiseLike, StoreCalls } from './store-calls.js';
+import { createStreamFiller, isAsyncIterable, servedValue } from './streams.js';
 import type { Cache, CacheOptions, LoadRequest, LoadResult } from './types.js';
 
 const NO_TAGS: readonly string[] = [];
@@ -30,6 +30,8 @@ function ignore(): void {}
  *   Errors are never cached.
  * - `staleWhileRevalidate`: a stale entry is served while one background refresh runs.
  *   `staleIfError`: a stale entry is served when `load` fails.
+ * - A `load` that returns a stream (an async iterable) fills the entry as it is read, under the
+ *   same fence and lease ({@link LoadRequest.stream}); a hit replays it.
  * - Store failures and timeouts (`storeTimeout`) are misses (fail-open) reported as `storeError`
  *   events (or one `ROUTECACHE_STORE_UNAVAILABLE` warning when nobody listens). Invalidations
  *   are the exception: they reject with a `StoreError`, because their caller must know.
@@ -62,9 +64,7 @@ export function createCache(options: CacheOptions = {}): Cache {
   const calls = new StoreCalls(store, resolved.storeTimeoutMs, events);
   const flights = new Flights();
   const commit = createCommitter(resolved, calls, events);
-  const storageKeyOf = (request: LookupRequest) =>
-    storageKey(request.baseKey, request.variant ?? '');
-  const lookup = createLookup(resolved, calls, events, commit, storageKeyOf);
+  const fillFromStream = createStreamFiller(commit, events);
 
   store.onEvict?.((key, reason) => {
     if (events.listening.evicted > 0) events.emit('evicted', { key, reason });
@@ -88,23 +88,38 @@ export function createCache(options: CacheOptions = {}): Cache {
   }
 
   /**
-   * Run `load` as the single fill of `key`: fence first, so an invalidation during it wins;
-   * then, on a shared store, only the lease holder among instances loads.
+   * Run `load` as the single fill of `key`: fence first, so an invalidation during it wins (a
+   * stream's too: the fence is taken before its loader reads anything); then, on a shared
+   * store, only the lease holder among instances loads. A background fill reads a stream itself.
    */
-  async function fill(request: LoadRequest<unknown>, address: EntryAddress): Promise<FillOutcome> {
+  async function fill(
+    request: LoadRequest<unknown>,
+    address: EntryAddress,
+    background: boolean,
+  ): Promise<FillOutcome> {
     let fence = calls.run('fence', () => store.fence(address));
     if (isPromiseLike(fence)) fence = await fence;
     const fenced = fence;
     return underLease(store, calls, address, resolved.leaseTimeoutMs, async () => {
       const value = await request.load();
+      if (isAsyncIterable(value)) {
+        return fillFromStream(address, fenced, request, value, background);
+      }
       return commit(address, value, 'value', fenced, request, request);
     });
   }
 
-  function startFill(request: LoadRequest<unknown>, key: string) {
+  function startFill(request: LoadRequest<unknown>, key: string, background: boolean) {
     const tags = request.tags ?? NO_TAGS;
     const address: EntryAddress = { key, baseKey: request.baseKey, tags };
-    return flights.start(key, request.baseKey, tags, () => fill(request, address));
+    return flights.start(key, request.baseKey, tags, () => fill(request, address, background));
+  }
+
+  /** A caller that joined a stream's fill: a stream has one reader, so it runs its own load. */
+  async function loadOwn<T>(request: LoadRequest<T>): Promise<LoadResult<T>> {
+    const value = await request.load();
+    const kind = isAsyncIterable(value) ? 'stream' : 'value';
+    return { value, kind, status: 'MISS', etag: undefined, maxAge: 0 };
   }
 
   /** A miss: join the fill in flight or start one; `stale` is served if the load fails. */
@@ -114,27 +129,34 @@ export function createCache(options: CacheOptions = {}): Cache {
     stale: CacheEntry | undefined,
   ): Promise<LoadResult<T>> {
     let flight = flights.get(key);
+    const joined = flight !== undefined;
     if (flight !== undefined) {
       if (events.listening.coalesced > 0)
         events.emit('coalesced', { key, baseKey: request.baseKey });
     } else {
       if (events.listening.miss > 0) events.emit('miss', { key, baseKey: request.baseKey });
-      flight = startFill(request as LoadRequest<unknown>, key);
+      flight = startFill(request as LoadRequest<unknown>, key, false);
     }
-    const toResult = (outcome: FillOutcome): LoadResult<T> => ({
-      value: outcome.value as T,
-      kind: outcome.kind,
-      status: 'MISS',
-      etag: outcome.etag,
-      maxAge: outcome.maxAge,
-    });
+    const toResult = (outcome: FillOutcome): LoadResult<T> | Promise<LoadResult<T>> => {
+      if (outcome.streaming !== undefined && joined) return loadOwn(request);
+      return {
+        // The stream of this caller's own load is its to read; a stored stream is replayed.
+        value: (outcome.streaming === undefined
+          ? servedValue(outcome.value, outcome.kind)
+          : outcome.value) as T,
+        kind: outcome.kind,
+        status: 'MISS',
+        etag: outcome.etag,
+        maxAge: outcome.maxAge,
+      };
+    };
     if (stale === undefined) return flight.promise.then(toResult);
-    return flight.promise.then(toResult, () => {
+    return flight.promise.then(toResult).catch(() => {
       if (events.listening.stale > 0) {
         events.emit('stale', { key, baseKey: request.baseKey, reason: 'error' });
       }
       return {
-        value: stale.value as T,
+        value: servedValue(stale.value, stale.kind) as T,
         kind: stale.kind,
         status: 'STALE',
         etag: stale.etag,
@@ -154,7 +176,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     if (now < entry.freshUntil) {
       if (events.listening.hit > 0) events.emit('hit', { key, baseKey: request.baseKey });
       return Promise.resolve({
-        value: entry.value as T,
+        value: servedValue(entry.value, entry.kind) as T,
         kind: entry.kind,
         status: 'HIT',
         etag: entry.etag,
@@ -168,12 +190,13 @@ export function createCache(options: CacheOptions = {}): Cache {
       if (events.listening.stale > 0) {
         events.emit('stale', { key, baseKey: request.baseKey, reason: 'revalidate' });
       }
-      // One background refresh per key: joins a fill in flight instead of starting another.
+      // One background refresh per key: joins a fill in flight instead of starting another. It
+      // reads a stream to its end itself, so the refresh is stored whoever the caller is.
       if (flights.get(key) === undefined) {
-        startFill(request as LoadRequest<unknown>, key).promise.catch(ignore);
+        startFill(request as LoadRequest<unknown>, key, true).promise.catch(ignore);
       }
       return Promise.resolve({
-        value: entry.value as T,
+        value: servedValue(entry.value, entry.kind) as T,
         kind: entry.kind,
         status: 'STALE',
         etag: entry.etag,
@@ -223,7 +246,6 @@ export function createCache(options: CacheOptions = {}): Cache {
         return Promise.reject(error);
       }
     },
-    lookup,
     async invalidate(baseKey) {
       // Callers arriving from now on must not join a fill that started before this invalidation.
       flights.dropBaseKey(baseKey);

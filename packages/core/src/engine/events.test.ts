@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../stores/memory.js';
+import { drain } from '../testing/drain.js';
 import { resetWarningsForTests } from '../warn.js';
 import { brokenStore, deferred, record } from './__fixtures__/cache-helpers.js';
 import { createCache } from './create-cache.js';
@@ -110,12 +111,14 @@ describe('cache events', () => {
     const failing = () => Promise.reject(new Error('down'));
     const staleOnError = { baseKey: 's', staleWhileRevalidate: 0, load: failing };
     expect(await cache.getOrLoad(staleOnError)).toMatchObject({ status: 'STALE' });
-    // skipped, evicted (capacity), invalidated, and a lookup's miss.
+    // skipped, evicted (capacity), invalidated, and a stream's fill.
     await cache.getOrLoad({ baseKey: 'u', cacheable: () => false, load: async () => 1 });
     for (let i = 0; i < 10; i++) await cache.getOrLoad({ baseKey: `e${i}`, load: async () => i });
     await cache.invalidate('k');
     await cache.invalidateTags(['t']);
-    await cache.lookup({ baseKey: 'l' });
+    const stream = { maxChunks: 10, maxBytes: 1_000 };
+    const load = async () => (async function* () {})();
+    await drain((await cache.getOrLoad({ baseKey: 'l', stream, load })).value);
     // storeError: a broken store with nobody listening warns instead of emitting.
     const broken = createCache({ store: brokenStore(memoryStore(), 'throw', ['get']) });
     await broken.getOrLoad({ baseKey: 'k', load: async () => 1 });

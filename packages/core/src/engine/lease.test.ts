@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../stores/memory.js';
 import type { CacheEntry, CacheStore, Lease } from '../stores/types.js';
+import { drain } from '../testing/drain.js';
 import { testEntry } from '../testing/entries.js';
 import { record } from './__fixtures__/cache-helpers.js';
 import { createCache } from './create-cache.js';
@@ -59,8 +60,15 @@ describe('cross-instance leases', () => {
     const record = { chunks: [1, 2], returnValue: 'end' };
     const filled = testEntry(record, { kind: 'stream', freshMs: 30_000 });
     const cache = createCache({ store: leasingStore(waiting(async () => filled)) });
-    const result = await cache.getOrLoad({ baseKey: 'k', load: async () => 'mine' });
-    expect(result).toMatchObject({ value: record, kind: 'stream', status: 'MISS' });
+    const mine = async function* () {
+      yield 'mine';
+    };
+    const result = await cache.getOrLoad({ baseKey: 'k', load: async () => mine() });
+    expect(result).toMatchObject({ kind: 'stream', status: 'MISS' });
+    expect(await drain(result.value)).toEqual({
+      chunks: [1, 2],
+      returned: 'end',
+    });
   });
 
   it('loads itself when the holder gave up without a fill', async () => {

@@ -10,7 +10,7 @@ function ignore(): void {}
  * the only one across instances:
  *
  * - lease acquired → `fillLocally`, then release it (a failed load releases too, so the waiters
- *   stop waiting and load themselves);
+ *   stop waiting and load themselves; a stream releases it once its fill settles);
  * - lease held elsewhere → wait for that instance's fill (at most `leaseMs`) and serve it;
  * - no lease support, a lease failure, a waiter timeout, or the holder gave up → `fillLocally`.
  *   A lease problem never fails or hangs a request.
@@ -32,11 +32,21 @@ export async function underLease(
   const lease = await calls.run('lease', () => acquire.call(store, address, leaseMs));
   if (lease === FAILED) return fillLocally();
   if (lease.acquired) {
-    try {
-      return await fillLocally();
-    } finally {
+    const release = () => {
       lease.release().catch(ignore);
+    };
+    let outcome: FillOutcome;
+    try {
+      outcome = await fillLocally();
+    } catch (error) {
+      release();
+      throw error;
     }
+    // A stream still being read keeps the lease until its fill settles: the other instances
+    // wait for the entry it is about to store instead of loading the stream again.
+    if (outcome.streaming === undefined) release();
+    else outcome.streaming.then(release);
+    return outcome;
   }
   // The wait is bounded by the lease itself; the extra budget only guards a store that hangs.
   const entry = await calls.settle('lease', lease.wait(), leaseMs + calls.timeoutMs);

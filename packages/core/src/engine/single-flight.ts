@@ -10,6 +10,12 @@ export interface FillOutcome {
   readonly stored: boolean;
   /** Seconds of freshness the stored entry has; 0 when not stored. */
   readonly maxAge: number;
+  /**
+   * Set when the load produced a stream: `value` (the stream, if any) belongs to the caller whose
+   * load ran, and callers that joined this fill run their own load. Settles when the stream's
+   * fill has committed or given up.
+   */
+  readonly streaming?: Promise<void>;
 }
 
 /** A fill in flight for one storage key. */

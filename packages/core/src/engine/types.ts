@@ -97,15 +97,44 @@ export interface LoadRequest<T> extends EntryPolicy {
   /** From `deriveVariant` (vary header values, private principal); `''` for none. */
   variant?: string;
   tags?: readonly string[];
-  /** Produce the value on a miss. Its rejection is never cached. */
+  /**
+   * Produce the value on a miss. Its rejection is never cached. It may produce a stream (an
+   * async iterable): see {@link LoadRequest.stream}.
+   */
   load: () => Promise<T>;
   /**
    * Decide after loading whether the value may be stored (e.g. not when the response says
-   * `Vary: *`). @default always
+   * `Vary: *`). For a stream (`kind` `'stream'`) it is asked when `load` returns it, before it is
+   * read: `false` hands the stream back untouched and stores nothing (e.g. for a transport that
+   * refuses streams unread, so no fill waits on a reader that never comes). @default always
    */
-  cacheable?: (value: T) => boolean;
+  cacheable?: (value: T, kind: CacheEntry['kind']) => boolean;
   /** An ETag the endpoint set itself, kept verbatim instead of hashing. */
   etag?: (value: T) => string | undefined;
+  /**
+   * Bounds on buffering a stream `load` returns. With them the stream is filled like a value:
+   * under the fence taken before `load` ran, its chunks pass through to the caller as they come
+   * and are stored when it completes cleanly (not on an error, an early stop, or past a bound);
+   * a hit replays the chunks and the return value. Callers that join the fill run their own
+   * `load` (a stream has one reader). Without them a stream is served uncached.
+   */
+  stream?: StreamLimits;
+}
+
+/**
+ * Bounds on buffering a stream for storage ({@link LoadRequest.stream}). Past either bound the
+ * stream keeps flowing to its caller; it is just not stored.
+ *
+ * @example
+ * ```ts
+ * await cache.getOrLoad({ baseKey, stream: { maxChunks: 10_000, maxBytes: 1 << 20 }, load: () => rows() });
+ * ```
+ */
+export interface StreamLimits {
+  /** Most chunks kept. */
+  readonly maxChunks: number;
+  /** Most bytes kept, counted as the chunks' JSON length. */
+  readonly maxBytes: number;
 }
 
 /**
@@ -125,11 +154,10 @@ export interface LoadResult<T> {
   /** Seconds of freshness left (for Cache-Control max-age), 0 when stale or not stored. */
   maxAge: number;
   /**
-   * What `value` is: a plain value, or a `StreamRecord` (`{ chunks, returnValue }`) that a
-   * caller committed as a stream through {@link Cache.lookup}. On a hit (or stale) the entry's
-   * kind; on a miss the kind that was committed (`'value'` for `getOrLoad`'s own fills, or the
-   * kind of the entry another instance stored while this one waited on its lease). Callers
-   * must rely on it rather than on the value's shape: a plain value may look like a record.
+   * What `value` is: a plain value, or (`'stream'`) an async iterable — the stream `load`
+   * returned on a miss, or a replay of the stored chunks and return value on a hit, stale or
+   * not. Callers must rely on it rather than on the value's shape: a plain value may look like
+   * a stream record, and comes back as that value.
    */
   kind: CacheEntry['kind'];
 }
@@ -155,46 +183,6 @@ export interface KeyRequest {
 }
 
 /**
- * A miss the caller fills itself (used for streams, whose value arrives chunk by chunk).
- * `commit` stores the value unless an invalidation landed since the lookup; `abort` stores nothing.
- * Settle every fill with one of them: while a fill is open, other lookups of its key inside the
- * `staleWhileRevalidate` window are served the stale entry instead of refreshing it (a fill
- * dropped unsettled stops counting only once it is garbage-collected).
- *
- * @example
- * ```ts
- * const found = await cache.lookup({ baseKey });
- * if (!found.hit) {
- *   try {
- *     await found.fill.commit({ chunks, returnValue }, 'stream');
- *   } catch {
- *     found.fill.abort();
- *   }
- * }
- * ```
- */
-export interface PendingFill {
-  commit(
-    value: unknown,
-    kind: CacheEntry['kind'],
-  ): Promise<{ stored: boolean; etag: string | undefined }>;
-  abort(): void;
-}
-
-/**
- * Result of {@link Cache.lookup}.
- *
- * @example
- * ```ts
- * const found: LookupResult = await cache.lookup({ baseKey });
- * const value = found.hit ? found.entry.value : undefined;
- * ```
- */
-export type LookupResult =
-  | { hit: true; status: 'HIT' | 'STALE'; entry: CacheEntry; maxAge: number }
-  | { hit: false; fill: PendingFill };
-
-/**
  * Payloads of the events a cache emits.
  *
  * @example
@@ -210,11 +198,14 @@ export interface CacheEventMap {
   stale: { key: string; baseKey: string; reason: 'revalidate' | 'error' };
   coalesced: { key: string; baseKey: string };
   stored: { key: string; baseKey: string; size: number };
-  /** A value was served but not stored (uncacheable, codec refused, fenced out by an invalidation). */
+  /**
+   * A value was served but not stored (uncacheable, codec refused, fenced out by an
+   * invalidation, store failed, or a stream that failed, stopped early or outgrew its bounds).
+   */
   skipped: {
     key: string;
     baseKey: string;
-    reason: 'uncacheable' | 'codec' | 'invalidated' | 'store';
+    reason: 'uncacheable' | 'codec' | 'invalidated' | 'store' | 'aborted';
   };
   invalidated: { baseKeys: readonly string[]; tags: readonly string[]; removed: number };
   storeError: { operation: string; error: StoreError };
@@ -251,11 +242,10 @@ export interface Cache {
   keyFor(request: KeyRequest): string;
   /**
    * Return the cached value for the request, or run `load` once (single-flight across concurrent
-   * callers of the same storage key), store its result, and return it.
+   * callers of the same storage key), store its result, and return it. A stream is filled as
+   * described at {@link LoadRequest.stream}.
    */
   getOrLoad<T>(request: LoadRequest<T>): Promise<LoadResult<T>>;
-  /** Lower-level: a hit, or a pending fill the caller completes (streams). */
-  lookup(request: Omit<LoadRequest<unknown>, 'load' | 'cacheable' | 'etag'>): Promise<LookupResult>;
   /** Remove every variant of `baseKey`; resolves to the count removed. Wins over fills in flight. */
   invalidate(baseKey: string): Promise<number>;
   /** Remove every entry carrying any of `tags`; resolves to the count removed. */

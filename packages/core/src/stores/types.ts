@@ -16,7 +16,7 @@ export const ENTRY_FORMAT = 1;
  * @example
  * ```ts
  * const record: StreamRecord = { chunks: [1, 2, 3], returnValue: 'done' };
- * await fill.commit(record, 'stream');
+ * const entry = testEntry(record, { kind: 'stream' });
  * ```
  */
 export interface StreamRecord {

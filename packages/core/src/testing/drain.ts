@@ -1,10 +1,11 @@
 /**
- * Read a stream to its end: its chunks and its return value (tests of streamed queries, unit and
- * integration alike).
+ * Read a stream to its end: its chunks and its return value. For tests of cached streams, in
+ * core and in adapters alike.
  *
  * @example
  * ```ts
- * expect(await drain(replayStream(record))).toEqual({ chunks: [1, 2], returned: 'done' });
+ * const { value } = await cache.getOrLoad({ baseKey, stream: limits, load: async () => rows() });
+ * expect(await drain(value as AsyncIterable<number>)).toEqual({ chunks: [1, 2], returned: 'done' });
  * ```
  */
 export async function drain<T, R>(
