@@ -21,7 +21,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { packWorkspacePackages, WORKSPACE_ROOT } from '../support/packages.js';
 import { fencedBlocks } from '../support/readme-snippets.js';
 import { freePort } from '../support/redis-server.js';
@@ -235,12 +234,10 @@ async function main(): Promise<void> {
 
     await step('write the README files', async () => {
       const manifest = readJson<Record<string, unknown>>(join(app, 'package.json'));
-      const added = ts.parseConfigFileTextToJson(
-        'package.json',
-        readmeFile(blocks, 'package.json'),
-      );
-      check(added.error === undefined, 'the README package.json block is not JSON');
-      const merged = { ...manifest, ...(added.config as object) };
+      // package.json allows no comments, so its block is plain JSON, found by its "scripts".
+      const fields = blocks.find((b) => b.lang === 'json' && b.code.includes('"scripts"'));
+      check(fields !== undefined, 'Getting started has no package.json block');
+      const merged = { ...manifest, ...(JSON.parse(fields.code) as object) };
       writeFileSync(join(app, 'package.json'), `${JSON.stringify(merged, null, 2)}\n`);
       for (const file of ['tsconfig.json', 'src/server.ts', 'routecache.config.json']) {
         mkdirSync(dirname(join(app, file)), { recursive: true });
