@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { diffSummary } from './check.js';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
@@ -42,9 +42,67 @@ Generate typed cache keys and invalidators from a tRPC router.
                    (default: the nearest routecache.config.json, else package.json with a
                    "routecache" field, from the current directory up)
   -h, --help       print this help
+  -v, --version    print the version
+
+Config (JSON; comments and trailing commas allowed; paths relative to the file holding it):
+  router.module    required  the file exporting the router, e.g. "src/router.ts"
+  output           required  the module to generate (.ts, .mts or .tsx)
+  router.export    optional  the router's export name (default "appRouter")
+  tsconfig         optional  the app's tsconfig (default "tsconfig.json")
 
 Exit codes: 0 ok, 1 stale file or discovery errors, 2 bad usage or config.
 `;
+
+const options = {
+  check: { type: 'boolean', default: false },
+  watch: { type: 'boolean', default: false },
+  config: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'v', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+/**
+ * The first flag `argv` holds that the CLI does not know, described with the nearest known one
+ * (`unknown flag --chek, did you mean --check?`), or `undefined`. Node's own parseArgs error
+ * suggests nothing and tells the user to quote the flag as a positional.
+ */
+function unknownFlag(argv: readonly string[]): string | undefined {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const token = tokens.find((t) => t.kind === 'option' && !Object.hasOwn(options, t.name));
+  if (token?.kind !== 'option') return undefined;
+  const flags = Object.keys(options);
+  const nearest = flags.reduce((best, flag) =>
+    editDistance(token.name, flag) < editDistance(token.name, best) ? flag : best,
+  );
+  return `unknown flag ${token.rawName}, did you mean --${nearest}? (flags: ${flags.map((f) => `--${f}`).join(', ')})`;
+}
+
+/** Levenshtein distance between two flag names, keeping one row of the table. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (const [i, ca] of [...a].entries()) {
+    let diagonal = row[0] ?? 0;
+    row[0] = i + 1;
+    for (const [j, cb] of [...b].entries()) {
+      const above = row[j + 1] ?? 0;
+      row[j + 1] = Math.min(above + 1, (row[j] ?? 0) + 1, diagonal + (ca === cb ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/** The version in this package's package.json (one level above both src/ and dist/). */
+function packageVersion(): string {
+  const manifest = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
 
 /** What is wrong with the command line, or `undefined` when it is usable. */
 function usageProblem(positionals: readonly string[], check: boolean, watch: boolean) {
@@ -101,18 +159,17 @@ function runOnce(config: ResolvedConfig, check: boolean, io: CliIo): number {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        check: { type: 'boolean', default: false },
-        watch: { type: 'boolean', default: false },
-        config: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    const unknown = unknownFlag(argv);
+    if (unknown !== undefined) {
+      throw new CodegenError('ROUTECACHE_CODEGEN_USAGE', `routecache: ${unknown}\n\n${USAGE}`);
+    }
+    const { values, positionals } = parseArgs({ args: [...argv], allowPositionals: true, options });
     if (values.help) {
       io.stdout(USAGE);
+      return 0;
+    }
+    if (values.version) {
+      io.stdout(`${packageVersion()}\n`);
       return 0;
     }
     const problem = usageProblem(positionals, values.check, values.watch);

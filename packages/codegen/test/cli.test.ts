@@ -82,7 +82,7 @@ describe('routecache codegen', () => {
       [[], 'routecache: missing command'],
       [['generate'], 'routecache: unknown command "generate"'],
       [['codegen', 'extra'], 'routecache: unexpected argument "extra"'],
-      [['codegen', '--bogus'], "routecache: Unknown option '--bogus'"],
+      [['codegen', '--bogus'], 'routecache: unknown flag --bogus, did you mean --check?'],
       [['codegen', '--check', '--watch'], 'routecache: --check and --watch cannot be combined'],
       [['codegen', '--config'], "routecache: Option '--config <value>' argument missing"],
     ];

@@ -71,6 +71,18 @@ describe('loadConfig', () => {
     expect(message).toMatch(/routecache: Unrecognized key: "extra"/);
   });
 
+  it('accepts comments and trailing commas (JSONC, as tsconfig.json), and locates a syntax error', () => {
+    writeFileSync(
+      join(dir, 'routecache.config.json'),
+      '// app\n{ /* r */ "router": { "module": "r.ts", }, "output": "g.ts", }\n',
+    );
+    expect(loadConfig({ cwd: dir }).output).toBe(join(dir, 'g.ts'));
+    writeFileSync(join(dir, 'routecache.config.json'), '{\n  "output": "g.ts"\n  "router": {}\n}');
+    expect(errorOf(() => loadConfig({ cwd: dir })).message).toBe(
+      `Cannot read ${join(dir, 'routecache.config.json')}:3:3: ',' expected. (expected JSON; comments and trailing commas are allowed)`,
+    );
+  });
+
   it('explains a missing config and unreadable JSON', () => {
     expect(errorOf(() => loadConfig({ cwd: dir })).message).toContain('No routecache.config.json');
     writeFileSync(join(dir, 'routecache.config.json'), '{ nope');

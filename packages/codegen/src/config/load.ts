@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { ts } from 'ts-morph';
 import { CodegenError } from '../errors.js';
 import { configSchema, formatIssues, type ResolvedConfig } from './schema.js';
 
@@ -14,18 +15,28 @@ import { configSchema, formatIssues, type ResolvedConfig } from './schema.js';
 export const CONFIG_FILE = 'routecache.config.json';
 
 function readJson(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (cause) {
     throw new CodegenError(
       'ROUTECACHE_CODEGEN_CONFIG',
-      `Cannot read ${file} as JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
-      {
-        cause,
-        context: { file },
-      },
+      `Cannot read ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause, context: { file } },
     );
   }
+  // JSON with comments and trailing commas, as tsconfig.json: TypeScript's own parser, which
+  // ts-morph already ships, so the config can carry the comments the README shows.
+  const { config, error } = ts.parseConfigFileTextToJson(file, text);
+  if (error === undefined) return config;
+  const before = text.slice(0, error.start ?? 0).split('\n');
+  const at = `${file}:${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+  const message = ts.flattenDiagnosticMessageText(error.messageText, ' ');
+  throw new CodegenError(
+    'ROUTECACHE_CODEGEN_CONFIG',
+    `Cannot read ${at}: ${message} (expected JSON; comments and trailing commas are allowed)`,
+    { cause: new SyntaxError(message), context: { file } },
+  );
 }
 
 /** The raw config inside `file`: the whole file, or the `routecache` field of a package.json. */
