@@ -60,11 +60,12 @@ const DEFAULT_INVALIDATION_HISTORY = 10_000;
 /**
  * Bytes one entry costs the store beyond its keys, its tags' index slots and the entry itself
  * (see retained-size.ts): lru-cache's Map entry and five per-entry array slots, the base-key
- * index's Map entry, and the record. Measured with `--expose-gc` (Node 20, x64) as heap growth
- * per kept entry of 200k–1M `true` fills, minus the estimates of the rest: 180–260 bytes, the
- * spread being hash tables and arrays caught at different points of their doubling. Rounded up.
+ * index's Map entry, and the record. Measured with `--expose-gc` (Node 20, x64): heap growth per
+ * kept entry of floods of 200k–1M `true` fills (504–570 bytes) minus what the flat key (40), the
+ * entry object (160) and its ETag (64) hold: 240–305 bytes, the spread being hash tables and
+ * arrays caught at different points of their doubling. Rounded up.
  */
-const ENTRY_OVERHEAD = 280;
+const ENTRY_OVERHEAD = 300;
 /** A tag's index slot: a Set member, or a Map entry when the tag is on this entry alone. */
 const TAG_SLOT = 64;
 
@@ -80,6 +81,11 @@ class MemoryRecord {
 /**
  * An in-process store on `lru-cache`, bounded by bytes. A hit returns the live entry (no copy,
  * no decode) synchronously. Every method answers without a promise.
+ *
+ * `maxBytes` bounds the heap the entries keep alive: each entry is accounted, when stored, at an
+ * estimate of what it retains (its live value walked once, its encoded bytes if it carries them,
+ * keys, ETag, tags, bookkeeping). Floods of 1M distinct keys hold 0.66–0.88× `maxBytes` (`pnpm
+ * bench memory`); hits do no accounting work.
  *
  * Expiry is checked against `Date.now()` on read (so fake timers drive it); an expired entry is
  * dropped when read or when capacity pushes it out, and reported as `expired` either way.

@@ -7,7 +7,7 @@ import type { CacheEntry } from './types.js';
  * bytes, a `true` is 0 bytes of its own, and the bookkeeping around a tiny entry is most of it.
  *
  * Sizes measured on Node 20 (x64, V8 11.3, no pointer compression) with `--expose-gc`:
- * `heapUsed` growth after `gc()` per object, 20k–200k objects per shape (bench/ scratch runs):
+ * `heapUsed` growth after `gc()` per object, 20k–200k objects per shape, in scratch runs:
  *
  *   string, one-byte / two-byte            16 + 1 or 2 per char, 8-aligned; up to +32 for the
  *                                          decoder's short strings (13 ASCII chars: 64)

@@ -12,10 +12,12 @@ interface Memo {
 /**
  * Bytes of one memo beyond its key, its copy of the envelope and its decoded entry: lru-cache's
  * Map entry and per-entry array slots, and the memo object. Measured with `--expose-gc` (Node 20,
- * x64) as heap growth per kept memo of 200k–1M hits of distinct `true` entries, minus the
- * estimates of the rest (retained-size.ts): 150–210 bytes. Rounded up.
+ * x64): heap (+ array buffer) growth per kept memo of floods of 200k–1M hits of distinct `true`
+ * entries (900–920 bytes) minus what the flat 84-char key (104), the envelope copy (97 + 100),
+ * the decoded entry (160), its bytes (210), ETag (64) and tag list (32) hold: 130–150 bytes.
+ * Rounded up.
  */
-const MEMO_OVERHEAD = 240;
+const MEMO_OVERHEAD = 200;
 
 /**
  * Decoded entries of recent hits, keyed by Redis key and validated by the exact bytes Redis
