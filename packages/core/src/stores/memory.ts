@@ -84,8 +84,8 @@ class MemoryRecord {
  *
  * `maxBytes` bounds the heap the entries keep alive: each entry is accounted, when stored, at an
  * estimate of what it retains (its live value walked once, its encoded bytes if it carries them,
- * keys, ETag, tags, bookkeeping). Floods of 1M distinct keys hold 0.66–0.88× `maxBytes` (`pnpm
- * bench memory`); hits do no accounting work.
+ * keys, ETag, tags, bookkeeping). Floods of 1M distinct keys held 0.65–0.87× `maxBytes` in
+ * `pnpm bench memory`; hits do no accounting work.
  *
  * Expiry is checked against `Date.now()` on read (so fake timers drive it); an expired entry is
  * dropped when read or when capacity pushes it out, and reported as `expired` either way.
