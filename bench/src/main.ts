@@ -6,7 +6,8 @@
  * numbers (with the Redis section's imports loaded first, the memory engine's hit path measured
  * ~40% slower, cause unknown: a bare await loop was unaffected).
  *
- * `pnpm bench engine redis` runs only the named sections.
+ * `pnpm bench engine redis` runs only the named sections. `memory` (heap held after floods of 1M
+ * keys, issue 8) runs with `--expose-gc` and starts a redis-server of its own.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,11 @@ const sections: Record<string, () => Promise<Row[]>> = {
   codec: async () => (await import('./codec.js')).runCodecBench(),
   redis: async () => (await import('./redis.js')).runRedisBench(),
   codegen: async () => (await import('./codegen.js')).runCodegenBench(),
+  memory: async () => (await import('./memory.js')).runMemoryBench(),
 };
+
+/** Node flags a section's process needs beyond this one's. */
+const sectionFlags: Record<string, readonly string[]> = { memory: ['--expose-gc'] };
 
 /** Marks the line a section's child process prints its rows on (JSON). */
 const ROWS = '@@rows ';
@@ -27,7 +32,13 @@ const ROWS = '@@rows ';
 function runIsolated(name: string): Row[] {
   const child = spawnSync(
     process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), '--section', name],
+    [
+      ...process.execArgv,
+      ...(sectionFlags[name] ?? []),
+      fileURLToPath(import.meta.url),
+      '--section',
+      name,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   let rows: Row[] | undefined;
@@ -100,6 +111,23 @@ const targets: readonly Target[] = [
     row: 'routecache codegen',
     limit: 1,
   },
+  ...(
+    [
+      'memoryStore, true',
+      'memoryStore, row objects',
+      'tiered L1 (Redis L2 hits)',
+      'redis decode memo',
+    ] as const
+  ).map(
+    (row): Target => ({
+      issue: '#8',
+      what: `${row}: heap held after a 1M-key flood ≤ 1.25× maxBytes`,
+      kind: 'ratio',
+      section: 'memory floods',
+      row: `${row}: heap /`,
+      limit: 1.25,
+    }),
+  ),
 ];
 
 function find(rows: readonly Row[], section: string, row: string): Row | undefined {

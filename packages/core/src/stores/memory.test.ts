@@ -17,8 +17,9 @@ function put(store: CacheStore, address: EntryAddress, entry: CacheEntry): boole
   return stored;
 }
 
-function sizedEntry(bytes: number, tags: readonly string[] = []): CacheEntry {
-  return { ...testEntry('x', { tags }), size: bytes };
+/** An entry whose value is a string of `chars` ASCII characters (about as many bytes held). */
+function sizedEntry(chars: number, tags: readonly string[] = []): CacheEntry {
+  return testEntry('x'.repeat(chars), { tags });
 }
 
 describe('memoryStore', () => {
@@ -49,7 +50,8 @@ describe('memoryStore', () => {
     for (const address of addresses) put(store, address, sizedEntry(100, [tag]));
 
     const live = addresses.filter((address) => store.get(address.key) !== undefined);
-    // Each entry costs 100 bytes + keys + overhead, so far fewer than 100 fit in 10 000 bytes.
+    // Each entry costs its 100-char value (live and encoded) + keys + overhead: far fewer than 100
+    // fit in 10 000 bytes.
     expect(live.length).toBeGreaterThan(0);
     expect(live.length).toBeLessThan(30);
     expect(live.at(-1)).toBe(addresses.at(-1));
@@ -64,20 +66,22 @@ describe('memoryStore', () => {
     const hostile = fc.record({
       key: fc.string({ minLength: 1, maxLength: 250, unit: 'grapheme' }),
       tags: fc.array(fc.string({ maxLength: 60 }), { maxLength: 5 }),
-      size: fc.integer({ min: 0, max: 20_000 }),
+      chars: fc.integer({ min: 0, max: 20_000 }),
     });
     fc.assert(
       fc.property(fc.array(hostile, { minLength: 200, maxLength: 400 }), (writes) => {
         const store = memoryStore({ maxBytes });
-        const live = new Map<string, Parameters<typeof accountedSize>[0]>();
+        const live = new Map<string, [EntryAddress, CacheEntry]>();
         store.onEvict?.((key) => live.delete(key));
-        writes.forEach(({ key, tags, size }, i) => {
+        writes.forEach(({ key, tags, chars }, i) => {
           // Distinct storage keys every time: the flood never reuses a key.
           const address = { key: `${i}#${key}`, baseKey: `${i}|${key}`, tags };
-          const entry = { ...testEntry('x', { tags }), size };
-          if (put(store, address, entry)) live.set(address.key, { entry, address });
+          const entry = sizedEntry(chars, tags);
+          if (put(store, address, entry)) live.set(address.key, [address, entry]);
           let accounted = 0;
-          for (const [liveKey, record] of live) accounted += accountedSize(record, liveKey);
+          for (const [liveAddress, liveEntry] of live.values()) {
+            accounted += accountedSize(liveAddress, liveEntry);
+          }
           expect(accounted).toBeLessThanOrEqual(maxBytes);
         });
         // What the store still answers is exactly what the accounting counted as live.
@@ -91,8 +95,52 @@ describe('memoryStore', () => {
     );
   });
 
+  it('accounts the encoded bytes an entry carries (a tiered L1 entry) on top of its live value', () => {
+    const fill = (withBytes: boolean) => {
+      const store = memoryStore({ maxBytes: 200_000 });
+      const addresses = Array.from({ length: 300 }, () => names.address());
+      for (const address of addresses) {
+        const entry = sizedEntry(2_000);
+        put(store, address, withBytes ? entry : { ...entry, bytes: undefined });
+      }
+      return addresses.filter((address) => store.get(address.key) !== undefined).length;
+    };
+    const live = fill(false);
+    const both = fill(true);
+    // The value's string and its encoding are about the same size: half as many fit.
+    expect(both).toBeGreaterThan(0);
+    expect(both).toBeLessThan(live * 0.7);
+  });
+
+  it('accounts the live value, not its encoded size', () => {
+    const address = names.address();
+    const rows = Array.from({ length: 100 }, (_, id) => ({ id, name: `user ${id}`, on: true }));
+    const entry = { ...testEntry(rows), bytes: undefined };
+    // Objects hold several times their rcb1 bytes (a 56-byte object per 3-field row).
+    expect(accountedSize(address, entry)).toBeGreaterThan(3 * entry.size);
+  });
+
+  it('indexes a lone variant or tag without a set, and still finds every key', () => {
+    const store = memoryStore();
+    const baseKey = names.name('base');
+    const tag = names.name('tag');
+    const one = names.address({ baseKey, variant: 'one', tags: [tag] });
+    const two = names.address({ baseKey, variant: 'two', tags: [tag] });
+    put(store, one, testEntry(1, { tags: [tag] }));
+    put(store, one, testEntry(2, { tags: [tag] })); // replaced: still one key
+    expect(store.invalidate(baseKey)).toBe(1);
+    put(store, one, testEntry(1, { tags: [tag] }));
+    put(store, two, testEntry(2, { tags: [tag] }));
+    store.delete(one.key);
+    expect(store.invalidateTags([tag])).toBe(1);
+    put(store, one, testEntry(1, { tags: [tag] }));
+    put(store, two, testEntry(2, { tags: [tag] }));
+    expect(store.invalidate(baseKey)).toBe(2);
+    expect(store.invalidateTags([tag])).toBe(0);
+  });
+
   it('does not store an entry above maxEntrySize, and drops the older value at that key', () => {
-    const store = memoryStore({ maxBytes: 100_000, maxEntrySize: 1_000 });
+    const store = memoryStore({ maxBytes: 100_000, maxEntrySize: 2_000 });
     const address = names.address();
     expect(put(store, address, sizedEntry(10))).toBe(true);
     expect(put(store, address, sizedEntry(5_000))).toBe(false);
@@ -121,9 +169,9 @@ describe('memoryStore', () => {
     const store = memoryStore({ maxBytes: 2_000 });
     const reasons: EvictionReason[] = [];
     store.onEvict?.((_key, reason) => reasons.push(reason));
-    put(store, names.address(), { ...testEntry('old', { freshMs: 10, staleMs: 10 }), size: 1_000 });
+    put(store, names.address(), testEntry('x'.repeat(500), { freshMs: 10, staleMs: 10 }));
     vi.advanceTimersByTime(20);
-    put(store, names.address(), sizedEntry(1_000));
+    put(store, names.address(), sizedEntry(500));
     expect(reasons).toEqual(['expired']);
   });
 

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { type NumberRule, numberOption, optionKeys, optionsObject } from '../options/validate.js';
 import { warnOnce } from '../warn.js';
 import { InvalidationClock } from './invalidation-clock.js';
+import { entryBytes, flatString, stringBytes, tagListBytes } from './retained-size.js';
 import type { CacheEntry, CacheStore, EntryAddress, EvictionReason, Fence } from './types.js';
 
 /**
@@ -15,9 +16,12 @@ import type { CacheEntry, CacheStore, EntryAddress, EvictionReason, Fence } from
  */
 export interface MemoryStoreOptions {
   /**
-   * Upper bound of the memory the store accounts for, in bytes: each entry's `size` plus its keys
-   * and a fixed per-entry overhead, so a flood of distinct (hostile) keys cannot exceed it.
-   * `Infinity` disables the bound (warns once with `ROUTECACHE_UNBOUNDED_STORE`).
+   * Upper bound of the heap the store's entries keep alive, in bytes. Each entry is accounted at
+   * an estimate of what it retains: its live value (walked once, when stored), its encoded bytes
+   * if it carries them (a tiered L1 entry does), its keys, ETag, tags and a fixed overhead, so a
+   * flood of distinct (hostile) keys cannot exceed it. Measured: heap growth ≤ 1.25× `maxBytes`
+   * under floods of tiny values. `Infinity` disables the bound (warns once with
+   * `ROUTECACHE_UNBOUNDED_STORE`).
    * @default 67108864 (64 MiB)
    */
   maxBytes?: number;
@@ -60,19 +64,34 @@ const KNOWN_OPTIONS = optionKeys<MemoryStoreOptions>({
   invalidationHistory: true,
 });
 /**
- * Bytes accounted per entry beyond its value and keys: the record, the index set slots and the
- * LRU's bookkeeping. An estimate; it keeps tiny entries from being accounted as free.
+ * Bytes one entry costs the store beyond its keys, its tags' index slots and the entry itself
+ * (see retained-size.ts): lru-cache's Map entry and five per-entry array slots, the base-key
+ * index's Map entry, and the record. Measured with `--expose-gc` (Node 20, x64): heap growth per
+ * kept entry of floods of 200k–1M `true` fills (504–570 bytes) minus what the flat key (40), the
+ * entry object (160) and its ETag (64) hold: 240–305 bytes, the spread being hash tables and
+ * arrays caught at different points of their doubling. Rounded up.
  */
-const ENTRY_OVERHEAD = 256;
+const ENTRY_OVERHEAD = 300;
+/** A tag's index slot: a Set member, or a Map entry when the tag is on this entry alone. */
+const TAG_SLOT = 64;
 
-interface MemoryRecord {
-  readonly entry: CacheEntry;
-  readonly address: EntryAddress;
+/** What the store keeps per entry; its storage key is the LRU's key. */
+class MemoryRecord {
+  constructor(
+    readonly entry: CacheEntry,
+    readonly baseKey: string,
+    readonly tags: readonly string[],
+  ) {}
 }
 
 /**
  * An in-process store on `lru-cache`, bounded by bytes. A hit returns the live entry (no copy,
  * no decode) synchronously. Every method answers without a promise.
+ *
+ * `maxBytes` bounds the heap the entries keep alive: each entry is accounted, when stored, at an
+ * estimate of what it retains (its live value walked once, its encoded bytes if it carries them,
+ * keys, ETag, tags, bookkeeping). Floods of 1M distinct keys held 0.65–0.87× `maxBytes` in
+ * `pnpm bench memory`; hits do no accounting work.
  *
  * Expiry is checked against `Date.now()` on read (so fake timers drive it); an expired entry is
  * dropped when read or when capacity pushes it out, and reported as `expired` either way.
@@ -110,20 +129,18 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
     numberOption('invalidationHistory', options.invalidationHistory, POSITIVE_INTEGER) ??
     DEFAULT_INVALIDATION_HISTORY;
 
-  const byBaseKey = new Map<string, Set<string>>();
-  const byTag = new Map<string, Set<string>>();
+  const byBaseKey: Index = new Map();
+  const byTag: Index = new Map();
   const clock = new InvalidationClock(history);
   const evictListeners: Array<(key: string, reason: EvictionReason) => void> = [];
 
   const lru = new LRUCache<string, MemoryRecord>({
     // lru-cache needs a finite integer; the largest safe one stands for "unbounded".
     maxSize: unbounded ? Number.MAX_SAFE_INTEGER : maxBytes,
-    maxEntrySize,
-    sizeCalculation: accountedSize,
     // Runs for every removal (evict, delete, replace, clear), so the indexes never outlive entries.
     dispose(record, key, reason) {
-      unindex(byBaseKey, record.address.baseKey, key);
-      for (const tag of record.address.tags) unindex(byTag, tag, key);
+      unindex(byBaseKey, record.baseKey, key);
+      for (const tag of record.tags) unindex(byTag, tag, key);
       if (reason === 'evict' && evictListeners.length > 0) {
         report(key, record.entry.staleUntil <= Date.now() ? 'expired' : 'capacity');
       }
@@ -139,6 +156,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
     // Copy first: each delete's dispose edits the index sets being read.
     for (const key of Array.from(keys)) if (lru.delete(key)) removed++;
     return removed;
+  }
+
+  function removeIndexed(keys: string | Set<string> | undefined): number {
+    if (keys === undefined) return 0;
+    return typeof keys === 'string' ? Number(lru.delete(keys)) : removeAll(keys);
   }
 
   return {
@@ -160,13 +182,20 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
     set(address, entry, fence: Fence) {
       if (!clock.admits(fence, address.baseKey, address.tags)) return false;
       if (entry.staleUntil <= Date.now()) return false;
-      const record: MemoryRecord = { entry, address };
-      lru.set(address.key, record);
-      // Too large for maxEntrySize: lru-cache dropped it (and any older value at the key).
-      if (lru.peek(address.key) !== record) return false;
+      const size = accountedSize(address, entry, maxEntrySize);
+      if (size > maxEntrySize) {
+        lru.delete(address.key); // the older value at the key is outdated by this fill
+        return false;
+      }
+      // Keep flat strings only: what the accounting counted (see flatString).
+      const key = flatString(address.key);
+      const baseKey = address.baseKey === key ? key : flatString(address.baseKey);
+      for (const tag of address.tags) flatString(tag);
+      if (entry.etag !== undefined) flatString(entry.etag);
+      lru.set(key, new MemoryRecord(entry, baseKey, address.tags), { size });
       // Index after set: replacing an older record disposes (unindexes) it first.
-      index(byBaseKey, address.baseKey, address.key);
-      for (const tag of address.tags) index(byTag, tag, address.key);
+      index(byBaseKey, baseKey, key);
+      for (const tag of address.tags) index(byTag, tag, key);
       return true;
     },
     delete(key) {
@@ -174,15 +203,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
     },
     invalidate(baseKey) {
       clock.invalidateBaseKey(baseKey);
-      const keys = byBaseKey.get(baseKey);
-      return keys === undefined ? 0 : removeAll(keys);
+      return removeIndexed(byBaseKey.get(baseKey));
     },
     invalidateTags(tags) {
       clock.invalidateTags(tags);
       const keys = new Set<string>();
       for (const tag of tags) {
         const tagged = byTag.get(tag);
-        if (tagged !== undefined) for (const key of tagged) keys.add(key);
+        if (typeof tagged === 'string') keys.add(tagged);
+        else if (tagged !== undefined) for (const key of tagged) keys.add(key);
       }
       return removeAll(keys);
     },
@@ -201,32 +230,48 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
 }
 
 /**
- * @internal The bytes the store accounts for one entry at `key` (what `maxBytes` bounds): its
- * size, its keys and tags (also held by the indexes) and a fixed overhead. Exported for tests.
+ * @internal The bytes the store accounts for one entry (what `maxBytes` bounds): its storage and
+ * base keys, its tags' index slots, the entry with everything it holds (live value, ETag, tags,
+ * encoded bytes when present) and a fixed overhead; an estimate of the heap it keeps alive
+ * (retained-size.ts). Stops counting once past `limit`. Exported for tests.
  *
  * @example
  * ```ts
- * accountedSize({ entry, address }, address.key); // entry.size + 2 × key chars + 256
+ * accountedSize(address, entry); // e.g. 620 for `true` under a 24-char key
  * ```
  */
-export function accountedSize(record: MemoryRecord, key: string): number {
-  const { address, entry } = record;
-  // UTF-16 strings: two bytes per code unit. The base key and tags are also held by the indexes.
-  let keyBytes = key.length + address.baseKey.length;
-  for (const tag of address.tags) keyBytes += tag.length;
-  const valueBytes = Number.isFinite(entry.size) && entry.size > 0 ? Math.ceil(entry.size) : 0;
-  return valueBytes + 2 * keyBytes + ENTRY_OVERHEAD;
+export function accountedSize(
+  address: EntryAddress,
+  entry: CacheEntry,
+  limit = Number.POSITIVE_INFINITY,
+): number {
+  let bytes = ENTRY_OVERHEAD + stringBytes(address.key) + TAG_SLOT * address.tags.length;
+  if (address.baseKey !== address.key) bytes += stringBytes(address.baseKey);
+  // The engine hands the entry's own tag list; another list is one more array to keep.
+  if (address.tags !== entry.tags) bytes += tagListBytes(address.tags);
+  return Math.ceil(bytes + entryBytes(entry, limit - bytes));
 }
 
-function index(map: Map<string, Set<string>>, name: string, key: string): void {
+/**
+ * Storage keys by base key or tag. A name held by one key maps to that key itself: most base
+ * keys have a single variant, and a Set per entry would cost ~230 bytes.
+ */
+type Index = Map<string, string | Set<string>>;
+
+function index(map: Index, name: string, key: string): void {
   const keys = map.get(name);
-  if (keys === undefined) map.set(name, new Set([key]));
-  else keys.add(key);
+  if (keys === undefined) map.set(name, key);
+  else if (typeof keys !== 'string') keys.add(key);
+  else if (keys !== key) map.set(name, new Set([keys, key]));
 }
 
-function unindex(map: Map<string, Set<string>>, name: string, key: string): void {
+function unindex(map: Index, name: string, key: string): void {
   const keys = map.get(name);
   if (keys === undefined) return;
+  if (typeof keys === 'string') {
+    if (keys === key) map.delete(name);
+    return;
+  }
   keys.delete(key);
   if (keys.size === 0) map.delete(name);
 }

@@ -67,7 +67,8 @@ function checkStore(store: unknown, option: string): CacheStore {
  * Two tiers: an in-process L1 in front of a shared L2, kept coherent across instances by a bus.
  *
  * - An L1 hit answers synchronously and never touches L2.
- * - An L2 hit fills L1. A fill commits to L2 first (under L2's fence) and then to L1.
+ * - An L2 hit fills L1. A fill commits to L2 first (under L2's fence) and then to L1. L1 entries
+ *   hold both the live value and its encoded bytes; a `memoryStore` L1 accounts both.
  * - While L2 is down (its fence or write fails), fills go to L1 alone, so an outage does not
  *   send every call to the loader. Those copies live at most their ttl, and the bus
  *   reconnect that follows an outage drops the whole L1.

@@ -54,7 +54,10 @@ export interface CacheEntry {
   /** Epoch ms after which the entry must not be served at all; stores expire it then. */
   readonly staleUntil: number;
   readonly tags: readonly string[];
-  /** Approximate size in bytes (the encoded length when known); the memory store bounds by it. */
+  /**
+   * The encoded length in bytes. In-process bounds (memory store, decode memo) do not use it:
+   * they estimate what the entry keeps alive (live value, bytes, keys).
+   */
   readonly size: number;
 }
 

@@ -20,14 +20,32 @@ describe('DecodeMemo', () => {
     expect(changed?.value).toEqual({ a: 2 });
   });
 
-  it('stays within its byte budget, dropping the oldest memos first', () => {
-    const one = envelope({ text: 'x'.repeat(100) });
-    const memo = new DecodeMemo(codecs, one.length * 4);
-    const values = Array.from({ length: 6 }, (_, i) => memo.decode(`k${i}`, one)?.value);
-    // The newest four are memoized (same object back); the two oldest were dropped.
-    expect(memo.decode('k5', one)?.value).toBe(values[5]);
-    expect(memo.decode('k2', one)?.value).toBe(values[2]);
-    expect(memo.decode('k0', one)?.value).not.toBe(values[0]);
+  it('bounds what its memos keep alive, not their envelope bytes; least recently used out first', () => {
+    const text = 'x'.repeat(1_000);
+    const one = envelope({ text });
+    const budget = 64 * 1024;
+    const memo = new DecodeMemo(codecs, budget);
+    const values = Array.from({ length: 100 }, (_, i) => {
+      const value = memo.decode(`k${i}`, one)?.value;
+      memo.decode('k0', one); // a hit keeps k0 recent
+      return value;
+    });
+    expect(memo.decode('k0', one)?.value).toBe(values[0]);
+    // From the newest down, memoized keys answer the same object; the first miss ends the run.
+    let kept = 0;
+    for (let i = 99; i > 0 && memo.decode(`k${i}`, one)?.value === values[i]; i--) kept++;
+    expect(kept).toBeGreaterThan(0);
+    // Each memo keeps the envelope copy, the decoded entry's bytes and the decoded string: three
+    // copies of the text. Counting the envelope alone would have kept budget / 1 000 ≈ 65.
+    expect((kept + 1) * 3 * text.length).toBeLessThanOrEqual(budget);
+  });
+
+  it('does not memoize an entry above a quarter of its budget', () => {
+    const big = envelope({ text: 'x'.repeat(20_000) });
+    const memo = new DecodeMemo(codecs, 64 * 1024);
+    const first = memo.decode('big', big)?.value;
+    expect(first).toEqual({ text: 'x'.repeat(20_000) });
+    expect(memo.decode('big', big)?.value).not.toBe(first);
   });
 
   it('reads unreadable bytes as a miss', () => {

@@ -72,8 +72,9 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
    */
   leases?: boolean;
   /**
-   * Budget (bytes of envelopes) of the decode memo: a hit whose bytes equal the last decode of
-   * that key reuses it instead of decoding again. Hits of an unchanged entry then share one
+   * Budget of the decode memo, in heap bytes its memos keep alive (envelope copy, decoded entry
+   * with its live value, key; estimated like `memoryStore`'s `maxBytes`): a hit whose bytes
+   * equal the last decode of that key reuses it instead of decoding again. Hits of an unchanged entry then share one
    * value object between requests (as with the memory store): treat cached values as immutable,
    * or set `0` to decode a fresh object for every hit (one codec run per hit).
    * @default 8388608 (8 MiB)
