@@ -33,9 +33,9 @@
  *   hit is never served to a caller the resolver would have refused.
  * - **Parsed input**: keys are derived from the validated input, never the raw request body.
  * - **Private by default**: an entry is keyed by the caller's principal (a `deriveVariant`
- *   part) unless the route opts into being shared.
- * - **Never store `Set-Cookie`** or other per-response credentials; a response that sets one
- *   is not cacheable ({@link isCacheableResponse}).
+ *   part) whenever there is one, unless the route declares itself public.
+ * - **Never store `Set-Cookie`**: a response that sets one is not cacheable
+ *   ({@link isCacheableResponse}).
  * - Options are validated once, at factory time, with the helpers below
  *   ({@link optionsObject}, {@link optionKeys}, {@link numberOption}); risky but valid setups
  *   warn once through {@link warnOnce}.
