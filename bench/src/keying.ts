@@ -4,7 +4,7 @@
  * input shapes: one key, and five unsorted keys with a nested array. Then the variant digest that
  * routes with `vary` or `scope: 'private'` add on every call, against the same baseline.
  */
-import { deriveBaseKey, deriveVariant } from '@routecache/core';
+import { deriveBaseKey, deriveVariant } from '@routecache/core/adapter';
 import { compare, type Row } from './harness.js';
 
 const inputs: Record<string, object> = {

@@ -6,7 +6,8 @@
  * input past `MAX_INPUT_LENGTH` is refused after reading about its length, and served uncached
  * (`BYPASS`). Time bounds are generous ratios (best of several runs), never tight timings.
  */
-import { createCache, deriveBaseKey, KeyError, MAX_INPUT_LENGTH } from '@routecache/core';
+import { createCache, KeyError } from '@routecache/core';
+import { deriveBaseKey, MAX_INPUT_LENGTH } from '@routecache/core/adapter';
 import { createCacheMiddleware } from '@routecache/trpc';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { initTRPC } from '@trpc/server';

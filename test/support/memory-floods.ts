@@ -32,11 +32,10 @@ import {
   type Codec,
   createCache,
   defaultCodec,
-  deriveVariant,
   memoryStore,
-  storageKey,
   tieredStore,
 } from '@routecache/core';
+import { deriveVariant, storageKey } from '@routecache/core/adapter';
 import { type RedisStore, redisBus, redisStore } from '@routecache/core/redis';
 import { startRedis } from './redis-server.js';
 

@@ -1,20 +1,8 @@
-// The curated public surface of @routecache/codegen.
-export { diffSummary } from './check.js';
-export { type CliIo, runCli, USAGE } from './cli.js';
-export { CONFIG_FILE, loadConfig } from './config/load.js';
-export { type CodegenConfig, configSchema, type ResolvedConfig } from './config/schema.js';
-export { discover } from './discover/discover.js';
-export type {
-  Diagnostic,
-  DiscoveredProcedure,
-  DiscoveryResult,
-  ProcedureType,
-  ReadsContext,
-  SourceLocation,
-  StaticCacheOptions,
-} from './discover/types.js';
-export { BANNER, emitModule } from './emit/emit.js';
-export { buildModel, type CachedQuery, type GenerationModel, type TagModel } from './emit/model.js';
+// The public surface of @routecache/codegen: what an app author writes to run the generator from
+// a script. The CLI (bin/routecache.js) loads cli.ts itself, and the discover/model/emit stages
+// are internal modules, imported by path from inside the package.
+export { loadConfig } from './config/load.js';
+export type { CodegenConfig, ResolvedConfig } from './config/schema.js';
 export { CodegenError, type CodegenErrorCode } from './errors.js';
-export { formatDiagnostic, type Generation, generate, writeIfChanged } from './generate.js';
-export { type WatchOptions, watchProject } from './watch.js';
+export { type Generation, generate } from './generate.js';
+export { watchProject } from './watch.js';

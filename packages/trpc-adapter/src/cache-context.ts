@@ -1,4 +1,4 @@
-import { type MaybePromise, warnOnce } from '@routecache/core';
+import { type MaybePromise, warnOnce } from '@routecache/core/adapter';
 import { cacheRunsBeforeInput } from './introspect.js';
 import { cacheBeforeInputError } from './placement.js';
 import {

@@ -1,15 +1,12 @@
+import { type Cache, type CacheStatus, ConfigurationError, KeyError } from '@routecache/core';
 import {
-  type Cache,
-  type CacheStatus,
-  ConfigurationError,
   deriveVariant,
   type EntryPolicy,
   isCacheableResponse,
-  KeyError,
   type LoadRequest,
   type LoadResult,
   warnOnce,
-} from '@routecache/core';
+} from '@routecache/core/adapter';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { isStreamedRequest } from './http/fold.js';
 import type { CacheMiddlewareCallOptions } from './middleware.js';

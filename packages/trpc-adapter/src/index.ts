@@ -1,33 +1,15 @@
-// The curated public surface of @routecache/trpc (web-standard; Node glue lives in ./node).
+// The public surface of @routecache/trpc: what an app author writes, plus the types an app's own
+// declarations name when they export a middleware (web-standard; Node glue lives in ./node).
+// The rest of the middleware machinery stays in its modules.
 
-export {
-  type CreateContextOptionsLike,
-  type RequestCallLike,
-  withCacheContext,
-} from './cache-context.js';
+export { type CreateContextOptionsLike, withCacheContext } from './cache-context.js';
 export { withHttpCache } from './http/fetch.js';
 export { type CachedRoute, getCachedRoute, listCachedRoutes } from './introspect.js';
 export {
-  CACHE_MIDDLEWARE,
-  type CacheMiddlewareCallOptions,
   type CacheMiddlewareFactory,
   type CacheMiddlewareFunction,
-  type CacheMiddlewareMarker,
   createCacheMiddleware,
 } from './middleware.js';
-export {
-  type CacheMiddlewareOptions,
-  type CacheSetup,
-  DEFAULT_STREAM_MAX_BYTES,
-  DEFAULT_STREAM_MAX_CHUNKS,
-  type ResolvedRouteOptions,
-  type RouteKeyArgs,
-  type StreamCacheLimits,
-} from './options.js';
-export type { HeaderReader } from './request-state.js';
+export type { CacheMiddlewareOptions, CacheSetup } from './options.js';
 export { type EntityTag, setETag } from './resolver-etag.js';
-export {
-  createRouteHelpers,
-  type RouteHelpers,
-  type RouterSource,
-} from './route-helpers.js';
+export { createRouteHelpers, type RouteHelpers } from './route-helpers.js';

@@ -1,5 +1,5 @@
+import { InvalidOptionError } from '@routecache/core';
 import {
-  InvalidOptionError,
   type NumberRule,
   normalizeVaryOption,
   numberOption,
@@ -7,7 +7,7 @@ import {
   optionsObject,
   received,
   validateNamespace,
-} from '@routecache/core';
+} from '@routecache/core/adapter';
 
 /**
  * What a route's `key` and `tags` functions receive.

@@ -1,4 +1,5 @@
-import { ConfigurationError, received, typeName } from '@routecache/core';
+import { ConfigurationError } from '@routecache/core';
+import { received, typeName } from '@routecache/core/adapter';
 
 /**
  * The principal a call's private entry is keyed by, from what the setup's `principal` function

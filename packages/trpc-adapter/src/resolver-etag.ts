@@ -1,4 +1,5 @@
-import { ConfigurationError, isValidEtag, warnOnce } from '@routecache/core';
+import { ConfigurationError } from '@routecache/core';
+import { isValidEtag, warnOnce } from '@routecache/core/adapter';
 import type { RequestCacheState } from './request-state.js';
 
 /**

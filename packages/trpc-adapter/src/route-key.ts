@@ -1,4 +1,5 @@
-import { type Cache, ConfigurationError, type KeyRequest } from '@routecache/core';
+import { type Cache, ConfigurationError } from '@routecache/core';
+import type { KeyRequest } from '@routecache/core/adapter';
 import type { ResolvedRouteOptions } from './options.js';
 
 /**

@@ -1,4 +1,4 @@
-import { OMITTED_304_HEADERS } from '@routecache/core';
+import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
 import { requestStateFor } from '../request-state.js';
 import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
 

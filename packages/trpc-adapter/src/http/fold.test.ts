@@ -1,4 +1,4 @@
-import { combineEtags } from '@routecache/core';
+import { combineEtags } from '@routecache/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { callRecord } from '../__fixtures__/call-record.js';
 import { type CallRecord, RequestCacheState } from '../request-state.js';

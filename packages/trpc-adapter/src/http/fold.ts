@@ -5,7 +5,7 @@ import {
   mergeVary,
   parseCacheControl,
   strictestCacheControl,
-} from '@routecache/core';
+} from '@routecache/core/adapter';
 import type { CallRecord, HeaderReader, RequestCacheState } from '../request-state.js';
 
 /**

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type MaybePromise, mergeVary, OMITTED_304_HEADERS } from '@routecache/core';
+import { type MaybePromise, mergeVary, OMITTED_304_HEADERS } from '@routecache/core/adapter';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { type CreateHTTPHandlerOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type CreateContextOptionsLike, withCacheContext } from '../cache-context.js';
