@@ -41,7 +41,11 @@ export interface CacheOptions {
   staleWhileRevalidate?: number;
   /** Default window (seconds) after ttl in which a stale entry is served if the loader fails. @default 0 */
   staleIfError?: number;
-  /** Budget (ms) for one store call before it counts as a failure (fail-open). @default 50 */
+  /**
+   * Budget (ms) for one store call before it counts as a failure (fail-open). A store that bounds
+   * its own calls (`boundsCalls`: the Redis store, by its `timeout`) keeps its budget instead.
+   * @default 50
+   */
   storeTimeout?: number;
   /**
    * For stores shared between instances (those with `acquireLease`, e.g. Redis): how long (ms)

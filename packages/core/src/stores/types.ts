@@ -162,6 +162,12 @@ export interface CacheStore {
   readonly name: string;
   /** True when entries leave the process, so the engine must provide `entry.bytes`. */
   readonly requiresBytes: boolean;
+  /**
+   * True when the store settles every call within its own time budget, failing or falling back
+   * on its own (the Redis store's guard). The engine then sets no `storeTimeout` timer of its
+   * own around the store's calls: one timer per call, not two. @default false
+   */
+  readonly boundsCalls?: boolean;
   /** The entry at a storage key, or `undefined`. Expired entries (past `staleUntil`) are misses. */
   get(key: string): MaybePromise<CacheEntry | undefined>;
   /** Snapshot the invalidation state of `address` (its base key and tags) before loading. */
