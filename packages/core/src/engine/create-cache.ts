@@ -12,7 +12,7 @@ import { CacheEvents } from './events.js';
 import { underLease } from './lease.js';
 import { resolveCacheOptions } from './options.js';
 import { FailedFill, type Filled, Flights } from './single-flight.js';
-import { FAILED, isPromiseLike, StoreCalls } from './store-calls.js';
+import { FAILED, ignore, isPromiseLike, StoreCalls } from './store-calls.js';
 import { createStreamFiller, isAsyncIterable, servedValue } from './streams.js';
 import type {
   Cache,
@@ -28,8 +28,6 @@ import type {
 const NO_TAGS: readonly string[] = [];
 /** Route namespaces whose resolution is memoized; beyond it they are resolved per call. */
 const MAX_MEMOIZED_NAMESPACES = 256;
-
-function ignore(): void {}
 
 /** A request as the engine runs it: a {@link LoadRequest} or a {@link CallRequest}. */
 type EngineRequest = Omit<LoadRequest<unknown>, 'baseKey' | 'load'> & {

@@ -8,6 +8,9 @@ import type { CacheEvents } from './events.js';
 export const FAILED: unique symbol = Symbol('routecache.storeFailed');
 export type Failed = typeof FAILED;
 
+/** A rejection handler for promises whose outcome nobody awaits (a background refresh, a release). */
+export function ignore(): void {}
+
 /** Whether a store answer is a promise (or any thenable) rather than a plain value. */
 export function isPromiseLike<T>(value: MaybePromise<T>): value is PromiseLike<T> & Promise<T> {
   return (

@@ -2,10 +2,8 @@ import type { CacheEntry, EntryAddress, Fence, StreamRecord } from '../stores/ty
 import { type CommitRequest, type Committer, reportSkipped } from './commit.js';
 import type { CacheEvents } from './events.js';
 import type { FillOutcome } from './single-flight.js';
-import type { Failed } from './store-calls.js';
+import { type Failed, ignore } from './store-calls.js';
 import type { EntryPolicy, LoadRequest, StreamLimits } from './types.js';
-
-function ignore(): void {}
 
 const SETTLED: Promise<void> = Promise.resolve();
 

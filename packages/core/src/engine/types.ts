@@ -1,17 +1,9 @@
 import type { Codec } from '../codec/types.js';
 import type { KeyError, StoreError } from '../errors.js';
+import type { NamespacePolicy } from '../keying/namespace.js';
 import type { CacheEntry, CacheStore, EvictionReason } from '../stores/types.js';
 
-/**
- * How a route namespace combines with the cache's root namespace.
- *
- * @example
- * ```ts
- * createCache({ namespace: 'api', namespacePolicy: 'concat' }); // route 'v2' -> 'api:v2'
- * createCache({ namespace: 'api', namespacePolicy: 'replace' }); // route 'v2' -> 'v2'
- * ```
- */
-export type NamespacePolicy = 'concat' | 'replace';
+export type { NamespacePolicy };
 
 /**
  * Options of {@link createCache}, validated once at factory time.

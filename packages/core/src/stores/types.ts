@@ -1,14 +1,8 @@
+import { ENTRY_FORMAT } from '../codec/types.js';
 import type { MaybePromise } from '../types.js';
 
-/**
- * Current entry envelope format version. An entry with another version is read as a miss.
- *
- * @example
- * ```ts
- * if (entry.format !== ENTRY_FORMAT) return undefined; // another format reads as a miss
- * ```
- */
-export const ENTRY_FORMAT = 1;
+// Defined with the codec's envelope (a lower layer); stores and engine use it from here too.
+export { ENTRY_FORMAT };
 
 /**
  * What a cached stream holds: its chunks in order and the generator's return value.
