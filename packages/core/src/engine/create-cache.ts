@@ -174,10 +174,9 @@ export function createCache(options: CacheOptions = {}): Cache {
   ): Promise<Answer> {
     let flight = flights.get(key);
     const joined = flight !== undefined;
-    if (flight !== undefined) {
-      if (events.listening.coalesced > 0) events.emit('coalesced', { key, baseKey });
-    } else {
-      if (events.listening.miss > 0) events.emit('miss', { key, baseKey });
+    if (flight !== undefined) events.keyed('coalesced', key, baseKey);
+    else {
+      events.keyed('miss', key, baseKey);
       flight = startFill(request, baseKey, key, false, results);
     }
     const toResult = (outcome: Filled): Answer | Promise<Answer> => {
@@ -204,7 +203,7 @@ export function createCache(options: CacheOptions = {}): Cache {
 
   /** A stale entry served because the load failed (`staleIfError`). */
   function serveStale(baseKey: string, key: string, stale: CacheEntry): Answer {
-    if (events.listening.stale > 0) events.emit('stale', { key, baseKey, reason: 'error' });
+    events.keyed('stale', key, baseKey, 'error');
     return {
       outcome: 'served',
       value: servedValue(stale.value, stale.kind),
@@ -226,7 +225,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     if (entry === undefined) return load(request, baseKey, key, undefined, results);
     const now = Date.now();
     if (now < entry.freshUntil) {
-      if (events.listening.hit > 0) events.emit('hit', { key, baseKey });
+      events.keyed('hit', key, baseKey);
       return Promise.resolve({
         outcome: 'served',
         value: servedValue(entry.value, entry.kind),
@@ -240,9 +239,7 @@ export function createCache(options: CacheOptions = {}): Cache {
       now <
       entry.freshUntil + windowMs(request.staleWhileRevalidate, resolved.staleWhileRevalidateMs)
     ) {
-      if (events.listening.stale > 0) {
-        events.emit('stale', { key, baseKey, reason: 'revalidate' });
-      }
+      events.keyed('stale', key, baseKey, 'revalidate');
       // One background refresh per key: joins a fill in flight instead of starting another. It
       // reads a stream to its end itself, so the refresh is stored whoever the caller is.
       if (flights.get(key) === undefined) {
