@@ -21,6 +21,8 @@ export async function runEngineBench(): Promise<Row[]> {
   const load = async () => value;
   const request = () => ({ baseKey: cache.keyFor({ route, input }), load });
   await cache.getOrLoad(request());
+  const callLoad = async () => ({ ok: true as const, value });
+  const callRequest = () => ({ route, input, load: callLoad });
 
   const bento = new BentoCache({
     default: 'memory',
@@ -39,6 +41,8 @@ export async function runEngineBench(): Promise<Row[]> {
     },
     contenders: [
       { name: 'routecache getOrLoad (await)', fn: () => cache.getOrLoad(request()) },
+      // The adapter's path: key parts in, one engine call.
+      { name: 'routecache call (await)', fn: () => cache.call(callRequest()) },
       {
         name: 'bentocache getOrSet (await)',
         fn: () => bento.getOrSet({ key: bentoKey(), factory: load, ttl: '1h' }),

@@ -4,17 +4,21 @@
  * `@routecache/core` and the adapter's own package.
  *
  * ## Engine calls an adapter makes
- * Per cached call, in this order:
- * 1. {@link Cache.keyFor} with a {@link KeyRequest}: the route id, the **parsed** input (or a
- *    custom `key`) and the route's namespace. It yields the base key all variants share.
- * 2. {@link deriveVariant} over the variant inputs (the request headers named by `vary`, the
+ * Per cached call, one:
+ * 1. {@link deriveVariant} over the variant inputs (the request headers named by `vary`, the
  *    private principal); `''` when nothing varies.
- * 3. {@link Cache.getOrLoad} with a {@link LoadRequest}: base key, variant, tags, the entry
- *    policy ({@link EntryPolicy}: ttl, stale window), `load` (runs the resolver once per storage
- *    key across concurrent callers), `cacheable` and, for streams, {@link StreamLimits}. It
- *    resolves to a {@link LoadResult}: value, {@link CacheStatus}, ETag, `maxAge`, kind.
- * 4. Invalidation: {@link Cache.invalidate} (every variant of a base key) and
- *    {@link Cache.invalidateTags}.
+ * 2. {@link Cache.call} with a {@link CallRequest}: the key parts (route id, the **parsed**
+ *    input or a custom `key`, the route's namespace), the variant, tags, the entry policy
+ *    ({@link EntryPolicy}: ttl, stale windows), `load` (runs the resolver once per storage key
+ *    across concurrent callers and answers a {@link Loaded}: `{ ok: true, value }` or
+ *    `{ ok: false, failure }`, never stored), `cacheable`, `etag` and, for streams,
+ *    {@link StreamLimits}. It resolves to a {@link CallResult}: `served` (a {@link LoadResult}:
+ *    value, {@link CacheStatus}, ETag, `maxAge`, kind), `failed` (the loader's failure, passed
+ *    through) or `unkeyable` (the input cannot be keyed: serve it uncached, `BYPASS`).
+ * 3. Invalidation: {@link Cache.keyFor} with a {@link KeyRequest} gives the base key every
+ *    variant shares; {@link Cache.invalidate} removes them all, {@link Cache.invalidateTags}
+ *    removes by tag. ({@link Cache.getOrLoad} is the lower-level lookup `call` is built on, for
+ *    callers that derive keys themselves.)
  *
  * ## Key parts
  * `route` + canonical input ({@link encodeCanonical}, bounded by {@link MAX_INPUT_LENGTH}) or a
@@ -49,16 +53,24 @@
  * import { deriveVariant } from '@routecache/core/adapter';
  *
  * const cache = createCache({ namespace: 'api' });
- * const baseKey = cache.keyFor({ route: 'users.get', input: { id: 42 } });
  * const variant = deriveVariant([['accept-language', 'en']], 'user-7');
- * const { value, status } = await cache.getOrLoad({ baseKey, variant, load: () => db.find(42) });
+ * const result = await cache.call({
+ *   route: 'users.get',
+ *   input: { id: 42 },
+ *   variant,
+ *   load: async () => ({ ok: true, value: await db.find(42) }),
+ * });
+ * if (result.outcome === 'served') console.log(result.status, result.value);
  * ```
  * @packageDocumentation
  */
 export { decodeEnvelope, encodeEnvelope } from './codec/envelope.js';
 export type {
+  CallRequest,
+  CallResult,
   EntryPolicy,
   KeyRequest,
+  Loaded,
   LoadRequest,
   LoadResult,
   StreamLimits,

@@ -1,9 +1,10 @@
-import { type Cache, type CacheStatus, ConfigurationError, KeyError } from '@routecache/core';
+import { type Cache, type CacheStatus, ConfigurationError } from '@routecache/core';
 import {
+  type CallRequest,
+  type CallResult,
   deriveVariant,
   type EntryPolicy,
   isCacheableResponse,
-  type LoadRequest,
   type LoadResult,
   warnOnce,
 } from '@routecache/core/adapter';
@@ -15,7 +16,7 @@ import { refuseRawInput } from './placement.js';
 import { principalKey } from './principal.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { etagSinkContext, responseEtag } from './resolver-etag.js';
-import { routeBaseKey, routeTags } from './route-key.js';
+import { routeCustomKey, routeTags } from './route-key.js';
 
 const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
@@ -60,25 +61,6 @@ function warnIfAuthBelowCache(result: MiddlewareResult<object>, path: string): v
   );
 }
 
-/** The call's base key, or the {@link KeyError} that says why its input cannot be keyed. */
-function baseKeyOrUnkeyable(
-  cache: Cache,
-  options: ResolvedRouteOptions,
-  opts: CacheMiddlewareCallOptions<unknown, unknown>,
-): string | KeyError {
-  try {
-    return routeBaseKey(cache, options, opts.path, opts.input, opts.ctx);
-  } catch (error) {
-    if (KeyError.is(error)) return error;
-    throw error;
-  }
-}
-
-/** A miss whose resolver failed: its tRPC result travels through the cache untouched. */
-class FailedCall {
-  constructor(readonly result: MiddlewareResult<object>) {}
-}
-
 /**
  * Whether the call's transport reads a query's stream: a server-side caller (no request) or a
  * jsonl request (httpBatchStreamLink). A non-streaming link (httpLink, httpBatchLink, wsLink)
@@ -92,9 +74,9 @@ function readsStream(state: RequestCacheState | undefined): boolean {
 /**
  * What the cache middleware does on each call; one instance per `cacheMiddleware(options)`.
  *
- * A query goes through `cache.getOrLoad` (single-flight, stale serving, fail-open). Its loader
- * runs the rest of the chain (`next()`); a failed result is thrown through the cache (never
- * stored) and returned as is. A resolver's stream is the engine's to fill (one lookup, the fence
+ * A query is one `cache.call` (keying, single-flight, stale serving, fail-open). Its loader
+ * runs the rest of the chain (`next()`) and returns a failed result as a failure, which the
+ * cache passes back untouched (never stored) and which is returned as is. A resolver's stream is the engine's to fill (one lookup, the fence
  * taken before the resolver runs); what comes back — the stream, or a replay of a stored one —
  * is served as is.
  *
@@ -135,31 +117,19 @@ export class CachedCall {
         ? undefined
         : principalKey(this.principalOf(opts.ctx), opts.path);
     const scope = options.scope ?? (principal === undefined ? 'public' : 'private');
-    if (scope === 'private' && principal === undefined) {
-      // No one to key a private entry by: never share it, serve it uncached.
-      const result = await this.next(opts);
-      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
-      return result;
-    }
-    const baseKey = baseKeyOrUnkeyable(this.cache, options, opts);
-    if (baseKey instanceof KeyError) {
-      // Too deep, cyclic, too large, an unknown class: the call is served, only not cached.
-      warnOnce(
-        'ROUTECACHE_UNKEYABLE_INPUT',
-        `"${opts.path}" was served uncached (BYPASS): ${baseKey.message}`,
-        `${opts.path}\u0000${baseKey.reason}`,
-      );
-      const result = await this.next(opts);
-      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
-      return result;
-    }
-    let ranResolver = false;
+    // No one to key a private entry by: never share it, serve it uncached.
+    if (scope === 'private' && principal === undefined) return this.uncached(opts, state, scope);
     // An ETag the resolver gives its result with setETag(ctx, tag).
     let ownEtag: string | undefined;
     // What the response said about storing this call's result (a stream's status needs it).
     let storable = true;
-    const request: LoadRequest<unknown> = {
-      baseKey,
+    // Only for an engine that rejects: whether answering uncached would run the resolver twice.
+    let ranResolver = false;
+    const request: CallRequest<unknown, MiddlewareResult<object>> = {
+      route: opts.path,
+      input: opts.input,
+      key: routeCustomKey(options, opts.path, opts.input, opts.ctx),
+      namespace: options.namespace,
       variant: this.variantOf(state, scope === 'private' ? principal : undefined),
       tags: routeTags(options, opts.input, opts.ctx),
       load: async () => {
@@ -167,8 +137,7 @@ export class CachedCall {
         const result = await this.next(opts, (tag) => {
           ownEtag = tag;
         });
-        if (!result.ok) throw new FailedCall(result);
-        return result.data;
+        return result.ok ? { ok: true, value: result.data } : { ok: false, failure: result };
       },
       cacheable: (_value, kind) => {
         storable =
@@ -182,36 +151,53 @@ export class CachedCall {
       ...this.policy,
     };
 
-    let loaded: LoadResult<unknown>;
+    let answer: CallResult<unknown, MiddlewareResult<object>>;
     try {
-      loaded = await this.cache.getOrLoad(request);
+      answer = await this.cache.call(request);
     } catch (error) {
-      // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
-      // and no status (a batch shows the call as BYPASS).
-      if (error instanceof FailedCall) {
-        if (scope === 'public') warnIfAuthBelowCache(error.result, opts.path);
-        return error.result;
-      }
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
       if (ranResolver) throw error;
-      const result = await this.next(opts);
-      if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
-      return result;
+      return this.uncached(opts, state, scope);
     }
-
+    if (answer.outcome === 'unkeyable') {
+      // Too deep, cyclic, too large, an unknown class: the call is served, only not cached.
+      warnOnce(
+        'ROUTECACHE_UNKEYABLE_INPUT',
+        `"${opts.path}" was served uncached (BYPASS): ${answer.error.message}`,
+        `${opts.path}\u0000${answer.error.reason}`,
+      );
+      return this.uncached(opts, state, scope);
+    }
+    if (answer.outcome === 'failed') {
+      // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
+      // and no status (a batch shows the call as BYPASS).
+      if (scope === 'public') warnIfAuthBelowCache(answer.failure, opts.path);
+      return answer.failure;
+    }
     // tRPC refuses a stream on a non-streaming link: that call fails, and a failed call has no
     // status.
-    if (loaded.kind === 'stream' && !readsStream(state)) return ok(loaded.value);
+    if (answer.kind === 'stream' && !readsStream(state)) return ok(answer.value);
     this.report(
       state,
       opts.batchIndex,
-      statusOf(loaded, storable),
-      loaded.etag,
-      loaded.maxAge,
-      loaded.etag !== undefined,
+      statusOf(answer, storable),
+      answer.etag,
+      answer.maxAge,
+      answer.etag !== undefined,
       scope,
     );
-    return ok(loaded.value);
+    return ok(answer.value);
+  }
+
+  /** Serve the call without the cache: `BYPASS` when it succeeds. */
+  private async uncached(
+    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    state: RequestCacheState | undefined,
+    scope: 'public' | 'private',
+  ): Promise<MiddlewareResult<object>> {
+    const result = await this.next(opts);
+    if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
+    return result;
   }
 
   /** The variant: the route's vary header values and the principal of a private route. */

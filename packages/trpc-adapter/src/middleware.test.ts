@@ -244,7 +244,7 @@ describe('cacheMiddleware', () => {
 
   it('answers uncached when the cache itself throws before the resolver ran', async () => {
     const { t, count, cache } = setup();
-    const broken = { ...cache, getOrLoad: () => Promise.reject(new Error('engine bug')) };
+    const broken = { ...cache, call: () => Promise.reject(new Error('engine bug')) };
     const cacheMiddleware = createCacheMiddleware(broken);
     const router = t.router({
       item: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(() => count('item')),

@@ -1,5 +1,4 @@
 import { type Cache, ConfigurationError } from '@routecache/core';
-import type { KeyRequest } from '@routecache/core/adapter';
 import type { ResolvedRouteOptions } from './options.js';
 
 /**
@@ -8,8 +7,9 @@ import type { ResolvedRouteOptions } from './options.js';
  * canonical parsed input. Every variant (vary headers, private principal) of a call shares it,
  * so `cache.invalidate(baseKey)` drops them all.
  *
- * The middleware, `getCachedRoute(...).baseKey` and generated codegen helpers all call this one
- * function, so they can never disagree on a key.
+ * `getCachedRoute(...).baseKey`, the middleware's `keyFor` and generated codegen helpers call
+ * this; a cached call hands the same parts to `cache.call`, which derives the key the same way
+ * (`cache.keyFor`), so they can never disagree on a key.
  *
  * @internal
  * @example
@@ -24,18 +24,35 @@ export function routeBaseKey(
   input: unknown,
   ctx: unknown,
 ): string {
-  const custom = options.key?.({ input, ctx, path });
-  if (options.key !== undefined && (typeof custom !== 'string' || custom.length === 0)) {
+  const key = routeCustomKey(options, path, input, ctx);
+  return cache.keyFor({ route: path, input, key, namespace: options.namespace });
+}
+
+/**
+ * The route's custom key for one call (`undefined` without a `key` option).
+ *
+ * @internal
+ * @throws {ConfigurationError} when the key function returns no non-empty string.
+ * @example
+ * ```ts
+ * routeCustomKey(options, 'users.get', { id: '1' }, ctx); // 'user:1'
+ * ```
+ */
+export function routeCustomKey(
+  options: ResolvedRouteOptions,
+  path: string,
+  input: unknown,
+  ctx: unknown,
+): string | undefined {
+  if (options.key === undefined) return undefined;
+  const custom = options.key({ input, ctx, path });
+  if (typeof custom !== 'string' || custom.length === 0) {
     // A key function that returns nothing would collapse every input onto one entry.
     throw new ConfigurationError(`The key function of "${path}" must return a non-empty string`, {
       context: { option: 'key', path, returned: typeof custom },
     });
   }
-  // Built in place: this runs on every call, hits included.
-  const request: KeyRequest = { route: path, input };
-  if (custom !== undefined) request.key = custom;
-  if (options.namespace !== undefined) request.namespace = options.namespace;
-  return cache.keyFor(request);
+  return custom;
 }
 
 /**

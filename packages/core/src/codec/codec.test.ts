@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BUILTIN_TAGS } from '../builtins.js';
 import { CodecError } from '../errors.js';
 import { binaryCodec } from './binary/index.js';
-import { BUILTIN_TAGS } from './builtins.js';
 import { defaultCodec, devalueCodec } from './index.js';
 import type { Codec } from './types.js';
 

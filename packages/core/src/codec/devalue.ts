@@ -1,12 +1,12 @@
 import { DevalueError, parse, type StringifyOptions, stringify } from 'devalue';
-import type { CodecError } from '../errors.js';
 import {
   BUILTIN_TAGS,
   builtinTag,
   hasEnumerableSymbols,
   isPlainObject,
   tagOf,
-} from './builtins.js';
+} from '../builtins.js';
+import type { CodecError } from '../errors.js';
 import type { Codec } from './types.js';
 import {
   decodeFailed,

@@ -1,6 +1,6 @@
 import { CodecError } from '../errors.js';
-import { type CacheEntry, ENTRY_FORMAT } from '../stores/types.js';
-import type { Codec } from './types.js';
+import type { CacheEntry } from '../stores/types.js';
+import { type Codec, ENTRY_FORMAT } from './types.js';
 
 /*
  * Entry envelope, version 1 (all integers and floats big-endian):

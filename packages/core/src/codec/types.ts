@@ -1,4 +1,14 @@
 /**
+ * Current entry envelope format version. An entry with another version is read as a miss.
+ *
+ * @example
+ * ```ts
+ * if (entry.format !== ENTRY_FORMAT) return undefined; // another format reads as a miss
+ * ```
+ */
+export const ENTRY_FORMAT = 1;
+
+/**
  * A codec turns a value into bytes and back, preserving its types, for stores whose values leave
  * the process (Redis). The in-memory store keeps live values and never decodes.
  *

@@ -1,5 +1,5 @@
+import { isPlainObject } from '../builtins.js';
 import { CodecError } from '../errors.js';
-import { isPlainObject } from './builtins.js';
 
 /** @internal Name of the root in error paths: `value.user.save is a function`. */
 export const ROOT_PATH = 'value';

@@ -6,10 +6,13 @@ import type { CacheEvents } from './events.js';
 import type { ResolvedCacheOptions } from './options.js';
 import type { FillOutcome } from './single-flight.js';
 import { FAILED, type Failed, isPromiseLike, type StoreCalls } from './store-calls.js';
-import type { CacheEventMap, EntryPolicy } from './types.js';
+import type { CacheEventMap } from './types.js';
 
-/** Per-call hooks of a fill (from {@link LoadRequest}). */
-export interface CommitHooks {
+/** What a fill commits by: the call's policy and its hooks (a {@link LoadRequest} is one). */
+export interface CommitRequest {
+  ttl?: number | undefined;
+  staleWhileRevalidate?: number | undefined;
+  staleIfError?: number | undefined;
   cacheable?: ((value: never, kind: CacheEntry['kind']) => boolean) | undefined;
   etag?: ((value: never) => string | undefined) | undefined;
 }
@@ -20,8 +23,7 @@ export type Committer = (
   value: unknown,
   kind: CacheEntry['kind'],
   fence: Fence | Failed,
-  policy: EntryPolicy,
-  hooks: CommitHooks,
+  request: CommitRequest,
 ) => Promise<FillOutcome>;
 
 /** A per-call window in seconds, or the cache's default (already in ms). */
@@ -60,7 +62,7 @@ export function reportSkipped(
  * @example
  * ```ts
  * const commit = createCommitter(options, calls, events);
- * const outcome = await commit(address, value, 'value', fence, request, request);
+ * const outcome = await commit(address, value, 'value', fence, request);
  * ```
  */
 export function createCommitter(
@@ -81,7 +83,9 @@ export function createCommitter(
     return { value, kind, etag, stored: false, maxAge: 0 };
   }
 
-  return async function commit(address, value, kind, fence, policy, hooks) {
+  return async function commit(address, value, kind, fence, request) {
+    const policy = request;
+    const hooks = request;
     // `never` parameters: the hooks were typed for the caller's own T, which `value` is.
     const typed = value as never;
     if (hooks.cacheable !== undefined && !hooks.cacheable(typed, kind)) {

@@ -23,6 +23,7 @@ describe('createCache: hits, misses and ttl', () => {
 
     const first = await cache.getOrLoad({ baseKey, load });
     expect(first).toEqual({
+      outcome: 'served',
       value,
       kind: 'value',
       status: 'MISS',
@@ -114,6 +115,7 @@ describe('createCache: hits, misses and ttl', () => {
     const first = await cache.getOrLoad({ baseKey: 'k', load });
     const second = await cache.getOrLoad({ baseKey: 'k', load });
     expect(first).toEqual({
+      outcome: 'served',
       value: { fn },
       kind: 'value',
       status: 'MISS',
@@ -204,6 +206,7 @@ describe('createCache: stale serving', () => {
     vi.advanceTimersByTime(30_000);
 
     expect(await cache.getOrLoad(request)).toEqual({
+      outcome: 'served',
       value: 'v1',
       kind: 'value',
       status: 'STALE',
@@ -263,5 +266,67 @@ describe('createCache: keys and invalidation', () => {
     const dispose = vi.spyOn(store, 'dispose');
     await createCache({ store }).dispose();
     expect(dispose).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('createCache: call, one engine step from key parts to a result', () => {
+  it('keys by route + input as keyFor does, and serves a hit from the same entry', async () => {
+    const cache = createCache();
+    const load = vi.fn(async () => ({ ok: true as const, value: 'v' }));
+    const request = { route: 'users.get', input: { id: 1 }, namespace: undefined, load };
+    expect(await cache.call(request)).toMatchObject({ outcome: 'served', status: 'MISS' });
+    expect(await cache.call(request)).toMatchObject({ outcome: 'served', status: 'HIT' });
+    const baseKey = cache.keyFor({ route: 'users.get', input: { id: 1 } });
+    expect(await cache.getOrLoad({ baseKey, load: async () => 'never' })).toMatchObject({
+      value: 'v',
+      status: 'HIT',
+    });
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('passes a failure back to the caller and every joiner, and stores nothing', async () => {
+    const cache = createCache();
+    const failure = { code: 'NOT_FOUND' };
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const load = vi.fn(async () => {
+      await gate;
+      return { ok: false as const, failure };
+    });
+    const request = { route: 'r', input: 1, load };
+    const both = Promise.all([cache.call(request), cache.call(request)]);
+    release();
+    const [owner, joiner] = await both;
+    expect(owner).toEqual({ outcome: 'failed', failure });
+    expect(joiner).toEqual({ outcome: 'failed', failure });
+    expect(load).toHaveBeenCalledTimes(1);
+    await cache.call(request);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('serves a stale entry within staleIfError when the loader returns a failure', async () => {
+    vi.useFakeTimers();
+    try {
+      const cache = createCache({ ttl: 1, staleIfError: 60 });
+      await cache.call({ route: 'r', load: async () => ({ ok: true, value: 'v1' }) });
+      vi.advanceTimersByTime(2_000);
+      const failing = { route: 'r', load: async () => ({ ok: false as const, failure: 'down' }) };
+      expect(await cache.call(failing)).toMatchObject({ outcome: 'served', status: 'STALE' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('answers unkeyable input with its KeyError instead of loading', async () => {
+    const cache = createCache();
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const load = vi.fn(async () => ({ ok: true as const, value: 1 }));
+    const answer = await cache.call({ route: 'r', input: cyclic, load });
+    expect(answer.outcome).toBe('unkeyable');
+    expect(answer.outcome === 'unkeyable' && answer.error.reason).toBe('cycle');
+    expect(load).not.toHaveBeenCalled();
   });
 });

@@ -1,3 +1,4 @@
+import { KeyError } from '../errors.js';
 import {
   deriveBaseKey,
   deriveCustomBaseKey,
@@ -10,16 +11,45 @@ import { createCommitter, windowMs } from './commit.js';
 import { CacheEvents } from './events.js';
 import { underLease } from './lease.js';
 import { resolveCacheOptions } from './options.js';
-import { type FillOutcome, Flights } from './single-flight.js';
-import { FAILED, isPromiseLike, StoreCalls } from './store-calls.js';
+import { FailedFill, type Filled, Flights } from './single-flight.js';
+import { FAILED, ignore, isPromiseLike, StoreCalls } from './store-calls.js';
 import { createStreamFiller, isAsyncIterable, servedValue } from './streams.js';
-import type { Cache, CacheOptions, LoadRequest, LoadResult } from './types.js';
+import type {
+  Cache,
+  CacheOptions,
+  CallRequest,
+  CallResult,
+  KeyRequest,
+  Loaded,
+  LoadRequest,
+  LoadResult,
+} from './types.js';
 
 const NO_TAGS: readonly string[] = [];
 /** Route namespaces whose resolution is memoized; beyond it they are resolved per call. */
 const MAX_MEMOIZED_NAMESPACES = 256;
 
-function ignore(): void {}
+/** A request as the engine runs it: a {@link LoadRequest} or a {@link CallRequest}. */
+type EngineRequest = Omit<LoadRequest<unknown>, 'baseKey' | 'load'> & {
+  load: () => Promise<unknown>;
+};
+
+/** What the engine answers a call with (a `getOrLoad` is never `failed`). */
+type Answer = LoadResult<unknown> | { outcome: 'failed'; failure: unknown };
+
+/** The value a {@link Loaded} carries, or its failure as a {@link FailedFill}. */
+function unwrap(loaded: Loaded<unknown, unknown>): unknown {
+  return loaded.ok ? loaded.value : new FailedFill(loaded.failure);
+}
+
+/**
+ * A failed fill as answered: `call`'s result, or for `getOrLoad` (whose own loader throws, so it
+ * only meets a failure when it joined a `call`'s fill) a rejection with the failure.
+ */
+function failed(fill: FailedFill, results: boolean): Answer | Promise<Answer> {
+  if (results) return { outcome: 'failed', failure: fill.failure };
+  return Promise.reject(fill.failure);
+}
 
 /**
  * Create a cache: keys, lookups, single-flight fills, stale serving, invalidation and events
@@ -91,59 +121,76 @@ export function createCache(options: CacheOptions = {}): Cache {
    * Run `load` as the single fill of `key`: fence first, so an invalidation during it wins (a
    * stream's too: the fence is taken before its loader reads anything); then, on a shared
    * store, only the lease holder among instances loads. A background fill reads a stream itself.
+   * With `results` the loader returns a {@link Loaded}; its failure is passed back, not stored.
    */
   async function fill(
-    request: LoadRequest<unknown>,
+    request: EngineRequest,
     address: EntryAddress,
     background: boolean,
-  ): Promise<FillOutcome> {
+    results: boolean,
+  ): Promise<Filled> {
     let fence = calls.run('fence', () => store.fence(address));
     if (isPromiseLike(fence)) fence = await fence;
     const fenced = fence;
     return underLease(store, calls, address, resolved.leaseTimeoutMs, async () => {
-      const value = await request.load();
+      const loaded = await request.load();
+      const value = results ? unwrap(loaded as Loaded<unknown, unknown>) : loaded;
+      if (value instanceof FailedFill) return value;
       if (isAsyncIterable(value)) {
         return fillFromStream(address, fenced, request, value, background);
       }
-      return commit(address, value, 'value', fenced, request, request);
+      return commit(address, value, 'value', fenced, request);
     });
   }
 
-  function startFill(request: LoadRequest<unknown>, key: string, background: boolean) {
+  function startFill(
+    request: EngineRequest,
+    baseKey: string,
+    key: string,
+    background: boolean,
+    results: boolean,
+  ) {
     const tags = request.tags ?? NO_TAGS;
-    const address: EntryAddress = { key, baseKey: request.baseKey, tags };
-    return flights.start(key, request.baseKey, tags, () => fill(request, address, background));
+    const address: EntryAddress = { key, baseKey, tags };
+    return flights.start(key, baseKey, tags, () => fill(request, address, background, results));
   }
 
   /** A caller that joined a stream's fill: a stream has one reader, so it runs its own load. */
-  async function loadOwn<T>(request: LoadRequest<T>): Promise<LoadResult<T>> {
-    const value = await request.load();
+  async function loadOwn(request: EngineRequest, results: boolean): Promise<Answer> {
+    const loaded = await request.load();
+    const value = results ? unwrap(loaded as Loaded<unknown, unknown>) : loaded;
+    if (value instanceof FailedFill) return failed(value, results);
     const kind = isAsyncIterable(value) ? 'stream' : 'value';
-    return { value, kind, status: 'MISS', etag: undefined, maxAge: 0 };
+    return { outcome: 'served', value, kind, status: 'MISS', etag: undefined, maxAge: 0 };
   }
 
   /** A miss: join the fill in flight or start one; `stale` is served if the load fails. */
-  function load<T>(
-    request: LoadRequest<T>,
+  function load(
+    request: EngineRequest,
+    baseKey: string,
     key: string,
     stale: CacheEntry | undefined,
-  ): Promise<LoadResult<T>> {
+    results: boolean,
+  ): Promise<Answer> {
     let flight = flights.get(key);
     const joined = flight !== undefined;
-    if (flight !== undefined) {
-      if (events.listening.coalesced > 0)
-        events.emit('coalesced', { key, baseKey: request.baseKey });
-    } else {
-      if (events.listening.miss > 0) events.emit('miss', { key, baseKey: request.baseKey });
-      flight = startFill(request as LoadRequest<unknown>, key, false);
+    if (flight !== undefined) events.keyed('coalesced', key, baseKey);
+    else {
+      events.keyed('miss', key, baseKey);
+      flight = startFill(request, baseKey, key, false, results);
     }
-    const toResult = (outcome: FillOutcome): LoadResult<T> | Promise<LoadResult<T>> => {
-      if (outcome.streaming !== undefined && joined) return loadOwn(request);
+    const toResult = (outcome: Filled): Answer | Promise<Answer> => {
+      if (outcome instanceof FailedFill) {
+        return stale === undefined ? failed(outcome, results) : serveStale(baseKey, key, stale);
+      }
+      if (outcome.streaming !== undefined && joined) return loadOwn(request, results);
       return {
+        outcome: 'served',
         // The stream of this caller's own load is its to read; a stored stream is replayed.
-        value: (outcome.streaming === undefined
-          ? servedValue(outcome.value, outcome.kind)
-          : outcome.value) as T,
+        value:
+          outcome.streaming === undefined
+            ? servedValue(outcome.value, outcome.kind)
+            : outcome.value,
         kind: outcome.kind,
         status: 'MISS',
         etag: outcome.etag,
@@ -151,32 +198,37 @@ export function createCache(options: CacheOptions = {}): Cache {
       };
     };
     if (stale === undefined) return flight.promise.then(toResult);
-    return flight.promise.then(toResult).catch(() => {
-      if (events.listening.stale > 0) {
-        events.emit('stale', { key, baseKey: request.baseKey, reason: 'error' });
-      }
-      return {
-        value: servedValue(stale.value, stale.kind) as T,
-        kind: stale.kind,
-        status: 'STALE',
-        etag: stale.etag,
-        maxAge: 0,
-      };
-    });
+    return flight.promise.then(toResult).catch(() => serveStale(baseKey, key, stale));
+  }
+
+  /** A stale entry served because the load failed (`staleIfError`). */
+  function serveStale(baseKey: string, key: string, stale: CacheEntry): Answer {
+    events.keyed('stale', key, baseKey, 'error');
+    return {
+      outcome: 'served',
+      value: servedValue(stale.value, stale.kind),
+      kind: stale.kind,
+      status: 'STALE',
+      etag: stale.etag,
+      maxAge: 0,
+    };
   }
 
   /** Answer from what the store returned. Kept free of `async` so a hit allocates one promise. */
-  function serve<T>(
-    request: LoadRequest<T>,
+  function serve(
+    request: EngineRequest,
+    baseKey: string,
     key: string,
     entry: CacheEntry | undefined,
-  ): Promise<LoadResult<T>> {
-    if (entry === undefined) return load(request, key, undefined);
+    results: boolean,
+  ): Promise<Answer> {
+    if (entry === undefined) return load(request, baseKey, key, undefined, results);
     const now = Date.now();
     if (now < entry.freshUntil) {
-      if (events.listening.hit > 0) events.emit('hit', { key, baseKey: request.baseKey });
+      events.keyed('hit', key, baseKey);
       return Promise.resolve({
-        value: servedValue(entry.value, entry.kind) as T,
+        outcome: 'served',
+        value: servedValue(entry.value, entry.kind),
         kind: entry.kind,
         status: 'HIT',
         etag: entry.etag,
@@ -187,16 +239,15 @@ export function createCache(options: CacheOptions = {}): Cache {
       now <
       entry.freshUntil + windowMs(request.staleWhileRevalidate, resolved.staleWhileRevalidateMs)
     ) {
-      if (events.listening.stale > 0) {
-        events.emit('stale', { key, baseKey: request.baseKey, reason: 'revalidate' });
-      }
+      events.keyed('stale', key, baseKey, 'revalidate');
       // One background refresh per key: joins a fill in flight instead of starting another. It
       // reads a stream to its end itself, so the refresh is stored whoever the caller is.
       if (flights.get(key) === undefined) {
-        startFill(request as LoadRequest<unknown>, key, true).promise.catch(ignore);
+        startFill(request, baseKey, key, true, results).promise.catch(ignore);
       }
       return Promise.resolve({
-        value: servedValue(entry.value, entry.kind) as T,
+        outcome: 'served',
+        value: servedValue(entry.value, entry.kind),
         kind: entry.kind,
         status: 'STALE',
         etag: entry.etag,
@@ -205,7 +256,36 @@ export function createCache(options: CacheOptions = {}): Cache {
     }
     const canFallBack =
       now < entry.freshUntil + windowMs(request.staleIfError, resolved.staleIfErrorMs);
-    return load(request, key, canFallBack ? entry : undefined);
+    return load(request, baseKey, key, canFallBack ? entry : undefined, results);
+  }
+
+  /** Look `baseKey` + variant up in the store, then {@link serve}; a store failure is a miss. */
+  function lookup(request: EngineRequest, baseKey: string, results: boolean): Promise<Answer> {
+    try {
+      const key = storageKey(baseKey, request.variant ?? '');
+      let got: MaybePromise<CacheEntry | undefined>;
+      try {
+        got = store.get(key);
+      } catch (cause) {
+        calls.fail('get', cause, 'ROUTECACHE_STORE_ERROR');
+        return load(request, baseKey, key, undefined, results);
+      }
+      if (!isPromiseLike(got)) return serve(request, baseKey, key, got, results);
+      return calls
+        .settle('get', got)
+        .then((entry) =>
+          serve(request, baseKey, key, entry === FAILED ? undefined : entry, results),
+        );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  function keyFor(request: KeyRequest): string {
+    const ns = namespaceFor(request.namespace);
+    return request.key === undefined
+      ? deriveBaseKey(ns, request.route, request.input)
+      : deriveCustomBaseKey(ns, request.key);
   }
 
   async function invalidateWith(
@@ -222,29 +302,19 @@ export function createCache(options: CacheOptions = {}): Cache {
   return {
     namespace,
     store,
-    keyFor(request) {
-      const ns = namespaceFor(request.namespace);
-      return request.key === undefined
-        ? deriveBaseKey(ns, request.route, request.input)
-        : deriveCustomBaseKey(ns, request.key);
-    },
+    keyFor,
     getOrLoad<T>(request: LoadRequest<T>): Promise<LoadResult<T>> {
+      return lookup(request as EngineRequest, request.baseKey, false) as Promise<LoadResult<T>>;
+    },
+    call<T, F>(request: CallRequest<T, F>): Promise<CallResult<T, F>> {
+      let baseKey: string;
       try {
-        const key = storageKey(request.baseKey, request.variant ?? '');
-        let got: MaybePromise<CacheEntry | undefined>;
-        try {
-          got = store.get(key);
-        } catch (cause) {
-          calls.fail('get', cause, 'ROUTECACHE_STORE_ERROR');
-          return load(request, key, undefined);
-        }
-        if (!isPromiseLike(got)) return serve(request, key, got);
-        return calls
-          .settle('get', got)
-          .then((entry) => serve(request, key, entry === FAILED ? undefined : entry));
+        baseKey = keyFor(request);
       } catch (error) {
+        if (KeyError.is(error)) return Promise.resolve({ outcome: 'unkeyable', error });
         return Promise.reject(error);
       }
+      return lookup(request as EngineRequest, baseKey, true) as Promise<CallResult<T, F>>;
     },
     async invalidate(baseKey) {
       // Callers arriving from now on must not join a fill that started before this invalidation.

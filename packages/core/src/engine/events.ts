@@ -46,6 +46,21 @@ export class CacheEvents {
     };
   }
 
+  /**
+   * Emit a per-key event (`hit`, `miss`, `coalesced`, or `stale` with its reason), building its
+   * payload only when someone listens: the engine's one guard instead of a copy per call site.
+   */
+  keyed(
+    event: 'hit' | 'miss' | 'coalesced' | 'stale',
+    key: string,
+    baseKey: string,
+    reason?: CacheEventMap['stale']['reason'],
+  ): void {
+    if (this.listening[event] === 0) return;
+    if (event === 'stale') this.emit('stale', { key, baseKey, reason: reason ?? 'revalidate' });
+    else this.emit(event, { key, baseKey });
+  }
+
   /** Call every listener of `event`. A throwing listener is reported once and never breaks the cache. */
   emit<E extends EventName>(event: E, payload: CacheEventMap[E]): void {
     const set = this.#listeners.get(event);

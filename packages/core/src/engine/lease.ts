@@ -1,8 +1,6 @@
 import type { CacheStore, EntryAddress } from '../stores/types.js';
-import type { FillOutcome } from './single-flight.js';
-import { FAILED, type StoreCalls } from './store-calls.js';
-
-function ignore(): void {}
+import { FailedFill, type Filled } from './single-flight.js';
+import { FAILED, ignore, type StoreCalls } from './store-calls.js';
 
 /**
  * Cross-instance single-flight for stores shared between processes (`acquireLease`, e.g. Redis).
@@ -25,8 +23,8 @@ export async function underLease(
   calls: StoreCalls,
   address: EntryAddress,
   leaseMs: number,
-  fillLocally: () => Promise<FillOutcome>,
-): Promise<FillOutcome> {
+  fillLocally: () => Promise<Filled>,
+): Promise<Filled> {
   const acquire = store.acquireLease;
   if (acquire === undefined) return fillLocally();
   const lease = await calls.run('lease', () => acquire.call(store, address, leaseMs));
@@ -35,7 +33,7 @@ export async function underLease(
     const release = () => {
       lease.release().catch(ignore);
     };
-    let outcome: FillOutcome;
+    let outcome: Filled;
     try {
       outcome = await fillLocally();
     } catch (error) {
@@ -44,7 +42,7 @@ export async function underLease(
     }
     // A stream still being read keeps the lease until its fill settles: the other instances
     // wait for the entry it is about to store instead of loading the stream again.
-    if (outcome.streaming === undefined) release();
+    if (outcome instanceof FailedFill || outcome.streaming === undefined) release();
     else outcome.streaming.then(release);
     return outcome;
   }

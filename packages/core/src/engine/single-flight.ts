@@ -1,4 +1,5 @@
 import type { CacheEntry, StoreInvalidation } from '../stores/types.js';
+import type { Loaded } from './types.js';
 
 /** What one fill produced, shared by every caller that joined it. */
 export interface FillOutcome {
@@ -18,11 +19,22 @@ export interface FillOutcome {
   readonly streaming?: Promise<void>;
 }
 
+/**
+ * A fill whose loader returned a failure ({@link Loaded} `ok: false`): nothing was stored, and
+ * every caller that joined the fill gets `failure` as it is.
+ */
+export class FailedFill {
+  constructor(readonly failure: unknown) {}
+}
+
+/** What a fill settles with. */
+export type Filled = FillOutcome | FailedFill;
+
 /** A fill in flight for one storage key. */
 export interface Flight {
   readonly baseKey: string;
   readonly tags: readonly string[];
-  readonly promise: Promise<FillOutcome>;
+  readonly promise: Promise<Filled>;
 }
 
 /**
@@ -48,12 +60,7 @@ export class Flights {
   }
 
   /** Start `run` as the fill of `key`. The caller checked {@link Flights.get} first. */
-  start(
-    key: string,
-    baseKey: string,
-    tags: readonly string[],
-    run: () => Promise<FillOutcome>,
-  ): Flight {
+  start(key: string, baseKey: string, tags: readonly string[], run: () => Promise<Filled>): Flight {
     const flight: Flight = { baseKey, tags, promise: run() };
     this.#byKey.set(key, flight);
     const release = () => {

@@ -8,6 +8,9 @@ import type { CacheEvents } from './events.js';
 export const FAILED: unique symbol = Symbol('routecache.storeFailed');
 export type Failed = typeof FAILED;
 
+/** A rejection handler for promises whose outcome nobody awaits (a background refresh, a release). */
+export function ignore(): void {}
+
 /** Whether a store answer is a promise (or any thenable) rather than a plain value. */
 export function isPromiseLike<T>(value: MaybePromise<T>): value is PromiseLike<T> & Promise<T> {
   return (
@@ -33,11 +36,14 @@ export class StoreCalls {
   /** Budget (ms) of one store call. */
   readonly timeoutMs: number;
   readonly #events: CacheEvents;
+  /** The store bounds its own calls ({@link CacheStore.boundsCalls}): no timer of ours. */
+  readonly #bounded: boolean;
 
   constructor(store: CacheStore, timeoutMs: number, events: CacheEvents) {
     this.#store = store;
     this.timeoutMs = timeoutMs;
     this.#events = events;
+    this.#bounded = store.boundsCalls === true;
   }
 
   /** Run one store operation, failing open. */
@@ -85,12 +91,18 @@ export class StoreCalls {
     return error;
   }
 
-  /** Await a store promise within `timeoutMs`; failures and timeouts yield {@link FAILED}. */
-  settle<T>(
-    operation: string,
-    answer: PromiseLike<T>,
-    timeoutMs: number = this.timeoutMs,
-  ): Promise<T | Failed> {
+  /**
+   * Await a store promise within `timeoutMs` (default: the store's own budget when it bounds
+   * its calls, else `storeTimeout`); failures and timeouts yield {@link FAILED}.
+   */
+  settle<T>(operation: string, answer: PromiseLike<T>, budgetMs?: number): Promise<T | Failed> {
+    if (budgetMs === undefined && this.#bounded) {
+      return Promise.resolve(answer).then(undefined, (error: unknown) => {
+        this.fail(operation, error, 'ROUTECACHE_STORE_ERROR');
+        return FAILED;
+      });
+    }
+    const timeoutMs = budgetMs ?? this.timeoutMs;
     return new Promise((resolve) => {
       let done = false;
       const timer = setTimeout(() => {

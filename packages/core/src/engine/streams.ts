@@ -1,14 +1,11 @@
 import type { CacheEntry, EntryAddress, Fence, StreamRecord } from '../stores/types.js';
-import { type Committer, reportSkipped } from './commit.js';
+import { type CommitRequest, type Committer, reportSkipped } from './commit.js';
 import type { CacheEvents } from './events.js';
 import type { FillOutcome } from './single-flight.js';
-import type { Failed } from './store-calls.js';
-import type { LoadRequest, StreamLimits } from './types.js';
-
-function ignore(): void {}
+import { type Failed, ignore } from './store-calls.js';
+import type { EntryPolicy, LoadRequest, StreamLimits } from './types.js';
 
 const SETTLED: Promise<void> = Promise.resolve();
-const NO_HOOKS = {};
 
 /** A stream fill that stored nothing: callers that joined it run their own load. */
 const NOT_STORED: FillOutcome = {
@@ -19,6 +16,9 @@ const NOT_STORED: FillOutcome = {
   maxAge: 0,
   streaming: SETTLED,
 };
+
+/** What a stream fill reads of its call: the limits, the `cacheable` hook and the policy. */
+export type StreamFillRequest = Pick<LoadRequest<unknown>, 'stream' | 'cacheable'> & EntryPolicy;
 
 /**
  * Whether a loader's result is a stream (an async iterable, e.g. an async generator).
@@ -69,7 +69,7 @@ export function servedValue(value: unknown, kind: CacheEntry['kind']): unknown {
  *
  * @example
  * ```ts
- * const fill = new StreamFill((record) => commit(address, record, 'stream', fence, request, {}), skip);
+ * const fill = new StreamFill((record) => commit(address, record, 'stream', fence, policy), skip);
  * const tee = teeIntoFill(stream, fill, limits);
  * ```
  */
@@ -141,7 +141,7 @@ export function createStreamFiller(commit: Committer, events: CacheEvents) {
   return function fillFromStream(
     address: EntryAddress,
     fence: Fence | Failed,
-    request: LoadRequest<unknown>,
+    request: StreamFillRequest,
     stream: AsyncIterable<unknown, unknown>,
     background: boolean,
   ): Promise<FillOutcome> {
@@ -152,8 +152,11 @@ export function createStreamFiller(commit: Committer, events: CacheEvents) {
       stream[Symbol.asyncIterator]().return?.()?.then(ignore, ignore);
       return Promise.resolve(NOT_STORED);
     }
+    // The policy without the hooks: `cacheable` was asked above, and a record gets no own ETag.
+    const { ttl, staleWhileRevalidate, staleIfError } = request;
+    const policy: CommitRequest = { ttl, staleWhileRevalidate, staleIfError };
     const fill = new StreamFill(
-      (record) => commit(address, record, 'stream', fence, request, NO_HOOKS),
+      (record) => commit(address, record, 'stream', fence, policy),
       () => reportSkipped(events, address, 'aborted'),
     );
     const tee = teeIntoFill(stream, fill, limits);

@@ -1,17 +1,9 @@
 import type { Codec } from '../codec/types.js';
-import type { StoreError } from '../errors.js';
+import type { KeyError, StoreError } from '../errors.js';
+import type { NamespacePolicy } from '../keying/namespace.js';
 import type { CacheEntry, CacheStore, EvictionReason } from '../stores/types.js';
 
-/**
- * How a route namespace combines with the cache's root namespace.
- *
- * @example
- * ```ts
- * createCache({ namespace: 'api', namespacePolicy: 'concat' }); // route 'v2' -> 'api:v2'
- * createCache({ namespace: 'api', namespacePolicy: 'replace' }); // route 'v2' -> 'v2'
- * ```
- */
-export type NamespacePolicy = 'concat' | 'replace';
+export type { NamespacePolicy };
 
 /**
  * Options of {@link createCache}, validated once at factory time.
@@ -41,7 +33,11 @@ export interface CacheOptions {
   staleWhileRevalidate?: number;
   /** Default window (seconds) after ttl in which a stale entry is served if the loader fails. @default 0 */
   staleIfError?: number;
-  /** Budget (ms) for one store call before it counts as a failure (fail-open). @default 50 */
+  /**
+   * Budget (ms) for one store call before it counts as a failure (fail-open). A store that bounds
+   * its own calls (`boundsCalls`: the Redis store, by its `timeout`) keeps its budget instead.
+   * @default 50
+   */
   storeTimeout?: number;
   /**
    * For stores shared between instances (those with `acquireLease`, e.g. Redis): how long (ms)
@@ -147,6 +143,8 @@ export interface StreamLimits {
  * ```
  */
 export interface LoadResult<T> {
+  /** Discriminates a served call from the other {@link CallResult} cases. */
+  outcome: 'served';
   value: T;
   status: CacheStatus;
   /** The entry's ETag, when the value was stored or served from the cache. */
@@ -177,10 +175,68 @@ export interface KeyRequest {
   /** The parsed input. Ignored when `key` is given. */
   input?: unknown;
   /** A custom key that replaces route + input. */
-  key?: string;
+  key?: string | undefined;
   /** The route's own namespace, combined with the root one by the cache's policy. */
-  namespace?: string;
+  namespace?: string | undefined;
 }
+
+/**
+ * What the loader of a {@link CallRequest} returns: its value, or a failure the engine hands back
+ * untouched — never stored, and given as is to every caller that joined this fill.
+ *
+ * @example
+ * ```ts
+ * const load = async (): Promise<Loaded<User, Problem>> => {
+ *   const user = await db.users.find(42);
+ *   return user === undefined ? { ok: false, failure: { code: 404 } } : { ok: true, value: user };
+ * };
+ * ```
+ */
+export type Loaded<T, F> = { ok: true; value: T } | { ok: false; failure: F };
+
+/**
+ * One call through the cache ({@link Cache.call}): the parts of its key, its variant, tags and
+ * policy, and a loader that returns a {@link Loaded} result instead of throwing for a failure.
+ *
+ * @example
+ * ```ts
+ * const request: CallRequest<User, Problem> = {
+ *   route: 'users.get',
+ *   input: { id: 42 },
+ *   tags: ['users'],
+ *   load: async () => ({ ok: true, value: await db.users.find(42) }),
+ * };
+ * ```
+ */
+export interface CallRequest<T, F> extends KeyRequest, EntryPolicy {
+  /** From `deriveVariant` (vary header values, private principal); `''` for none. */
+  variant?: string;
+  tags?: readonly string[];
+  load: () => Promise<Loaded<T, F>>;
+  /** As {@link LoadRequest.cacheable}. */
+  cacheable?: (value: T, kind: CacheEntry['kind']) => boolean;
+  /** As {@link LoadRequest.etag}. */
+  etag?: (value: T) => string | undefined;
+  /** As {@link LoadRequest.stream}. */
+  stream?: StreamLimits;
+}
+
+/**
+ * The outcome of {@link Cache.call}: served (a hit, a stale entry or a fresh load), the loader's
+ * failure, or an input that cannot be keyed (the caller serves it uncached).
+ *
+ * @example
+ * ```ts
+ * const result = await cache.call(request);
+ * if (result.outcome === 'served') send(result.value, result.status);
+ * else if (result.outcome === 'failed') sendProblem(result.failure);
+ * else send(await loadUncached(), 'BYPASS'); // 'unkeyable': result.error says why
+ * ```
+ */
+export type CallResult<T, F> =
+  | LoadResult<T>
+  | { outcome: 'failed'; failure: F }
+  | { outcome: 'unkeyable'; error: KeyError };
 
 /**
  * Payloads of the events a cache emits.
@@ -240,6 +296,11 @@ export interface Cache {
   readonly store: CacheStore;
   /** The base key for a route + input (or custom key), with namespaces applied. */
   keyFor(request: KeyRequest): string;
+  /**
+   * One call: derive its key from the parts, then as {@link Cache.getOrLoad}, with the loader's
+   * failure returned as a result rather than thrown. An adapter's whole cache step.
+   */
+  call<T, F>(request: CallRequest<T, F>): Promise<CallResult<T, F>>;
   /**
    * Return the cached value for the request, or run `load` once (single-flight across concurrent
    * callers of the same storage key), store its result, and return it. A stream is filled as

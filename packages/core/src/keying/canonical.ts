@@ -1,4 +1,4 @@
-import { builtinTag } from '../codec/builtins.js';
+import { builtinTag } from '../builtins.js';
 import { quote, type TextFacts } from './escape.js';
 import { keySegment, through, toKeyError, Unkeyable } from './unkeyable.js';
 

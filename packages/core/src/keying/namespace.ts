@@ -1,7 +1,17 @@
-import type { NamespacePolicy } from '../engine/types.js';
 import { InvalidOptionError } from '../errors.js';
 import { received } from '../options/validate.js';
 import { escapeText } from './escape.js';
+
+/**
+ * How a route namespace combines with the cache's root namespace.
+ *
+ * @example
+ * ```ts
+ * createCache({ namespace: 'api', namespacePolicy: 'concat' }); // route 'v2' -> 'api:v2'
+ * createCache({ namespace: 'api', namespacePolicy: 'replace' }); // route 'v2' -> 'v2'
+ * ```
+ */
+export type NamespacePolicy = 'concat' | 'replace';
 
 /**
  * Combine the cache's root namespace with a route's own namespace.

@@ -1,14 +1,8 @@
+import { ENTRY_FORMAT } from '../codec/types.js';
 import type { MaybePromise } from '../types.js';
 
-/**
- * Current entry envelope format version. An entry with another version is read as a miss.
- *
- * @example
- * ```ts
- * if (entry.format !== ENTRY_FORMAT) return undefined; // another format reads as a miss
- * ```
- */
-export const ENTRY_FORMAT = 1;
+// Defined with the codec's envelope (a lower layer); stores and engine use it from here too.
+export { ENTRY_FORMAT };
 
 /**
  * What a cached stream holds: its chunks in order and the generator's return value.
@@ -165,6 +159,12 @@ export interface CacheStore {
   readonly name: string;
   /** True when entries leave the process, so the engine must provide `entry.bytes`. */
   readonly requiresBytes: boolean;
+  /**
+   * True when the store settles every call within its own time budget, failing or falling back
+   * on its own (the Redis store's guard). The engine then sets no `storeTimeout` timer of its
+   * own around the store's calls: one timer per call, not two. @default false
+   */
+  readonly boundsCalls?: boolean;
   /** The entry at a storage key, or `undefined`. Expired entries (past `staleUntil`) are misses. */
   get(key: string): MaybePromise<CacheEntry | undefined>;
   /** Snapshot the invalidation state of `address` (its base key and tags) before loading. */

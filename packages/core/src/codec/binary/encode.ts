@@ -1,4 +1,4 @@
-import { builtinTag, hasEnumerableSymbols } from '../builtins.js';
+import { builtinTag, hasEnumerableSymbols } from '../../builtins.js';
 import { describeUnsupported, formatPath, MAP_KEY, unsupportedValue } from '../unsupported.js';
 import { ByteWriter } from './bytes.js';
 import { Tag, TYPED_ARRAYS } from './tags.js';

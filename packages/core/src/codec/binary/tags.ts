@@ -1,4 +1,4 @@
-import { TYPED_ARRAY_TAGS } from '../builtins.js';
+import { TYPED_ARRAY_TAGS } from '../../builtins.js';
 
 /**
  * Type tags of the routecache binary codec (`rcb1`). One byte before every value; the wire

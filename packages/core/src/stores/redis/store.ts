@@ -194,6 +194,8 @@ export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): R
   const store: RedisStore = {
     name: 'redis',
     requiresBytes: true,
+    // Every call goes through the guard's budget (`timeout`): the engine adds no timer.
+    boundsCalls: true,
     client,
     get(key) {
       const entryKey = layout.entry(layout.slotTag(baseKeyOf(key)), key);
