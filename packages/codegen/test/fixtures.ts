@@ -1,5 +1,8 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Cache } from '@routecache/core';
+import type { AnyTRPCRouter } from '@trpc/server';
 import { loadConfig } from '../src/config/load.js';
 import type { ResolvedConfig } from '../src/config/schema.js';
 
@@ -31,4 +34,33 @@ export function copyFixture(name: string, label: string): string {
 
 export function removeCopy(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The t3 fixture's runtime modules. */
+export interface T3Modules {
+  appRouter: AnyTRPCRouter;
+  helpers: { keys: unknown; invalidate: unknown };
+  cache: Cache;
+  createTRPCContext: (opts: { headers: Headers }) => Promise<object>;
+}
+
+/**
+ * Load the t3 fixture. It imports through `~/` path aliases (Bundler resolution, as
+ * create-t3-app), which this package's tsconfig (NodeNext) does not map: tsc checks the fixture
+ * with its own tsconfig (typecheck.test.ts), the tests load it by URL (vitest maps the aliases).
+ */
+export async function loadT3(): Promise<T3Modules> {
+  const load = (path: string) => import(pathToFileURL(join(FIXTURES_DIR, 't3', path)).href);
+  const [root, generated, trpc, cache] = await Promise.all([
+    load('src/server/api/root.ts'),
+    load('expected/routecache.generated.ts'),
+    load('src/server/api/trpc.ts'),
+    load('src/server/cache.ts'),
+  ]);
+  return {
+    appRouter: root.appRouter,
+    helpers: generated,
+    cache: cache.cache,
+    createTRPCContext: trpc.createTRPCContext,
+  };
 }
