@@ -100,6 +100,14 @@ const targets: readonly Target[] = [
     row: 'routecache codegen',
     limit: 1,
   },
+  {
+    issue: '#17',
+    what: 'routecache codegen ≤ 0.5× tsc --noEmit (t3 fixture)',
+    kind: 'ratio',
+    section: 'codegen vs tsc --noEmit, t3 fixture',
+    row: 'routecache codegen',
+    limit: 0.5,
+  },
 ];
 
 function find(rows: readonly Row[], section: string, row: string): Row | undefined {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Cache } from '@routecache/core';
 import type { AnyTRPCRouter } from '@trpc/server';
+import ts from 'typescript';
 import { loadConfig } from '../src/config/load.js';
 import type { ResolvedConfig } from '../src/config/schema.js';
 
@@ -64,3 +65,31 @@ export async function loadT3(): Promise<T3Modules> {
     createTRPCContext: trpc.createTRPCContext,
   };
 }
+
+/** `tsc --noEmit` over a fixture's tsconfig (src + expected) plus its consumer files, via the API. */
+export function typecheck(dir: string, extraFiles: readonly string[]): ts.Diagnostic[] {
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(dir, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  );
+  if (parsed === undefined) throw new Error(`cannot read ${dir}/tsconfig.json`);
+  const program = ts.createProgram({
+    rootNames: [...parsed.fileNames, ...extraFiles.map((f) => join(dir, f))],
+    options: { ...parsed.options, noEmit: true },
+  });
+  return [...ts.getPreEmitDiagnostics(program)];
+}
+
+/** `file:line TS1234: message`, for expectations on tsc diagnostics. */
+export const describeDiagnostic = (d: ts.Diagnostic): string => {
+  const where = d.file
+    ? `${d.file.fileName.slice(d.file.fileName.lastIndexOf('/') + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+    : '';
+  return `${where} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+};

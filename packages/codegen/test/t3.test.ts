@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { canonicalLines } from '../src/check.js';
 import { loadT3 } from './fixtures.js';
 import { T3_DIR, t3FixtureFiles } from './t3-fixture.js';
+
+// Parsing 30 files and loading 190 procedures can take seconds on a shared 2-core machine.
+vi.setConfig({ testTimeout: 60_000 });
 
 it('the committed t3 fixture is what test/t3-fixture.ts writes (layout aside: biome formats it)', () => {
   for (const [path, text] of Object.entries(t3FixtureFiles())) {

@@ -155,12 +155,14 @@ function reportInputAfterCache(
     );
     return;
   }
+  // The first `.input()` after the cache, by its name (a chain's call starts where the chain does).
   const later = steps.slice(0, firstCache).findLast((step) => step.kind === 'input');
+  const at = later ? (later.call.expression as ts.PropertyAccessExpression).name : procedureCall;
   context.report(
-    procedureCall,
+    at,
     'error',
     'RC_INPUT_AFTER_CACHE',
-    `\`${path}\`: the cacheMiddleware (${where(cache.call)}) runs between two .input() calls (the later one at ${where(later?.call ?? procedureCall)}): it would key only the input parsed before it, so calls that differ in the later input would share one entry; the adapter refuses it (ConfigurationError)`,
+    `\`${path}\`: the cacheMiddleware (${where(cache.call)}) runs between two .input() calls (the later one at ${where(at)}): it would key only the input parsed before it, so calls that differ in the later input would share one entry; the adapter refuses it (ConfigurationError)`,
     'move .use(cacheMiddleware(…)) after the last .input(…)',
   );
 }

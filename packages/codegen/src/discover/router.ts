@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { DiscoveryContext } from './context.js';
+import { type DiscoveryContext, snippet } from './context.js';
 import { analyzeProcedure, isTrpcInstance, procedureTypeOf } from './procedure.js';
 import { mayReachCache } from './reach.js';
 import {
@@ -56,8 +56,11 @@ export class RouterWalker {
   /** Functions being followed (router factories), so a recursive one stops. */
   private readonly following = new Set<ts.Node>();
 
-  /** Walk any value that may appear in a router record. */
-  walkValue(expr: ts.Expression, at: Position, spread = false): void {
+  /**
+   * Walk any value that may appear in a router record. `entry` is the expression written in the
+   * record (where a problem is reported), when `expr` is what a router factory returns.
+   */
+  walkValue(expr: ts.Expression, at: Position, spread = false, entry = expr): void {
     const trace: ResolveTrace = {};
     const node = resolveValue(this.context.checker, expr, trace);
     if (node && ts.isObjectLiteralExpression(node)) {
@@ -66,8 +69,8 @@ export class RouterWalker {
     }
     // `...(debug ? { debug: debugRouter } : {})`, `...(flag && { x })`: every branch may be there.
     if (spread && node && ts.isConditionalExpression(node)) {
-      this.walkValue(node.whenTrue, at, true);
-      this.walkValue(node.whenFalse, at, true);
+      this.walkValue(node.whenTrue, at, true, entry === expr ? node.whenTrue : entry);
+      this.walkValue(node.whenFalse, at, true, entry === expr ? node.whenFalse : entry);
       return;
     }
     if (
@@ -76,7 +79,7 @@ export class RouterWalker {
       ts.isBinaryExpression(node) &&
       node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken
     ) {
-      this.walkValue(node.right, at, true);
+      this.walkValue(node.right, at, true, entry === expr ? node.right : entry);
       return;
     }
     if (node && ts.isCallExpression(node)) {
@@ -101,15 +104,16 @@ export class RouterWalker {
       const returned = factory && !this.following.has(factory) ? singleReturn(factory) : undefined;
       if (factory && returned) {
         this.following.add(factory);
-        this.walkValue(returned, at, spread);
+        this.walkValue(returned, at, spread, entry);
         this.following.delete(factory);
         return;
       }
     }
+    const through = entry === expr ? '' : ` (it returns \`${snippet(expr)}\`)`;
     this.unresolved(
-      expr,
+      entry,
       at,
-      `${spread ? `spreads \`...${expr.getText()}\`, which is` : 'is'} not a router, a procedure or a lazy router that codegen can read${this.context.because(trace)}`,
+      `${spread ? `spreads \`...${entry.getText()}\`, which is` : 'is'} not a router, a procedure or a lazy router that codegen can read${through}${this.context.because(trace)}`,
     );
   }
 
