@@ -55,9 +55,9 @@ describe('routecache codegen', () => {
     // Real lines, indented, with the unchanged lines around them.
     expect(stale.err.join('')).toContain(
       [
-        '      /** `users.get` (src/users.ts); namespace "users"; tags users; vary accept-language */',
-        "  -   get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.old', input),",
-        "  +   get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.get', input),",
+        '        /** `users.get` (src/users.ts); namespace "users"; tags users; vary accept-language */',
+        "  -     get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.old', input),",
+        "  +     get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.get', input),",
       ].join('\n'),
     );
     // --check never writes.

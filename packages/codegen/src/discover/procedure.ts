@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { DiscoveryContext } from './context.js';
+import { type DiscoveryContext, snippet } from './context.js';
 import { type ContextSource, contextOf } from './context-type.js';
 import { cacheMiddlewareCall } from './middleware.js';
 import { readCacheOptions } from './options.js';
@@ -62,8 +62,12 @@ export interface ChainStep {
 export interface ChainInfo {
   /** `.input()` and cache middleware steps, last in the chain first (the walk goes backwards). */
   steps: ChainStep[];
-  /** Where the walk stopped before reaching `t.procedure`, and why. */
-  unresolved?: { builder: ts.Expression; message: string };
+  /**
+   * Where the walk stopped before reaching `t.procedure` and why. `site` is where it is reported
+   * and what a cache middleware may be reachable from: the builder, or the call of the first
+   * builder factory followed (its arguments count: `withAudit(cachedBase)`).
+   */
+  unresolved?: { site: ts.Expression; message: string };
 }
 
 /**
@@ -81,6 +85,7 @@ export interface ChainInfo {
 export function walkChain(context: DiscoveryContext, start: ts.Expression, info: ChainInfo): void {
   let builder: ts.Expression = start;
   const followed = new Set<ts.Node>();
+  let site: ts.Expression | undefined;
   for (;;) {
     const trace: ResolveTrace = {};
     const node = resolveValue(context.checker, builder, trace);
@@ -108,13 +113,15 @@ export function walkChain(context: DiscoveryContext, start: ts.Expression, info:
     const returned = factory && !followed.has(factory) ? singleReturn(factory) : undefined;
     if (factory && returned) {
       followed.add(factory);
+      site ??= builder;
       builder = returned;
       continue;
     }
     const origin = node && ts.isExpression(node) ? originOf(context.checker, node) : undefined;
+    const inside = site === undefined ? '' : ` (in what \`${snippet(site)}\` returns)`;
     info.unresolved = {
-      builder,
-      message: `cannot follow the procedure builder \`${builder.getText()}\`${origin ? ` (from ${origin.module})` : ''} back to t.procedure${context.because(trace)}`,
+      site: site ?? builder,
+      message: `cannot follow the procedure builder \`${snippet(builder)}\`${inside}${origin ? ` (from ${origin.module})` : ''} back to t.procedure${context.because(trace)}`,
     };
     return;
   }
@@ -199,10 +206,10 @@ export function analyzeProcedure(
   const hasInput = info.steps.some((step) => step.kind === 'input');
   const [outermost, ...inner] = info.steps.filter((step) => step.kind === 'cache');
   if (info.unresolved) {
-    const { builder, message } = info.unresolved;
-    const hides = outermost !== undefined || mayReachCache(context, builder);
+    const { site, message } = info.unresolved;
+    const hides = outermost !== undefined || mayReachCache(context, site);
     context.report(
-      builder,
+      site,
       hides ? 'error' : 'warning',
       'RC_UNRESOLVED_BUILDER',
       hides

@@ -142,9 +142,14 @@ describe('what cannot be followed but may hide a cached procedure still blocks',
     '  if (flag) return makeRouter("x");',
     '  return t.router({});',
     '}',
+    'const cachedBase = t.procedure.use(cacheMiddleware());',
+    'function withAudit(base: typeof cachedBase) {',
+    '  return base.use(({ next }) => next());',
+    '}',
     'export const appRouter = t.router({',
     '  maybe: cachedOrNot(true).query(() => 1),',
     '  nested: routersOf(true),',
+    '  viaParam: withAudit(cachedBase).query(() => 2),',
     '});',
   ]);
   afterAll(() => removeCopy(dir));
@@ -153,9 +158,13 @@ describe('what cannot be followed but may hide a cached procedure still blocks',
     const run = io(dir);
     expect(await runCli(['codegen'], run)).toBe(1);
     const err = run.err.join('');
-    expect(err).toContain('src/router.ts:32:10 - error RC_UNRESOLVED_BUILDER: `maybe`');
+    expect(err).toContain('src/router.ts:36:10 - error RC_UNRESOLVED_BUILDER: `maybe`');
     expect(err).toContain('a cache middleware is reachable from it');
-    expect(err).toContain('src/router.ts:33:11 - error RC_UNRESOLVED_ROUTER_ENTRY: `nested`');
+    expect(err).toContain('src/router.ts:37:11 - error RC_UNRESOLVED_ROUTER_ENTRY: `nested`');
+    // The factory's parameter is a cached builder: reachable through the call's arguments.
+    expect(err).toContain(
+      'src/router.ts:38:13 - error RC_UNRESOLVED_BUILDER: `viaParam`: cannot follow the procedure builder `base` (in what `withAudit(cachedBase)` returns)',
+    );
     expect(existsSync(join(dir, 'out/routecache.generated.ts'))).toBe(false);
   });
 });
