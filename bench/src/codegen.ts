@@ -159,6 +159,10 @@ export async function runCodegenBench(options: { repetitions?: number } = {}): P
       options.repetitions ?? 5,
     )),
     // Codegen writes nothing here: the committed module is up to date.
-    ...(await compare('codegen vs tsc --noEmit, t3 fixture (198 procedures, 25 router files)', T3, 3)),
+    ...(await compare(
+      'codegen vs tsc --noEmit, t3 fixture (198 procedures, 25 router files)',
+      T3,
+      3,
+    )),
   ];
 }
