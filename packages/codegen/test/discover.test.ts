@@ -238,3 +238,31 @@ describe('dynamic cacheMiddleware options', () => {
     }
   });
 });
+
+describe('compiled packages', () => {
+  it('are not loaded: a middleware or builder imported from one is opaque (a warning), as from a .d.ts', () => {
+    const dir = copyFixture('edge', 'package');
+    try {
+      writeFileSync(
+        join(dir, 'src/router.ts'),
+        [
+          "import { rateLimit, sharedRouter } from '@acme/compiled';",
+          "import { t } from './trpc.js';",
+          'export const appRouter = t.router({',
+          '  limited: t.procedure.use(rateLimit).query(() => 1),',
+          '  shared: sharedRouter,',
+          '});',
+          '',
+        ].join('\n'),
+      );
+      const { diagnostics, procedures } = discover(loadConfig({ cwd: dir }));
+      expect(diagnostics.map((d) => [d.code, d.severity, d.location.line])).toEqual([
+        ['RC_OPAQUE_MIDDLEWARE', 'warning', 4],
+        ['RC_UNRESOLVED_ROUTER_ENTRY', 'warning', 5],
+      ]);
+      expect(procedures.map((p) => [p.path, p.cached])).toEqual([['limited', false]]);
+    } finally {
+      removeCopy(dir);
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { DiscoveryContext } from './context.js';
 import {
   isExportOf,
+  isOpaque,
   type ResolveTrace,
   ROUTECACHE_TRPC,
   resolveValue,
@@ -99,12 +100,12 @@ export function cacheMiddlewareCall(
     );
     return null;
   }
-  if (ts.isVariableDeclaration(middleware)) {
+  if (isOpaque(middleware)) {
     context.report(
       arg,
       'warning',
       'RC_OPAQUE_MIDDLEWARE',
-      `\`${arg.getText()}\` is declared without a value (in a .d.ts); assumed not to be a cache middleware`,
+      `\`${arg.getText()}\` is declared without a value (in a .d.ts or a compiled package); assumed not to be a cache middleware`,
       'make cache middlewares with createCacheMiddleware in the project codegen reads',
     );
     return null;

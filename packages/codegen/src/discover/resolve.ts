@@ -33,7 +33,8 @@ export function exportedValue(
 export const TRPC_SERVER = '@trpc/server';
 /** The package whose `createCacheMiddleware` marks a procedure as cached. */
 export const ROUTECACHE_TRPC = '@routecache/trpc';
-const API_MODULES = new Set([TRPC_SERVER, ROUTECACHE_TRPC]);
+/** Packages discovery knows by name (and never loads). */
+export const API_MODULES: ReadonlySet<string> = new Set([TRPC_SERVER, ROUTECACHE_TRPC]);
 
 /** Where an imported binding comes from: the package name and the exported name. */
 export interface ImportOrigin {
@@ -249,6 +250,36 @@ function declarationOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Declara
   return symbol?.valueDeclaration ?? symbol?.declarations?.[0];
 }
 
+/** The import (specifier, default or namespace import) an identifier or `ns.name` is bound by. */
+function importOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Declaration | undefined {
+  const node = ts.isPropertyAccessExpression(expr) ? expr.expression : expr;
+  const declaration = symbolAt(checker, node)?.declarations?.[0];
+  return declaration &&
+    (ts.isImportSpecifier(declaration) ||
+      ts.isImportClause(declaration) ||
+      ts.isNamespaceImport(declaration))
+    ? declaration
+    : undefined;
+}
+
+/**
+ * True for a value codegen sees only as declared: in a .d.ts, or imported from a compiled package.
+ *
+ * @example
+ * ```ts
+ * isOpaque(resolveValue(checker, parse('rateLimit'))); // true for `import { rateLimit } from 'pkg'`
+ * ```
+ */
+export function isOpaque(node: ts.Node | undefined): boolean {
+  return (
+    node !== undefined &&
+    (ts.isImportSpecifier(node) ||
+      ts.isImportClause(node) ||
+      ts.isNamespaceImport(node) ||
+      (ts.isVariableDeclaration(node) && node.getSourceFile().isDeclarationFile))
+  );
+}
+
 function isNamespaceMember(checker: ts.TypeChecker, node: ts.Expression): boolean {
   if (!ts.isPropertyAccessExpression(node) || !ts.isIdentifier(node.expression)) return false;
   const target = symbolAt(checker, node.expression)?.declarations?.[0];
@@ -343,9 +374,12 @@ export function resolveValue(
     seen.add(current);
     const declaration = declarationOf(checker, current);
     const value = declaration && valueOfDeclaration(checker, declaration, trace);
-    // Declared without a value in a .d.ts (a compiled package): the declaration is all there is.
+    // Declared without a value in a .d.ts, or imported from a compiled package (which discovery
+    // does not load): the declaration, or the import, is all there is.
     if (value === undefined) {
       if (declaration?.getSourceFile().isDeclarationFile) return declaration;
+      const imported = origin && declaration === undefined ? importOf(checker, current) : undefined;
+      if (imported) return imported;
       if (trace && trace.reason === undefined) {
         trace.reason = `\`${current.getText()}\` has no ${declaration ? 'value' : 'declaration'} codegen can read`;
         if (declaration) trace.at = declaration;
