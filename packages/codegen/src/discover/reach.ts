@@ -62,6 +62,24 @@ export function mayReachCache(context: DiscoveryContext, node: ts.Node): boolean
         return;
       }
     }
+    // `lazy(() => import('./x.js'))`: the whole module it loads; one codegen cannot find may hold anything.
+    if (ts.isCallExpression(child) && child.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const [specifier] = child.arguments;
+      const loaded =
+        specifier && ts.isStringLiteral(specifier)
+          ? checker.getSymbolAtLocation(specifier)?.valueDeclaration
+          : undefined;
+      if (loaded === undefined) {
+        found = !(specifier && ts.isStringLiteral(specifier) && !specifier.text.startsWith('.'));
+        return;
+      }
+      const target = scanTarget(loaded);
+      if (target && !scanned.has(target)) {
+        scanned.add(target);
+        pending.push(target);
+      }
+      return;
+    }
     if (ts.isIdentifier(child)) {
       const origin = originOf(checker, child);
       if (origin?.module === ROUTECACHE_TRPC && origin.name === 'createCacheMiddleware') {

@@ -146,24 +146,41 @@ describe('what cannot be followed but may hide a cached procedure still blocks',
     'function withAudit(base: typeof cachedBase) {',
     '  return base.use(({ next }) => next());',
     '}',
+    "import { lazy } from '@trpc/server';",
     'export const appRouter = t.router({',
     '  maybe: cachedOrNot(true).query(() => 1),',
     '  nested: routersOf(true),',
     '  viaParam: withAudit(cachedBase).query(() => 2),',
+    "  lazyTwo: lazy(() => import('./two.js')),",
     '});',
   ]);
+  // Two router exports: codegen cannot tell which one the lazy router loads.
+  writeFileSync(
+    join(dir, 'src/two.ts'),
+    [
+      "import { cacheMiddleware } from './lib/index.js';",
+      "import { t } from './trpc.js';",
+      'export const one = t.router({ a: t.procedure.use(cacheMiddleware()).query(() => 1) });',
+      'export const two = t.router({ b: t.procedure.query(() => 2) });',
+      '',
+    ].join('\n'),
+  );
   afterAll(() => removeCopy(dir));
 
   it('is an error naming file:line, and nothing is written', async () => {
     const run = io(dir);
     expect(await runCli(['codegen'], run)).toBe(1);
     const err = run.err.join('');
-    expect(err).toContain('src/router.ts:36:10 - error RC_UNRESOLVED_BUILDER: `maybe`');
+    expect(err).toContain('src/router.ts:37:10 - error RC_UNRESOLVED_BUILDER: `maybe`');
     expect(err).toContain('a cache middleware is reachable from it');
-    expect(err).toContain('src/router.ts:37:11 - error RC_UNRESOLVED_ROUTER_ENTRY: `nested`');
+    expect(err).toContain('src/router.ts:38:11 - error RC_UNRESOLVED_ROUTER_ENTRY: `nested`');
     // The factory's parameter is a cached builder: reachable through the call's arguments.
     expect(err).toContain(
-      'src/router.ts:38:13 - error RC_UNRESOLVED_BUILDER: `viaParam`: cannot follow the procedure builder `base` (in what `withAudit(cachedBase)` returns)',
+      'src/router.ts:39:13 - error RC_UNRESOLVED_BUILDER: `viaParam`: cannot follow the procedure builder `base` (in what `withAudit(cachedBase)` returns)',
+    );
+    // A lazy router: the module it loads counts.
+    expect(err).toContain(
+      'src/router.ts:40:12 - error RC_UNRESOLVED_ROUTER_ENTRY: `lazyTwo` is a lazy router whose module does not have exactly one router export',
     );
     expect(existsSync(join(dir, 'out/routecache.generated.ts'))).toBe(false);
   });
