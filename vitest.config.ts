@@ -38,6 +38,8 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The t3 fixture imports through its tsconfig's `~/` path alias, as create-t3-app apps do.
+        resolve: { tsconfigPaths: true },
         test: {
           name: 'codegen',
           root: './packages/codegen',

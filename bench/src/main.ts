@@ -128,6 +128,14 @@ const targets: readonly Target[] = [
       limit: 1.25,
     }),
   ),
+  {
+    issue: '#17',
+    what: 'routecache codegen ≤ 0.5× tsc --noEmit (t3 fixture)',
+    kind: 'ratio',
+    section: 'codegen vs tsc --noEmit, t3 fixture',
+    row: 'routecache codegen',
+    limit: 0.5,
+  },
 ];
 
 function find(rows: readonly Row[], section: string, row: string): Row | undefined {

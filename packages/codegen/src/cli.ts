@@ -32,12 +32,13 @@ export interface CliIo {
  * await runCli(['--help'], io); // prints USAGE
  * ```
  */
-export const USAGE = `Usage: routecache codegen [--check] [--watch] [--config <file>]
+export const USAGE = `Usage: routecache codegen [--check] [--watch] [--strict] [--config <file>]
 
 Generate typed cache keys and invalidators from a tRPC router.
 
   --check          exit 1 if the generated file on disk is stale (for CI); writes nothing
   --watch          regenerate when sources change
+  --strict         fail on warnings too (constructs the generated module does not cover)
   --config <file>  routecache.config.json, or a package.json with a "routecache" field
                    (default: the nearest routecache.config.json, else package.json with a
                    "routecache" field, from the current directory up)
@@ -56,6 +57,7 @@ Exit codes: 0 ok, 1 stale file or discovery errors, 2 bad usage or config.
 const options = {
   check: { type: 'boolean', default: false },
   watch: { type: 'boolean', default: false },
+  strict: { type: 'boolean', default: false },
   config: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', short: 'v', default: false },
@@ -115,13 +117,13 @@ function usageProblem(positionals: readonly string[], check: boolean, watch: boo
 }
 
 /** Exit codes: 0 ok, 1 stale file (--check) or discovery errors, 2 bad usage or config. */
-function runOnce(config: ResolvedConfig, check: boolean, io: CliIo): number {
-  const result = generate(config);
+function runOnce(config: ResolvedConfig, check: boolean, io: CliIo, strict: boolean): number {
+  const result = generate(config, { strict });
   for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
   const output = relative(io.cwd, config.output) || config.output;
   if (result.failed) {
     io.stderr(
-      `routecache codegen: discovery failed; ${output} was not ${check ? 'checked' : 'written'}\n`,
+      `routecache codegen: discovery failed${strict ? ' (--strict: warnings count)' : ''}; ${output} was not ${check ? 'checked' : 'written'}\n`,
     );
     return 1;
   }
@@ -177,12 +179,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       throw new CodegenError('ROUTECACHE_CODEGEN_USAGE', `routecache: ${problem}\n\n${USAGE}`);
     }
     const config = loadConfig({ cwd: io.cwd, config: values.config });
-    if (!values.watch) return runOnce(config, values.check, io);
+    if (!values.watch) return runOnce(config, values.check, io, values.strict);
     await watchProject(config, {
       run: () => {
         try {
           // Re-read the config too: an edit to it (output, router export) applies without a restart.
-          runOnce(loadConfig({ cwd: io.cwd, config: values.config }), false, io);
+          runOnce(loadConfig({ cwd: io.cwd, config: values.config }), false, io, values.strict);
         } catch (error) {
           io.stderr(`${error instanceof Error ? error.message : String(error)}\n`);
         }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { sameMeaning } from './check.js';
 import type { ResolvedConfig } from './config/schema.js';
 import { discover } from './discover/discover.js';
 import type { Diagnostic, DiscoveredProcedure } from './discover/types.js';
@@ -13,19 +14,36 @@ export interface Generation {
   /** Every procedure discovery found, sorted by path. */
   procedures: readonly DiscoveredProcedure[];
   diagnostics: readonly Diagnostic[];
-  /** True when a diagnostic is an error: the output may miss cached procedures. */
+  /**
+   * True when a diagnostic is an error (the output may miss cached procedures or hold wrong
+   * keys), or, with `strict`, any diagnostic.
+   */
   failed: boolean;
 }
 
 /**
- * Run discover → model → emit for a config. Pure: reads the app's sources, writes nothing.
+ * Options of {@link generate}.
+ *
+ * @example
+ * ```ts
+ * generate(config, { strict: true }); // warnings fail the run too
+ * ```
+ */
+export interface GenerateOptions {
+  /** Treat warnings (constructs codegen does not cover) as errors. @default false */
+  strict?: boolean;
+}
+
+/**
+ * Run discover → model → emit for a config. Pure: reads the app's sources, writes nothing. The
+ * text covers everything discovery could see, also when it warned about something it could not.
  *
  * @example
  * ```ts
  * const { text, failed } = generate(loadConfig({ cwd: process.cwd() }));
  * ```
  */
-export function generate(config: ResolvedConfig): Generation {
+export function generate(config: ResolvedConfig, options: GenerateOptions = {}): Generation {
   const discovery = discover(config);
   const cachedOther = discovery.procedures.filter((p) => p.cached && p.type !== 'query');
   const diagnostics: Diagnostic[] = [
@@ -44,12 +62,13 @@ export function generate(config: ResolvedConfig): Generation {
     text: emitModule(buildModel(discovery, config)),
     procedures: discovery.procedures,
     diagnostics,
-    failed: diagnostics.some((d) => d.severity === 'error'),
+    failed: diagnostics.some((d) => d.severity === 'error' || options.strict === true),
   };
 }
 
 /**
- * Write the generated text unless the file already holds exactly it; returns whether it wrote.
+ * Write the generated text unless the file already means the same (it may have been formatted
+ * since, see {@link sameMeaning}: a formatter's layout is kept); returns whether it wrote.
  *
  * @example
  * ```ts
@@ -57,7 +76,7 @@ export function generate(config: ResolvedConfig): Generation {
  * ```
  */
 export function writeIfChanged(file: string, text: string): boolean {
-  if (existsSync(file) && readFileSync(file, 'utf8') === text) return false;
+  if (existsSync(file) && sameMeaning(readFileSync(file, 'utf8'), text)) return false;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
   return true;

@@ -51,9 +51,14 @@ describe('routecache codegen', () => {
     const stale = io(dir);
     expect(await runCli(['codegen', '--check'], stale)).toBe(1);
     expect(stale.err.join('')).toContain('is stale; run `routecache codegen`');
-    expect(stale.err.join('')).toContain('1 line(s) to add, 1 to remove');
+    expect(stale.err.join('')).toContain('1 line(s) to add, 1 to remove (layout ignored)');
+    // Real lines, indented, with the unchanged lines around them.
     expect(stale.err.join('')).toContain(
-      "+ get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.get', input),",
+      [
+        '        /** `users.get` (src/users.ts); namespace "users"; tags users; vary accept-language */',
+        "  -     get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.old', input),",
+        "  +     get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.get', input),",
+      ].join('\n'),
     );
     // --check never writes.
     expect(readFileSync(output, 'utf8')).not.toBe(fresh);
@@ -71,7 +76,7 @@ describe('routecache codegen', () => {
     const run = io(join(FIXTURES_DIR, 'unresolved'));
     expect(await runCli(['codegen'], run)).toBe(1);
     const err = run.err.join('');
-    expect(err).toContain('src/router.ts:20:10 - error RC_UNRESOLVED_ROUTER_ENTRY');
+    expect(err).toContain('src/router.ts:22:10 - error RC_UNRESOLVED_ROUTER_ENTRY');
     expect(err).toContain('hint: ');
     expect(err).toContain('warning RC_CACHED_NON_QUERY');
     expect(err).toContain('was not written');

@@ -4,12 +4,16 @@ import { describe, expect, it, vi } from 'vitest';
 import { discover } from '../src/discover/discover.js';
 import { appRouter } from './__fixtures__/app/src/router.js';
 import { appRouter as lazyRouter } from './__fixtures__/lazy/src/router.js';
-import { fixtureConfig, GOLDEN_FIXTURES } from './fixtures.js';
+import { fixtureConfig, GOLDEN_FIXTURES, loadT3 } from './fixtures.js';
 
 // Each fixture loads a TypeScript program; on a shared 2-core machine that can take seconds.
 vi.setConfig({ testTimeout: 60_000 });
 
-const routers: Record<string, AnyTRPCRouter> = { app: appRouter, lazy: lazyRouter };
+const routers: Record<string, AnyTRPCRouter> = {
+  app: appRouter,
+  lazy: lazyRouter,
+  t3: (await loadT3()).appRouter,
+};
 
 /** Load every lazy router (nested ones appear as their parents load). */
 async function loadAll(router: AnyTRPCRouter): Promise<void> {

@@ -9,11 +9,13 @@ import { appRouter } from './__fixtures__/app/src/router.js';
 import * as lazyHelpers from './__fixtures__/lazy/expected/routecache.generated.js';
 import { appRouter as lazyRouter } from './__fixtures__/lazy/src/router.js';
 import { cache as lazyCache } from './__fixtures__/lazy/src/trpc.js';
+import { loadT3 } from './fixtures.js';
+import { type T3CaseKind, t3Cases } from './t3-fixture.js';
 
 // Each property runs the real router through createCaller with a real cache.
 vi.setConfig({ testTimeout: 60_000 });
 
-type Helper = (input: unknown, ctx?: unknown) => Promise<unknown>;
+type Helper = (...args: unknown[]) => Promise<unknown>;
 type Call = (input: unknown) => Promise<unknown>;
 
 /** `obj.a.b` for path `a.b` (generated helper trees and tRPC callers share the path shape). */
@@ -30,35 +32,40 @@ interface RawCall {
   userId?: string | undefined;
 }
 
+/** How a fixture's helpers are called and its ctx built. */
+interface Fixture {
+  cache: Cache;
+  router: { createCaller: (ctx: never) => unknown };
+  helpers: { keys: unknown; invalidate: unknown };
+  /** Procedures without input whose key reads ctx: their helpers take only ctx. */
+  ctxOnly: ReadonlySet<string>;
+  makeContext: (call: RawCall, headers: Headers) => object | Promise<object>;
+}
+
 /**
- * Call `path` through the running middleware and return the base key it stored under; then
- * check the generated `keys` helper agrees and the generated `invalidate` helper removes it.
+ * Call \`path\` through the running middleware and return the base key it stored under; then
+ * check the generated \`keys\` helper agrees and the generated \`invalidate\` helper removes it.
  */
-async function checkCall(
-  cache: Cache,
-  router: { createCaller: (ctx: never) => unknown },
-  helpers: { keys: unknown; invalidate: unknown },
-  path: string,
-  call: RawCall,
-  makeContext: (userId: string | undefined) => object,
-): Promise<void> {
-  const headers = new Headers(
-    call.language === undefined ? {} : { 'accept-language': call.language },
-  );
-  const ctx = await withCacheContext(() => makeContext(call.userId))({
+async function checkCall(fixture: Fixture, path: string, call: RawCall): Promise<void> {
+  const headers = new Headers({
+    ...(call.language === undefined ? {} : { 'accept-language': call.language }),
+    ...(call.userId === undefined ? {} : { 'x-user': call.userId }),
+  });
+  const ctx = await withCacheContext(() => fixture.makeContext(call, headers))({
     req: new Request('http://localhost/', { headers }),
   });
   const stored: string[] = [];
-  const off = cache.on('stored', ({ baseKey }) => stored.push(baseKey));
+  const off = fixture.cache.on('stored', ({ baseKey }) => stored.push(baseKey));
   try {
-    await at<Call>(router.createCaller(ctx as never), path)(call.input);
+    await at<Call>(fixture.router.createCaller(ctx as never), path)(call.input);
   } finally {
     off();
   }
   expect(stored).toHaveLength(1);
-  expect(await at<Helper>(helpers.keys, path)(call.input, ctx)).toBe(stored[0]);
+  const args = fixture.ctxOnly.has(path) ? [ctx] : [call.input, ctx];
+  expect(await at<Helper>(fixture.helpers.keys, path)(...args)).toBe(stored[0]);
   // One entry (one variant) was stored for this base key; the generated invalidator removes it.
-  expect(await at<Helper>(helpers.invalidate, path)(call.input, ctx)).toBe(1);
+  expect(await at<Helper>(fixture.helpers.invalidate, path)(...args)).toBe(1);
 }
 
 const text = fc.string({ maxLength: 12 });
@@ -102,32 +109,82 @@ describe('generated lazy-router helpers', () => {
   });
 });
 
+const user = fc.string({ minLength: 1, maxLength: 8 });
+/** Raw inputs of the t3 fixture's cached queries, by kind (see t3Cases). */
+const t3Kinds: Record<T3CaseKind, fc.Arbitrary<RawCall>> = {
+  list: fc
+    .record({ page: fc.integer({ min: 1, max: 50 }), q: text, junk: text }, { requiredKeys: [] })
+    .map((input) => ({ input })),
+  byId: fc.record({ input: fc.record({ id: text }), language }),
+  mine: fc.record({ input: fc.constant(undefined), userId: user }),
+  count: fc.constant({ input: undefined }),
+  forOrg: fc.record({
+    input: fc.record({ status: fc.constantFrom('open', 'closed') }, { requiredKeys: [] }),
+    userId: user,
+  }),
+  recent: fc.record({
+    input: fc.record({ days: fc.integer({ min: 1, max: 30 }) }, { requiredKeys: [] }),
+    userId: user,
+  }),
+};
+const t3 = t3Cases();
+const t3Modules = await loadT3();
+
 describe.each([
   {
     name: 'app',
     calls: appCalls,
-    cache: appCache,
-    router: appRouter,
-    helpers: appHelpers,
-    ctx: (userId: string | undefined): Context => ({ userId, locale: 'en' }),
+    numRuns: 40,
+    fixture: {
+      cache: appCache,
+      router: appRouter,
+      helpers: appHelpers,
+      ctxOnly: new Set(['users.me']),
+      makeContext: ({ userId }: RawCall): Context => ({ userId, locale: 'en' }),
+    },
   },
   {
     name: 'lazy',
     calls: lazyCalls,
-    cache: lazyCache,
-    router: lazyRouter,
-    helpers: lazyHelpers,
-    ctx: () => ({}),
+    numRuns: 40,
+    fixture: {
+      cache: lazyCache,
+      router: lazyRouter,
+      helpers: lazyHelpers,
+      ctxOnly: new Set<string>(),
+      makeContext: () => ({}),
+    },
+  },
+  {
+    name: 't3',
+    calls: Object.fromEntries(Object.entries(t3).map(([path, kind]) => [path, t3Kinds[kind]])),
+    // 123 cached queries: fewer runs each.
+    numRuns: 6,
+    fixture: {
+      cache: t3Modules.cache,
+      router: t3Modules.appRouter,
+      helpers: t3Modules.helpers,
+      ctxOnly: new Set(Object.keys(t3).filter((path) => t3[path] === 'mine')),
+      makeContext: (_: RawCall, headers: Headers) => t3Modules.createTRPCContext({ headers }),
+    },
   },
 ])(
   'keys.<path>(input) equals the key the middleware stores under, fixture $name',
-  ({ calls, cache, router, helpers, ctx }) => {
+  ({
+    calls,
+    numRuns,
+    fixture,
+  }: {
+    calls: Record<string, fc.Arbitrary<RawCall>>;
+    numRuns: number;
+    fixture: Fixture;
+  }) => {
     it.each(Object.keys(calls).sort())('%s', async (path) => {
       const arbitrary = calls[path];
       if (arbitrary === undefined) throw new Error(`no inputs for ${path}`);
       await fc.assert(
-        fc.asyncProperty(arbitrary, (call) => checkCall(cache, router, helpers, path, call, ctx)),
-        { numRuns: 40 },
+        fc.asyncProperty(arbitrary, (call) => checkCall(fixture, path, call)),
+        { numRuns },
       );
     });
 
@@ -138,7 +195,7 @@ describe.each([
             ? [[...prefix, key].join('.')]
             : leaves(value, [...prefix, key]),
         );
-      expect(leaves(helpers.keys).sort()).toEqual(Object.keys(calls).sort());
+      expect(leaves(fixture.helpers.keys).sort()).toEqual(Object.keys(calls).sort());
     });
   },
 );

@@ -59,7 +59,7 @@ describe.each(GOLDEN_FIXTURES)('golden output of fixture %s', (name) => {
 });
 
 it('has the fixtures the acceptance criteria ask for', () => {
-  expect(GOLDEN_FIXTURES).toEqual(expect.arrayContaining(['app', 'lazy']));
+  expect(GOLDEN_FIXTURES).toEqual(expect.arrayContaining(['app', 'lazy', 't3']));
   const all = GOLDEN_FIXTURES.flatMap((name) => discover(fixtureConfig(name)).procedures);
   const cached = all.filter((p) => p.cached);
   const has = (what: string, found: boolean) => expect(found, what).toBe(true);

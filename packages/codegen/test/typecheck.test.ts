@@ -6,37 +6,17 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { generate } from '../src/generate.js';
-import { copyFixture, FIXTURES_DIR, GOLDEN_FIXTURES, removeCopy } from './fixtures.js';
+import {
+  copyFixture,
+  describeDiagnostic,
+  FIXTURES_DIR,
+  GOLDEN_FIXTURES,
+  removeCopy,
+  typecheck,
+} from './fixtures.js';
 
 // Each test loads a TypeScript program; on a shared 2-core machine that can take seconds.
 vi.setConfig({ testTimeout: 60_000 });
-
-/** `tsc --noEmit` over a fixture's tsconfig (src + expected) plus its consumer files, via the API. */
-function typecheck(dir: string, extraFiles: readonly string[]): ts.Diagnostic[] {
-  const parsed = ts.getParsedCommandLineOfConfigFile(
-    join(dir, 'tsconfig.json'),
-    {},
-    {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (d) => {
-        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-      },
-    },
-  );
-  if (parsed === undefined) throw new Error(`cannot read ${dir}/tsconfig.json`);
-  const program = ts.createProgram({
-    rootNames: [...parsed.fileNames, ...extraFiles.map((f) => join(dir, f))],
-    options: { ...parsed.options, noEmit: true },
-  });
-  return [...ts.getPreEmitDiagnostics(program)];
-}
-
-const describeDiagnostic = (d: ts.Diagnostic): string => {
-  const where = d.file
-    ? `${d.file.fileName.slice(d.file.fileName.lastIndexOf('/') + 1)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
-    : '';
-  return `${where} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
-};
 
 describe('TypeScript versions', () => {
   const minor = (version: string) => version.split('.').slice(0, 2).join('.');

@@ -4,6 +4,19 @@ import type { ResolveTrace } from './resolve.js';
 import type { Diagnostic, SourceLocation } from './types.js';
 
 /**
+ * A node's source on one line, shortened, for a message.
+ *
+ * @example
+ * ```ts
+ * snippet(node); // 'cached ? t.router({ hidden: t.procedure.use(cacheMiddleware()).query(() => 1) }) : t.r…'
+ * ```
+ */
+export function snippet(node: ts.Node, max = 80): string {
+  const text = node.getText().replace(/\s+/g, ' ');
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
  * Shared state of one discovery run.
  *
  * @example

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { Project, type ts } from 'ts-morph';
+import { Project, ts } from 'ts-morph';
 import type { ResolvedConfig } from '../config/schema.js';
 import { CodegenError } from '../errors.js';
 import { DiscoveryContext } from './context.js';
-import { exportedValue } from './resolve.js';
+import { API_MODULES, exportedValue } from './resolve.js';
 import { RouterWalker } from './router.js';
 import type { DiscoveryResult } from './types.js';
 
@@ -30,6 +30,21 @@ function loadProgram(config: Pick<ResolvedConfig, 'tsconfig' | 'router'>): ts.Pr
   const project = new Project({
     tsConfigFilePath: config.tsconfig,
     skipAddingFilesFromTsConfig: true,
+    // Discovery binds identifiers and never type-checks, so it loads no lib files, no @types and
+    // no compiled packages — most of what a program parses, and none of it holds a router or a
+    // cache middleware codegen could read (tRPC and routecache are known by import specifier).
+    compilerOptions: { noLib: true, types: [] },
+    resolutionHost: (host, options) => ({
+      resolveModuleNames: (names, containingFile) =>
+        names.map((name) => {
+          if (API_MODULES.has(name)) return undefined;
+          const { resolvedModule } = ts.resolveModuleName(name, containingFile, options(), host);
+          const compiled =
+            resolvedModule?.isExternalLibraryImport === true &&
+            /\.d\.[cm]?ts$/.test(resolvedModule.resolvedFileName);
+          return compiled ? undefined : resolvedModule;
+        }),
+    }),
   });
   project.addSourceFileAtPath(config.router.module);
   return project.getProgram().compilerObject;

@@ -1,6 +1,13 @@
 import { ts } from 'ts-morph';
 import type { DiscoveryContext } from './context.js';
-import { isExportOf, type ResolveTrace, ROUTECACHE_TRPC, resolveValue } from './resolve.js';
+import {
+  isExportOf,
+  isOpaque,
+  type ResolveTrace,
+  ROUTECACHE_TRPC,
+  resolveValue,
+  singleReturn,
+} from './resolve.js';
 
 /**
  * True when `callee` (of `callee(options)`) is a `cacheMiddleware` made by `createCacheMiddleware`
@@ -42,16 +49,6 @@ function cacheCallInside(context: DiscoveryContext, node: ts.Node): ts.Node | un
   };
   visit(node);
   return found;
-}
-
-/** The single expression a function returns (`=> x` or `{ return x; }`), if that is all it does. */
-function soleReturn(fn: ts.Node): ts.Expression | undefined {
-  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isFunctionDeclaration(fn)))
-    return undefined;
-  if (fn.body === undefined) return undefined;
-  if (!ts.isBlock(fn.body)) return fn.body;
-  const statement = fn.body.statements.length === 1 ? fn.body.statements[0] : undefined;
-  return statement && ts.isReturnStatement(statement) ? statement.expression : undefined;
 }
 
 /**
@@ -103,12 +100,12 @@ export function cacheMiddlewareCall(
     );
     return null;
   }
-  if (ts.isVariableDeclaration(middleware)) {
+  if (isOpaque(middleware)) {
     context.report(
       arg,
       'warning',
       'RC_OPAQUE_MIDDLEWARE',
-      `\`${arg.getText()}\` is declared without a value (in a .d.ts); assumed not to be a cache middleware`,
+      `\`${arg.getText()}\` is declared without a value (in a .d.ts or a compiled package); assumed not to be a cache middleware`,
       'make cache middlewares with createCacheMiddleware in the project codegen reads',
     );
     return null;
@@ -132,12 +129,12 @@ export function cacheMiddlewareCall(
     return null;
   }
   if (isCache) return middleware;
-  // `wrapper(…)`: a project function returning a middleware. One that just returns
+  // `wrapper(…)`: a project function returning a middleware. One whose single return is
   // `cacheMiddleware(…)` is one (its options are read from there, mostly as dynamic); one that
   // uses a cacheMiddleware some other way cannot be told; any other is a plain middleware factory.
   const factory = resolveValue(context.checker, middleware.expression);
   if (factory === undefined) return null;
-  const returned = soleReturn(factory);
+  const returned = singleReturn(factory);
   const direct = returned && resolveValue(context.checker, returned);
   if (direct && ts.isCallExpression(direct) && isCacheCall(context, direct)) return direct;
   const inside = cacheCallInside(context, factory);

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { DiscoveryContext } from './context.js';
-import { type ResolveTrace, resolveValue } from './resolve.js';
+import { type FunctionNode, isFunctionNode, type ResolveTrace, resolveValue } from './resolve.js';
 import type { ReadsContext, StaticCacheOptions } from './types.js';
 
 /** Options of a `cacheMiddleware()` call without arguments. */
@@ -27,22 +27,6 @@ function literalList(context: DiscoveryContext, value: ts.Expression): string[] 
   return items.every((item) => item !== undefined) ? (items as string[]) : undefined;
 }
 
-type FunctionLike =
-  | ts.ArrowFunction
-  | ts.FunctionExpression
-  | ts.FunctionDeclaration
-  | ts.MethodDeclaration;
-
-function isFunctionLike(node: ts.Node | undefined): node is FunctionLike {
-  return (
-    node !== undefined &&
-    (ts.isArrowFunction(node) ||
-      ts.isFunctionExpression(node) ||
-      ts.isFunctionDeclaration(node) ||
-      ts.isMethodDeclaration(node))
-  );
-}
-
 /**
  * Whether a `key({ input, ctx, path })` function reads `ctx`.
  *
@@ -52,7 +36,7 @@ function isFunctionLike(node: ts.Node | undefined): node is FunctionLike {
  * readsContext(parse('(o) => o.input.id'));       // false
  * ```
  */
-export function readsContext(fn: FunctionLike): ReadsContext {
+export function readsContext(fn: FunctionNode): ReadsContext {
   const param = fn.parameters[0];
   if (param === undefined) return false;
   if (ts.isObjectBindingPattern(param.name)) {
@@ -87,10 +71,10 @@ export function readsContext(fn: FunctionLike): ReadsContext {
 
 function keyInfo(context: DiscoveryContext, value: ts.Node): StaticCacheOptions['customKey'] {
   const trace: ResolveTrace = {};
-  const fn = isFunctionLike(value)
+  const fn = isFunctionNode(value)
     ? value
     : resolveValue(context.checker, value as ts.Expression, trace);
-  if (isFunctionLike(fn)) return { readsContext: readsContext(fn) };
+  if (isFunctionNode(fn)) return { readsContext: readsContext(fn) };
   reportDynamic(
     context,
     value,
@@ -200,8 +184,8 @@ export function readCacheOptions(
       const tags = ts.isExpression(value) ? literalList(context, value) : undefined;
       // `tags: ({ input }) => [...]` computes names per call by design: nothing to warn about.
       const computed =
-        isFunctionLike(value) ||
-        (ts.isExpression(value) && isFunctionLike(resolveValue(context.checker, value)));
+        isFunctionNode(value) ||
+        (ts.isExpression(value) && isFunctionNode(resolveValue(context.checker, value)));
       if (tags === undefined && !computed) {
         reportDynamic(
           context,

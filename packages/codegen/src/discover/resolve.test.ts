@@ -1,6 +1,9 @@
 import { Project, type ts } from 'ts-morph';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type ResolveTrace, resolveValue } from './resolve.js';
+
+// Each case builds a TypeScript program; on a shared 2-core machine that can take seconds.
+vi.setConfig({ testTimeout: 60_000 });
 
 /** Resolve the initializer of `export const use = …` in `code`. */
 function resolveUse(code: string): { value: string | undefined; reason: string | undefined } {

@@ -33,7 +33,8 @@ export function exportedValue(
 export const TRPC_SERVER = '@trpc/server';
 /** The package whose `createCacheMiddleware` marks a procedure as cached. */
 export const ROUTECACHE_TRPC = '@routecache/trpc';
-const API_MODULES = new Set([TRPC_SERVER, ROUTECACHE_TRPC]);
+/** Packages discovery knows by name (and never loads). */
+export const API_MODULES: ReadonlySet<string> = new Set([TRPC_SERVER, ROUTECACHE_TRPC]);
 
 /** Where an imported binding comes from: the package name and the exported name. */
 export interface ImportOrigin {
@@ -249,16 +250,90 @@ function declarationOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Declara
   return symbol?.valueDeclaration ?? symbol?.declarations?.[0];
 }
 
+/** The import (specifier, default or namespace import) an identifier or `ns.name` is bound by. */
+function importOf(checker: ts.TypeChecker, expr: ts.Expression): ts.Declaration | undefined {
+  const node = ts.isPropertyAccessExpression(expr) ? expr.expression : expr;
+  const declaration = symbolAt(checker, node)?.declarations?.[0];
+  return declaration &&
+    (ts.isImportSpecifier(declaration) ||
+      ts.isImportClause(declaration) ||
+      ts.isNamespaceImport(declaration))
+    ? declaration
+    : undefined;
+}
+
+/**
+ * True for a value codegen sees only as declared: in a .d.ts, or imported from a compiled package.
+ *
+ * @example
+ * ```ts
+ * isOpaque(resolveValue(checker, parse('rateLimit'))); // true for `import { rateLimit } from 'pkg'`
+ * ```
+ */
+export function isOpaque(node: ts.Node | undefined): boolean {
+  return (
+    node !== undefined &&
+    (ts.isImportSpecifier(node) ||
+      ts.isImportClause(node) ||
+      ts.isNamespaceImport(node) ||
+      (ts.isVariableDeclaration(node) && node.getSourceFile().isDeclarationFile))
+  );
+}
+
 function isNamespaceMember(checker: ts.TypeChecker, node: ts.Expression): boolean {
   if (!ts.isPropertyAccessExpression(node) || !ts.isIdentifier(node.expression)) return false;
   const target = symbolAt(checker, node.expression)?.declarations?.[0];
   return target !== undefined && ts.isNamespaceImport(target);
 }
 
+/** `obj.name` or `obj['name']`: the object and the member name, for {@link resolveValue}. */
+function memberAccess(node: ts.Node): { object: ts.Expression; name: string } | undefined {
+  if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) {
+    return { object: node.expression, name: node.name.text };
+  }
+  if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) {
+    return { object: node.expression, name: node.argumentExpression.text };
+  }
+  return undefined;
+}
+
+/**
+ * The value of property `name` of an object literal, read from its source (the last entry of
+ * that name wins, as at run time; spreads are searched when they resolve to object literals).
+ * `undefined` when the literal may not hold it or holds it in a way that cannot be read.
+ */
+function propertyValue(
+  checker: ts.TypeChecker,
+  object: ts.ObjectLiteralExpression,
+  name: string,
+  seen: Set<ts.Node>,
+): ts.Node | undefined {
+  for (const property of [...object.properties].reverse()) {
+    if (ts.isSpreadAssignment(property)) {
+      const spread = resolveValue(checker, property.expression, undefined, seen);
+      if (!spread || !ts.isObjectLiteralExpression(spread)) return undefined;
+      const value = propertyValue(checker, spread, name, seen);
+      if (value !== undefined) return value;
+      continue;
+    }
+    const key = property.name;
+    if (!key || !(ts.isIdentifier(key) || ts.isStringLiteralLike(key)) || key.text !== name) {
+      if (key && ts.isComputedPropertyName(key)) return undefined;
+      continue;
+    }
+    if (ts.isPropertyAssignment(property)) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property)) return property.name;
+    return ts.isMethodDeclaration(property) ? property : undefined;
+  }
+  return undefined;
+}
+
 /**
  * Follow `expr` through identifiers to the expression that defines it: `usersRouter` (imported
- * from `./users.js`) becomes the `router({...})` call in users.ts. Stops at tRPC / routecache
- * exports (so callers can ask {@link originOf}), at anything that is not a plain binding, and at
+ * from `./users.js`) becomes the `router({...})` call in users.ts. Members of object literals
+ * are followed too (`routers.office` becomes the value of `office` in `const routers = {…}`).
+ * Stops at tRPC / routecache exports (so callers can ask {@link originOf}), at anything that is
+ * not a plain binding or a readable member (returned as is, e.g. `t.procedure`), and at
  * value-less declarations of .d.ts files (returned as is); returns `undefined` when an identifier
  * has no resolvable declaration (e.g. an unresolved import or a function parameter).
  *
@@ -272,10 +347,26 @@ export function resolveValue(
   checker: ts.TypeChecker,
   expr: ts.Expression,
   trace?: ResolveTrace,
+  seen = new Set<ts.Node>(),
 ): ts.Node | undefined {
   let node: ts.Node = unwrap(expr);
-  const seen = new Set<ts.Node>();
-  while (ts.isIdentifier(node) || isNamespaceMember(checker, node as ts.Expression)) {
+  for (;;) {
+    const member = isNamespaceMember(checker, node as ts.Expression)
+      ? undefined
+      : memberAccess(node);
+    if (member) {
+      if (seen.has(node)) return undefined;
+      seen.add(node);
+      const object = resolveValue(checker, member.object, undefined, seen);
+      const value =
+        object && ts.isObjectLiteralExpression(object)
+          ? propertyValue(checker, object, member.name, seen)
+          : undefined;
+      if (value === undefined) return node;
+      node = ts.isExpression(value) ? unwrap(value) : value;
+      continue;
+    }
+    if (!(ts.isIdentifier(node) || isNamespaceMember(checker, node as ts.Expression))) return node;
     const current = node as ts.Expression;
     const origin = originOf(checker, current);
     if (origin && API_MODULES.has(origin.module)) return current;
@@ -283,9 +374,12 @@ export function resolveValue(
     seen.add(current);
     const declaration = declarationOf(checker, current);
     const value = declaration && valueOfDeclaration(checker, declaration, trace);
-    // Declared without a value in a .d.ts (a compiled package): the declaration is all there is.
+    // Declared without a value in a .d.ts, or imported from a compiled package (which discovery
+    // does not load): the declaration, or the import, is all there is.
     if (value === undefined) {
       if (declaration?.getSourceFile().isDeclarationFile) return declaration;
+      const imported = origin && declaration === undefined ? importOf(checker, current) : undefined;
+      if (imported) return imported;
       if (trace && trace.reason === undefined) {
         trace.reason = `\`${current.getText()}\` has no ${declaration ? 'value' : 'declaration'} codegen can read`;
         if (declaration) trace.at = declaration;
@@ -294,7 +388,75 @@ export function resolveValue(
     }
     node = ts.isExpression(value) ? unwrap(value) : value;
   }
-  return node;
+}
+
+/** A function whose body codegen can read. */
+export type FunctionNode =
+  | ts.ArrowFunction
+  | ts.FunctionExpression
+  | ts.FunctionDeclaration
+  | ts.MethodDeclaration;
+
+/**
+ * True for arrow functions, function expressions and declarations, and methods.
+ *
+ * @example
+ * ```ts
+ * isFunctionNode(resolveValue(checker, callee)); // true for `function makeRouter() {…}`
+ * ```
+ */
+export function isFunctionNode(node: ts.Node | undefined): node is FunctionNode {
+  return (
+    node !== undefined &&
+    (ts.isArrowFunction(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isFunctionDeclaration(node) ||
+      ts.isMethodDeclaration(node))
+  );
+}
+
+/**
+ * The expression a function returns when it has exactly one `return`, as a statement of its
+ * body (`=> x`, `{ return x; }`, `{ const y = …; if (!ok) throw …; return x; }`); `undefined`
+ * when it may return different things (several returns, a return inside a branch or a loop).
+ *
+ * @example
+ * ```ts
+ * singleReturn(parse('function f(p) { return authed.use(check(p)); }')); // authed.use(check(p))
+ * singleReturn(parse('function f(on) { if (on) return a; return b; }')); // undefined
+ * ```
+ */
+export function singleReturn(fn: ts.Node): ts.Expression | undefined {
+  if (!isFunctionNode(fn) || fn.body === undefined) return undefined;
+  const body = fn.body;
+  if (!ts.isBlock(body)) return body;
+  const returns: ts.ReturnStatement[] = [];
+  const visit = (node: ts.Node): void => {
+    // Returns of nested functions and classes are theirs.
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+    if (ts.isReturnStatement(node)) returns.push(node);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  const [only] = returns;
+  return returns.length === 1 && only?.parent === body ? only.expression : undefined;
+}
+
+/**
+ * The function a call calls, when it is a project function codegen can read (`makeRouter` in
+ * `makeRouter('a')`), else `undefined`.
+ *
+ * @example
+ * ```ts
+ * calledFunction(checker, parse("requirePermission('admin')")); // function requirePermission(…) {…}
+ * ```
+ */
+export function calledFunction(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression,
+): FunctionNode | undefined {
+  const callee = resolveValue(checker, call.expression);
+  return isFunctionNode(callee) ? callee : undefined;
 }
 
 /**

@@ -1,11 +1,14 @@
 import { ts } from 'ts-morph';
-import type { DiscoveryContext } from './context.js';
+import { type DiscoveryContext, snippet } from './context.js';
 import { analyzeProcedure, isTrpcInstance, procedureTypeOf } from './procedure.js';
+import { mayReachCache } from './reach.js';
 import {
+  calledFunction,
   exportedValue,
   originOf,
   type ResolveTrace,
   resolveValue,
+  singleReturn,
   TRPC_SERVER,
   unwrap,
 } from './resolve.js';
@@ -19,7 +22,7 @@ interface Position {
 
 const UNRESOLVED_HINT =
   'declare routers as `t.router({...})` / `t.mergeRouters(...)` / `lazy(() => import(...))` literals, ' +
-  'or consts and imports of them';
+  'consts and imports of them, or functions with a single return of one';
 
 /** The tRPC API a router-building call uses: `router`, `mergeRouters`, `lazy`, or undefined. */
 function routerCallKind(context: DiscoveryContext, call: ts.CallExpression): string | undefined {
@@ -50,12 +53,33 @@ export class RouterWalker {
 
   constructor(private readonly context: DiscoveryContext) {}
 
-  /** Walk any value that may appear in a router record. */
-  walkValue(expr: ts.Expression, at: Position, spread = false): void {
+  /** Functions being followed (router factories), so a recursive one stops. */
+  private readonly following = new Set<ts.Node>();
+
+  /**
+   * Walk any value that may appear in a router record. `entry` is the expression written in the
+   * record (where a problem is reported), when `expr` is what a router factory returns.
+   */
+  walkValue(expr: ts.Expression, at: Position, spread = false, entry = expr): void {
     const trace: ResolveTrace = {};
     const node = resolveValue(this.context.checker, expr, trace);
     if (node && ts.isObjectLiteralExpression(node)) {
       this.walkRecord(node, at);
+      return;
+    }
+    // `...(debug ? { debug: debugRouter } : {})`, `...(flag && { x })`: every branch may be there.
+    if (spread && node && ts.isConditionalExpression(node)) {
+      this.walkValue(node.whenTrue, at, true, entry === expr ? node.whenTrue : entry);
+      this.walkValue(node.whenFalse, at, true, entry === expr ? node.whenFalse : entry);
+      return;
+    }
+    if (
+      spread &&
+      node &&
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken
+    ) {
+      this.walkValue(node.right, at, true, entry === expr ? node.right : entry);
       return;
     }
     if (node && ts.isCallExpression(node)) {
@@ -75,21 +99,39 @@ export class RouterWalker {
         this.walkLazy(node, at);
         return;
       }
+      // A router factory: `makeCrudRouter('tag')` whose single return is a router.
+      const factory = kind === undefined ? calledFunction(this.context.checker, node) : undefined;
+      const returned = factory && !this.following.has(factory) ? singleReturn(factory) : undefined;
+      if (factory && returned) {
+        this.following.add(factory);
+        this.walkValue(returned, at, spread, entry);
+        this.following.delete(factory);
+        return;
+      }
     }
+    const through = entry === expr ? '' : ` (it returns \`${snippet(expr)}\`)`;
     this.unresolved(
-      expr,
+      entry,
       at,
-      `${spread ? `spreads \`...${expr.getText()}\`, which is` : 'is'} not a router, a procedure or a lazy router that codegen can read${this.context.because(trace)}`,
+      `${spread ? `spreads \`...${entry.getText()}\`, which is` : 'is'} not a router, a procedure or a lazy router that codegen can read${through}${this.context.because(trace)}`,
     );
   }
 
+  /**
+   * An entry codegen cannot read. It blocks generation (error) only when a cache middleware is
+   * reachable from it; otherwise nothing under it can be cached, so it is a warning naming what
+   * the generated module does not cover.
+   */
   private unresolved(node: ts.Node, at: Position, problem: string): void {
     const where = at.path.length > 0 ? `\`${at.path.join('.')}\`` : 'the router export';
+    const hides = mayReachCache(this.context, node);
     this.context.report(
       node,
-      'error',
+      hides ? 'error' : 'warning',
       'RC_UNRESOLVED_ROUTER_ENTRY',
-      `${where} ${problem}`,
+      hides
+        ? `${where} ${problem}; a cache middleware is reachable from it, so it may hide cached procedures`
+        : `${where} ${problem}; no cache middleware is reachable from it, so the procedures under it are not covered (none of them is cached)`,
       UNRESOLVED_HINT,
     );
   }
@@ -139,8 +181,8 @@ export class RouterWalker {
       );
       return;
     }
-    const { cached, options } = analyzeProcedure(this.context, call);
-    this.procedures.set(path, { path, type, cached, options, lazyPrefix: at.lazyPrefix, location });
+    const caching = analyzeProcedure(this.context, path, call);
+    this.procedures.set(path, { path, type, ...caching, lazyPrefix: at.lazyPrefix, location });
   }
 
   /** `lazy(() => import('./x.js'))`, `.then((m) => m.name)`, or `(await import('./x.js')).name`. */
@@ -148,7 +190,7 @@ export class RouterWalker {
     const loader = call.arguments[0] && resolveValue(this.context.checker, call.arguments[0]);
     const body =
       loader && (ts.isArrowFunction(loader) || ts.isFunctionExpression(loader))
-        ? returnedExpression(loader)
+        ? singleReturn(loader)
         : undefined;
     const target = body && lazyTarget(body);
     const moduleSymbol = target && this.context.checker.getSymbolAtLocation(target.specifier);
@@ -177,14 +219,6 @@ export class RouterWalker {
     }
     this.walkValue(value, { path: at.path, lazyPrefix: at.lazyPrefix ?? at.path.join('.') });
   }
-}
-
-function returnedExpression(
-  fn: ts.ArrowFunction | ts.FunctionExpression,
-): ts.Expression | undefined {
-  if (!ts.isBlock(fn.body)) return fn.body;
-  const statement = fn.body.statements.length === 1 ? fn.body.statements[0] : undefined;
-  return statement && ts.isReturnStatement(statement) ? statement.expression : undefined;
 }
 
 function importSpecifierOf(expr: ts.Expression): ts.StringLiteral | undefined {
@@ -218,7 +252,7 @@ function lazyTarget(
     const specifier = importSpecifierOf(node.expression.expression);
     const pick = node.arguments[0];
     if (!specifier || !pick || !ts.isArrowFunction(pick)) return undefined;
-    const picked = returnedExpression(pick);
+    const picked = singleReturn(pick);
     const param = pick.parameters[0]?.name;
     if (
       picked &&

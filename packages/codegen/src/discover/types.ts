@@ -32,6 +32,25 @@ export interface StaticCacheOptions {
   scope: string | undefined;
 }
 
+/**
+ * Where the type of the ctx a cache middleware sees comes from, for helpers whose key reads ctx:
+ * `router` — the chain has no middleware before the cache (`inferRouterContext`); `builder` —
+ * an exported builder (`typeof name`) or, with `factory`, an exported function returning one
+ * (`ReturnType<typeof name>`), with only `.input`/`.meta`/`.output` between it and the cache;
+ * `unknown` — neither (reported as `RC_UNKNOWN_CONTEXT_TYPE`; no helpers).
+ */
+export type ContextSource =
+  | { kind: 'router' }
+  | {
+      kind: 'builder';
+      /** The declaring file, relative to the config root, `/`-separated. */
+      module: string;
+      /** Its export name. */
+      name: string;
+      factory: boolean;
+    }
+  | { kind: 'unknown' };
+
 /** One procedure found under the router. */
 export interface DiscoveredProcedure {
   /** The tRPC path, e.g. `users.get`. */
@@ -41,6 +60,10 @@ export interface DiscoveredProcedure {
   cached: boolean;
   /** Static options of the cache middleware (only when cached). */
   options: StaticCacheOptions | undefined;
+  /** Whether its builder chain has an `.input()`; without one the procedure takes no input. */
+  hasInput: boolean;
+  /** Where the ctx type of its helpers comes from (only when cached and its key reads ctx). */
+  context: ContextSource | undefined;
   /** The lazy router prefix it lives under (`lazy(() => import(...))`), if any. */
   lazyPrefix: string | undefined;
   /** Where the procedure's `.query(...)` / `.mutation(...)` call is. */

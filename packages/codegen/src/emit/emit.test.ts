@@ -23,6 +23,8 @@ function procedure(path: string, tags: string[] = []): DiscoveredProcedure {
       vary: [],
       scope: undefined,
     },
+    hasInput: true,
+    context: undefined,
     lazyPrefix: undefined,
     location: { file: 'src/router.ts', line: 1, column: 1 },
   };

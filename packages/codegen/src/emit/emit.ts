@@ -37,7 +37,7 @@ function describe(query: CachedQuery): string {
   const facts = [`\`${query.path}\` (${query.file}${query.lazy ? ', lazy router' : ''})`];
   if (o.namespace !== undefined)
     facts.push(`namespace ${o.namespace === 'dynamic' ? '(dynamic)' : `"${o.namespace}"`}`);
-  if (o.customKey) facts.push(`custom key${query.context === 'required' ? ' (reads ctx)' : ''}`);
+  if (o.customKey) facts.push(`custom key${query.ctx?.optional === false ? ' (reads ctx)' : ''}`);
   if (o.tags.length > 0 || o.dynamicTags)
     facts.push(`tags ${[...o.tags, ...(o.dynamicTags ? ['(dynamic)'] : [])].join(', ')}`);
   if (o.vary === 'dynamic' || o.vary.length > 0)
@@ -46,14 +46,17 @@ function describe(query: CachedQuery): string {
   return facts.join('; ');
 }
 
-/** `(input: Inputs['users']['get'], ctx: Context)` for a query's helpers. */
+/**
+ * `(input: Inputs['users']['get'], ctx: AuthedContext)` for a query's helpers, and the arguments
+ * they pass on. A procedure without input whose key reads ctx takes only ctx; its input type is
+ * still named (`undefined satisfies Inputs[…]`), so the module breaks when the procedure changes.
+ */
 function parameters(query: CachedQuery): { list: string; args: string } {
-  const input = `input: Inputs${indexPath(query.segments)}`;
-  if (query.context === 'none') return { list: input, args: 'input' };
-  return {
-    list: `${input}, ctx${query.context === 'optional' ? '?' : ''}: Context`,
-    args: 'input, ctx',
-  };
+  const inputType = `Inputs${indexPath(query.segments)}`;
+  if (query.ctx === undefined) return { list: `input: ${inputType}`, args: 'input' };
+  const ctx = `ctx${query.ctx.optional ? '?' : ''}: ${query.ctx.type}`;
+  if (!query.hasInput) return { list: ctx, args: `undefined satisfies ${inputType}, ctx` };
+  return { list: `input: ${inputType}, ${ctx}`, args: 'input, ctx' };
 }
 
 /** The module's `createRouteHelpers` instance, which every helper calls. */
@@ -123,7 +126,10 @@ function exportedConst(
 /** The module's statements, as ts-morph structures. */
 function statements(model: GenerationModel): (string | StatementStructures)[] {
   const router = model.routerExport;
-  const readsContext = model.queries.some((query) => query.context !== 'none');
+  const trpcTypes = [
+    ...new Set(model.contexts.map((context) => context.helper)),
+    'inferRouterInputs',
+  ].sort();
   return [
     {
       kind: StructureKind.ImportDeclaration,
@@ -141,9 +147,7 @@ function statements(model: GenerationModel): (string | StatementStructures)[] {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: '@trpc/server',
       isTypeOnly: true,
-      namedImports: readsContext
-        ? ['inferRouterContext', 'inferRouterInputs']
-        : ['inferRouterInputs'],
+      namedImports: trpcTypes,
     },
     {
       kind: StructureKind.ImportDeclaration,
@@ -159,19 +163,16 @@ function statements(model: GenerationModel): (string | StatementStructures)[] {
       ],
       type: `inferRouterInputs<typeof ${router}>`,
     },
-    // Only emitted when some helper takes a ctx: an unused alias would fail strict linters.
-    ...(readsContext
-      ? [
-          {
-            kind: StructureKind.TypeAlias,
-            name: 'Context',
-            docs: [
-              'The ctx a custom `key` function reads. Pass the ctx the procedure sees (after the middlewares before the cache).',
-            ],
-            type: `inferRouterContext<typeof ${router}>`,
-          } satisfies StatementStructures,
-        ]
-      : []),
+    // One alias per ctx type some helper takes: the ctx its cache middleware sees. Only the
+    // ones in use: an unused alias would fail strict linters.
+    ...model.contexts.map(
+      (context): StatementStructures => ({
+        kind: StructureKind.TypeAlias,
+        name: context.alias,
+        docs: [context.docs],
+        type: context.type,
+      }),
+    ),
     {
       kind: StructureKind.VariableStatement,
       leadingTrivia: (writer) => writer.blankLineIfLastNot(),

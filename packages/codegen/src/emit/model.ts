@@ -1,10 +1,12 @@
-import { dirname, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
 import type {
+  ContextSource,
   DiscoveredProcedure,
   DiscoveryResult,
   StaticCacheOptions,
 } from '../discover/types.js';
+import { quote } from './tree.js';
 
 /** A cached query the generated module has helpers for. */
 export interface CachedQuery {
@@ -13,8 +15,13 @@ export interface CachedQuery {
   segments: readonly string[];
   /** Under a lazy router: helpers must load it before the runtime route exists. */
   lazy: boolean;
-  /** How the helpers take ctx: not at all, required (custom key reads it), or optional (unknown). */
-  context: 'none' | 'required' | 'optional';
+  /**
+   * The ctx its helpers take: none (the key does not read ctx), or a parameter of type `type` (an
+   * alias of {@link ContextTypeModel}), optional when codegen cannot tell whether the key reads it.
+   */
+  ctx: { type: string; optional: boolean } | undefined;
+  /** Whether the procedure takes input; helpers of one without input that read ctx take only ctx. */
+  hasInput: boolean;
   options: StaticCacheOptions;
   /** The file declaring the procedure, relative to the config root (no line: keeps output stable). */
   file: string;
@@ -26,6 +33,17 @@ export interface TagModel {
   paths: readonly string[];
 }
 
+/** A type alias for the ctx some helpers take: what their cache middleware sees. */
+export interface ContextTypeModel {
+  alias: string;
+  /** The aliased type, e.g. `inferProcedureBuilderResolverOptions<typeof import('./trpc.js').authed>['ctx']`. */
+  type: string;
+  /** Where it comes from, for the alias's doc comment. */
+  docs: string;
+  /** Which tRPC type helper `type` uses. */
+  helper: 'inferRouterContext' | 'inferProcedureBuilderResolverOptions';
+}
+
 /** Everything emit needs; deterministic (sorted) and free of absolute paths. */
 export interface GenerationModel {
   /** Import specifier of the router module, relative to the output file (`../src/router.js`). */
@@ -34,6 +52,8 @@ export interface GenerationModel {
   /** The router module relative to the config root, for the banner. */
   routerSource: string;
   queries: readonly CachedQuery[];
+  /** The ctx types helpers take, sorted by alias. */
+  contexts: readonly ContextTypeModel[];
   tags: readonly TagModel[];
 }
 
@@ -55,10 +75,58 @@ export function importSpecifier(fromFile: string, toModule: string): string {
   return path.startsWith('.') ? path : `./${path}`;
 }
 
-function contextMode(procedure: DiscoveredProcedure): CachedQuery['context'] {
-  const readsContext = procedure.options?.customKey?.readsContext;
-  if (readsContext === undefined || readsContext === false) return 'none';
-  return readsContext === true ? 'required' : 'optional';
+/** The ctx type aliases of the helpers, one per distinct source, with stable unique names. */
+function contextTypes(
+  procedures: readonly DiscoveredProcedure[],
+  config: Pick<ResolvedConfig, 'root' | 'router' | 'output'>,
+): Map<string, ContextTypeModel> {
+  const sources = new Map<string, ContextSource>();
+  for (const p of procedures) {
+    const source = p.context;
+    if (source === undefined || source.kind === 'unknown') continue;
+    sources.set(sourceKey(source), source);
+  }
+  const taken = new Set(['Inputs', 'Context']);
+  const byKey = new Map<string, ContextTypeModel>();
+  for (const key of [...sources.keys()].sort()) {
+    const source = sources.get(key);
+    if (source === undefined || source.kind === 'unknown') continue;
+    if (source.kind === 'router') {
+      byKey.set(key, {
+        alias: 'Context',
+        type: `inferRouterContext<typeof ${config.router.export}>`,
+        docs: "The router's context: the ctx a cache middleware sees when no middleware runs before it.",
+        helper: 'inferRouterContext',
+      });
+      continue;
+    }
+    const base = `${source.name.charAt(0).toUpperCase()}${source.name.slice(1)}Context`;
+    let alias = base;
+    for (let n = 2; taken.has(alias); n++) alias = `${base}${n}`;
+    taken.add(alias);
+    const specifier = importSpecifier(config.output, join(config.root, source.module));
+    const value = `typeof import(${quote(specifier)}).${source.name}`;
+    byKey.set(key, {
+      alias,
+      type: `inferProcedureBuilderResolverOptions<${source.factory ? `ReturnType<${value}>` : value}>['ctx']`,
+      docs: `The ctx after \`${source.name}${source.factory ? '(…)' : ''}\` (${source.module}): what the cache middlewares used on it see.`,
+      helper: 'inferProcedureBuilderResolverOptions',
+    });
+  }
+  return byKey;
+}
+
+const sourceKey = (source: ContextSource): string =>
+  source.kind === 'builder' ? `${source.module}#${source.name}#${source.factory}` : source.kind;
+
+function ctxParameter(
+  procedure: DiscoveredProcedure,
+  contexts: ReadonlyMap<string, ContextTypeModel>,
+): CachedQuery['ctx'] {
+  if (procedure.context === undefined) return undefined;
+  const type = contexts.get(sourceKey(procedure.context))?.alias;
+  if (type === undefined) throw new Error(`no ctx type for ${procedure.path}`);
+  return { type, optional: procedure.options?.customKey?.readsContext !== true };
 }
 
 /**
@@ -75,23 +143,29 @@ export function buildModel(
   discovery: DiscoveryResult,
   config: Pick<ResolvedConfig, 'root' | 'router' | 'output'>,
 ): GenerationModel {
-  const queries = discovery.procedures
+  const contexts = contextTypes(discovery.procedures, config);
+  const cached = discovery.procedures
     .filter((p) => p.cached && p.type === 'query' && p.options !== undefined)
     // Sorted here too: the output must not depend on the order discovery found procedures in.
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const queries = cached
+    // A ctx-reading key whose ctx type is unknown gets no helpers (RC_UNKNOWN_CONTEXT_TYPE).
+    .filter((p) => p.context?.kind !== 'unknown')
     .map(
       (p): CachedQuery => ({
         path: p.path,
         segments: p.path.split('.'),
         lazy: p.lazyPrefix !== undefined,
-        context: contextMode(p),
+        ctx: ctxParameter(p, contexts),
+        hasInput: p.hasInput,
         options: p.options as StaticCacheOptions,
         file: p.location.file,
       }),
     );
+  // Tag helpers need no ctx: they list every cached query declaring the tag, helpers or not.
   const byTag = new Map<string, string[]>();
-  for (const query of queries) {
-    for (const tag of query.options.tags) byTag.set(tag, [...(byTag.get(tag) ?? []), query.path]);
+  for (const p of cached) {
+    for (const tag of p.options?.tags ?? []) byTag.set(tag, [...(byTag.get(tag) ?? []), p.path]);
   }
   const tags = [...byTag.keys()].sort().map((name) => ({ name, paths: byTag.get(name) ?? [] }));
   return {
@@ -99,6 +173,9 @@ export function buildModel(
     routerExport: config.router.export,
     routerSource: toPosix(relative(config.root, config.router.module)),
     queries,
+    contexts: [...new Set(contexts.values())].sort((a, b) =>
+      a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : 0,
+    ),
     tags,
   };
 }

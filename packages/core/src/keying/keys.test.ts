@@ -47,7 +47,7 @@ describe('deriveBaseKey / deriveCustomBaseKey: readable keys', () => {
     expect(deriveBaseKey(undefined, 'users.list', { q: 'abc', page: 1 })).toBe(
       '|users.list|{"page":1,"q":"abc"}',
     );
-    expect(deriveBaseKey('api', 'health', undefined)).toBe('api|health|undefined');
+    expect(deriveBaseKey('api', 'health', undefined)).toBe('api|health|');
     expect(deriveCustomBaseKey('api', 'user:42')).toBe('api|user:42');
     expect(deriveCustomBaseKey(undefined, 'user:42')).toBe('|user:42');
   });

@@ -7,7 +7,7 @@ import { escapeText, type TextFacts, utf8ByteLength } from './escape.js';
  *
  * ```text
  * baseKey    = routeKey | customKey
- * routeKey   = field(namespace) "|" field(route) "|" part(canonical input)   ; two raw "|"
+ * routeKey   = field(namespace) "|" field(route) "|" [ part(canonical input) ]   ; two raw "|"
  * customKey  = field(namespace) "|" part(custom key)                         ; one raw "|"
  * storageKey = baseKey [ "#" variant ]          ; variant: 43 base64url chars (deriveVariant)
  * field(s)   = escapeText(s)        ; "" for no namespace; %-escapes % | # ~ and lone surrogates
@@ -15,6 +15,7 @@ import { escapeText, type TextFacts, utf8ByteLength } from './escape.js';
  * ```
  *
  * e.g. `api:users|users.get|{"userId":42}`, `|users.list|{"page":1,"q":"abc"}` (no namespace),
+ * `api|health|` (no input: the part is empty; a canonical input never is),
  * `api|user:42` (custom key), `api|users.get|{"userId":42}#Q2x…` (with a variant).
  *
  * Why it is unambiguous: escaped fields hold no raw `|`, `#` or `~`; a canonical input never
@@ -81,7 +82,9 @@ export function deriveBaseKey(
   const facts: TextFacts = { wide: false };
   const ns = namespace === undefined ? '' : escapeText(namespace, false, facts);
   const id = escapeText(route, false, facts);
-  const canonical = encodeCanonical(input, facts);
+  // No input (`undefined`) keys as an empty part: no canonical encoding is empty, and the second
+  // `|` stays, so the key never equals a custom key.
+  const canonical = input === undefined ? '' : encodeCanonical(input, facts);
   const key = `${ns}|${id}|${canonical}`;
   if (fits(key, MAX_BASE_KEY_BYTES, !facts.wide)) return key;
   const nsPart = capField(ns);

@@ -2,13 +2,13 @@
 // Router: appRouter in src/router.ts. Regenerate with `routecache codegen`; CI runs `routecache codegen --check`.
 
 import { createRouteHelpers } from '@routecache/trpc';
-import type { inferRouterContext, inferRouterInputs } from '@trpc/server';
+import type { inferProcedureBuilderResolverOptions, inferRouterInputs } from '@trpc/server';
 import { appRouter } from '../src/router.js';
 
 /** Procedure inputs by path: a renamed or removed procedure breaks every stale call site. */
 type Inputs = inferRouterInputs<typeof appRouter>;
-/** The ctx a custom `key` function reads. Pass the ctx the procedure sees (after the middlewares before the cache). */
-type Context = inferRouterContext<typeof appRouter>;
+/** The ctx after `authedProcedure` (src/trpc.ts): what the cache middlewares used on it see. */
+type AuthedProcedureContext = inferProcedureBuilderResolverOptions<typeof import('../src/trpc.js').authedProcedure>['ctx'];
 
 /** Keys and invalidation by path and raw input, from `@routecache/trpc`. The router is read on first call: the router's own files may import this module (an import cycle). */
 const helpers = createRouteHelpers(() => appRouter);
@@ -31,7 +31,7 @@ export const keys = {
     /** `users.get` (src/users.ts); namespace "users"; tags users; vary accept-language */
     get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.get', input),
     /** `users.me` (src/users.ts); custom key (reads ctx); scope private */
-    me: (input: Inputs['users']['me'], ctx: Context): Promise<string> => helpers.keyOf('users.me', input, ctx),
+    me: (ctx: AuthedProcedureContext): Promise<string> => helpers.keyOf('users.me', undefined satisfies Inputs['users']['me'], ctx),
   },
 } as const;
 
@@ -53,7 +53,7 @@ export const invalidate = {
     /** `users.get` (src/users.ts); namespace "users"; tags users; vary accept-language */
     get: (input: Inputs['users']['get']): Promise<number> => helpers.invalidate('users.get', input),
     /** `users.me` (src/users.ts); custom key (reads ctx); scope private */
-    me: (input: Inputs['users']['me'], ctx: Context): Promise<number> => helpers.invalidate('users.me', input, ctx),
+    me: (ctx: AuthedProcedureContext): Promise<number> => helpers.invalidate('users.me', undefined satisfies Inputs['users']['me'], ctx),
   },
 } as const;
 

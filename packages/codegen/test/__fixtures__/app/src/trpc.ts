@@ -1,4 +1,4 @@
-import { initTRPC, TRPCError } from '@trpc/server';
+import { type inferProcedureBuilderResolverOptions, initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context.js';
 
 const t = initTRPC.context<Context>().create();
@@ -12,3 +12,6 @@ export const authedProcedure = t.procedure.use(({ ctx, next }) => {
   if (ctx.userId === undefined) throw new TRPCError({ code: 'UNAUTHORIZED' });
   return next({ ctx: { ...ctx, userId: ctx.userId } });
 });
+
+/** The ctx after authedProcedure: what `users.me`'s cache key reads. */
+export type AuthedContext = inferProcedureBuilderResolverOptions<typeof authedProcedure>['ctx'];

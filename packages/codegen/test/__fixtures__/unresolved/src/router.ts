@@ -6,8 +6,10 @@ import { rateLimit } from './ambient.js';
 const t = initTRPC.create();
 const cacheMiddleware = createCacheMiddleware(createCache());
 
-function makeRouter() {
-  return t.router({ hidden: t.procedure.query(() => 1) });
+function makeRouter(cached: boolean) {
+  return cached
+    ? t.router({ hidden: t.procedure.use(cacheMiddleware()).query(() => 1) })
+    : t.router({});
 }
 
 function sharedOptions() {
@@ -16,8 +18,8 @@ function sharedOptions() {
 
 export const appRouter = t.router({
   ok: t.procedure.query(() => 1),
-  // A router built by a function call: codegen cannot see inside, so this is an error.
-  built: makeRouter(),
+  // A router factory returning one of two routers, one cached: it could hide a cached procedure.
+  built: makeRouter(true),
   // Options from a call: still cached, but namespace/tags/key are unknown (warning).
   opaque: t.procedure.use(cacheMiddleware(sharedOptions())).query(() => 2),
   // A cached mutation never stores: a warning, and no helpers.

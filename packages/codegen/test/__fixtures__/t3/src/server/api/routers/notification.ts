@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import {
+  createTRPCRouter,
+  protectedProcedure,
+  publicProcedure,
+  requirePermission,
+} from '~/server/api/trpc';
+import { cacheMiddleware } from '~/server/cache';
+
+export const notificationRouter = createTRPCRouter({
+  list: publicProcedure
+    .input(z.object({ page: z.number().int().min(1).default(1), q: z.string().optional() }))
+    .use(cacheMiddleware({ ttl: 60, tags: ['notification'] }))
+    .query(({ ctx, input }) => ctx.db.list('notification', input)),
+  byId: publicProcedure
+    .input(z.object({ id: z.string() }))
+    .use(
+      cacheMiddleware({
+        namespace: 'notification',
+        tags: ['notification'],
+        vary: ['accept-language'],
+      }),
+    )
+    .query(({ ctx, input }) => ctx.db.get('notification', input.id)),
+  mine: protectedProcedure
+    .use(
+      cacheMiddleware({
+        scope: 'private',
+        key: ({ ctx }) => `notification:mine:${ctx.session.user.id}`,
+      }),
+    )
+    .query(({ ctx }) => ctx.db.list('notification', { q: ctx.session.user.id })),
+  count: publicProcedure
+    .use(cacheMiddleware({ ttl: 30, tags: ['notification'] }))
+    .query(({ ctx }) => ctx.db.count('notification')),
+  recent: protectedProcedure
+    .input(z.object({ days: z.number().int().min(1).default(7) }))
+    .use(cacheMiddleware({ scope: 'private', ttl: 30 }))
+    .query(({ ctx, input }) => ctx.db.list('notification', { page: input.days })),
+  create: protectedProcedure
+    .input(z.object({ name: z.string().min(1) }))
+    .mutation(({ ctx, input }) => {
+      const created = ctx.db.create('notification', input.name);
+      return created;
+    }),
+  update: requirePermission('notification:write')
+    .input(z.object({ id: z.string(), name: z.string().min(1) }))
+    .mutation(({ ctx, input }) => ctx.db.rename('notification', input.id, input.name)),
+  stats: requirePermission('admin').query(({ ctx }) => ({ total: ctx.db.count('notification') })),
+});

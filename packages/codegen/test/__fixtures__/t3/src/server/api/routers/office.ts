@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import {
+  createTRPCRouter,
+  protectedProcedure,
+  publicProcedure,
+  requirePermission,
+} from '~/server/api/trpc';
+import { cacheMiddleware } from '~/server/cache';
+
+export const officeRouter = createTRPCRouter({
+  list: publicProcedure
+    .input(z.object({ page: z.number().int().min(1).default(1), q: z.string().optional() }))
+    .use(cacheMiddleware({ ttl: 60, tags: ['office'] }))
+    .query(({ ctx, input }) => ctx.db.list('office', input)),
+  byId: publicProcedure
+    .input(z.object({ id: z.string() }))
+    .use(cacheMiddleware({ namespace: 'office', tags: ['office'], vary: ['accept-language'] }))
+    .query(({ ctx, input }) => ctx.db.get('office', input.id)),
+  mine: protectedProcedure
+    .use(
+      cacheMiddleware({ scope: 'private', key: ({ ctx }) => `office:mine:${ctx.session.user.id}` }),
+    )
+    .query(({ ctx }) => ctx.db.list('office', { q: ctx.session.user.id })),
+  count: publicProcedure
+    .use(cacheMiddleware({ ttl: 30, tags: ['office'] }))
+    .query(({ ctx }) => ctx.db.count('office')),
+  recent: protectedProcedure
+    .input(z.object({ days: z.number().int().min(1).default(7) }))
+    .use(cacheMiddleware({ scope: 'private', ttl: 30 }))
+    .query(({ ctx, input }) => ctx.db.list('office', { page: input.days })),
+  create: protectedProcedure
+    .input(z.object({ name: z.string().min(1) }))
+    .mutation(({ ctx, input }) => {
+      const created = ctx.db.create('office', input.name);
+      return created;
+    }),
+  update: requirePermission('office:write')
+    .input(z.object({ id: z.string(), name: z.string().min(1) }))
+    .mutation(({ ctx, input }) => ctx.db.rename('office', input.id, input.name)),
+  stats: requirePermission('admin').query(({ ctx }) => ({ total: ctx.db.count('office') })),
+});
