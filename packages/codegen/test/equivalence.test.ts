@@ -109,7 +109,9 @@ describe('generated lazy-router helpers', () => {
   });
 });
 
-const user = fc.string({ minLength: 1, maxLength: 8 });
+// The t3 context reads the user from an `x-user` header, which HTTP trims: an id of blanks would
+// arrive as '' (no principal), and a private route then bypasses the cache.
+const user = fc.string({ minLength: 1, maxLength: 8 }).filter((id) => id.trim() !== '');
 /** Raw inputs of the t3 fixture's cached queries, by kind (see t3Cases). */
 const t3Kinds: Record<T3CaseKind, fc.Arbitrary<RawCall>> = {
   list: fc
