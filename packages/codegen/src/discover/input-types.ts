@@ -24,7 +24,8 @@ const MAX_DEPTH = 16;
  * recursive type, a symbol-keyed brand, a function) — the caller falls back.
  *
  * The program is the app's own tsconfig with its libs, without `types` (no `@types/node`: input
- * types do not need it); the checker computes only the builder types asked for.
+ * types do not need it) and without routecache's packages; the checker computes only the
+ * builder types asked for.
  *
  * @example
  * ```ts
@@ -41,6 +42,16 @@ export function printInputTypes(
     tsConfigFilePath: config.tsconfig,
     skipAddingFilesFromTsConfig: true,
     compilerOptions: { types: [], noEmit: true },
+    // routecache's own packages hold no input schema, and their sources are most of what the
+    // program would parse: unresolved, a cache middleware is `any` and leaves the input as is.
+    resolutionHost: (host, options) => ({
+      resolveModuleNames: (names, containingFile) =>
+        names.map((name) =>
+          name.startsWith('@routecache/')
+            ? undefined
+            : ts.resolveModuleName(name, containingFile, options(), host).resolvedModule,
+        ),
+    }),
   });
   project.addSourceFileAtPath(config.router.module);
   const program = project.getProgram().compilerObject;
