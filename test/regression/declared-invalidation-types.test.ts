@@ -91,7 +91,7 @@ describe('declared invalidation types', { timeout: 120_000 }, () => {
         'const t = initTRPC.create();',
         'export const ok = t.procedure',
         '  .input(z.object({ id: z.number() }))',
-        '  .use(invalidates(({ input }) => [routes.users.get({ userId: input.id }), routes.users, routes.users.list, tags.users, tag(`user:${input.id}`)]))',
+        "  .use(invalidates(({ input }) => [routes.users.get({ userId: input.id }), routes.users, routes.users.list, tags.users, tag('user:' + String(input.id))]))",
         '  .mutation(() => 1);',
         'export const bad = t.procedure',
         '  .input(z.object({ id: z.number() }))',
