@@ -8,6 +8,7 @@ import {
   type LoadResult,
   warnOnce,
 } from '@routecache/core/adapter';
+import { baseKeySurrogateKey, tagSurrogateKey } from '@routecache/core/cdn';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { isStreamedRequest } from './http/fold.js';
 import type { CacheMiddlewareCallOptions } from './middleware.js';
@@ -177,14 +178,16 @@ export class CachedCall {
     // tRPC refuses a stream on a non-streaming link: that call fails, and a failed call has no
     // status.
     if (answer.kind === 'stream' && !readsStream(state)) return ok(answer.value);
+    const stored = answer.etag !== undefined;
     this.report(
       state,
       opts.batchIndex,
       statusOf(answer, storable),
       answer.etag,
       answer.maxAge,
-      answer.etag !== undefined,
+      stored,
       scope,
+      stored && scope === 'public' ? this.surrogateKeysOf(state, request) : undefined,
     );
     return ok(answer.value);
   }
@@ -198,6 +201,20 @@ export class CachedCall {
     const result = await this.next(opts);
     if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
     return result;
+  }
+
+  /**
+   * A shared-cacheable call's surrogate keys, when the HTTP glue has a CDN: its tags, its path
+   * tags and its base key — the names its invalidations purge by (`@routecache/core/cdn`).
+   */
+  private surrogateKeysOf(
+    state: RequestCacheState | undefined,
+    request: CallRequest<unknown, unknown>,
+  ): readonly string[] | undefined {
+    if (state?.cdn === undefined) return undefined;
+    const keys = (request.tags ?? []).map(tagSurrogateKey);
+    keys.push(baseKeySurrogateKey(this.cache.keyFor(request)));
+    return keys;
   }
 
   /** The variant: the route's vary header values and the principal of a private route. */
@@ -291,9 +308,10 @@ export class CachedCall {
     freshness: number,
     cacheable: boolean,
     scope: 'public' | 'private',
+    surrogateKeys?: readonly string[],
   ): void {
     if (state === undefined) return;
-    const { maxAge, sMaxAge, staleWhileRevalidate, vary } = this.options;
+    const { maxAge, sMaxAge, staleWhileRevalidate, staleIfError, vary } = this.options;
     state.record(batchIndex, {
       status,
       etag,
@@ -302,6 +320,9 @@ export class CachedCall {
       maxAge: maxAge === undefined ? undefined : Math.min(maxAge, freshness),
       sMaxAge: sMaxAge === undefined ? undefined : Math.min(sMaxAge, freshness),
       staleWhileRevalidate,
+      staleIfError,
+      ttl: freshness,
+      surrogateKeys,
       vary,
     });
   }

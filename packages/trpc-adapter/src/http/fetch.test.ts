@@ -25,6 +25,7 @@ describe('withHttpCache', () => {
     expect(response.status).toBe(200);
     expect(Object.fromEntries(response.headers)).toEqual({
       'cache-control': 'no-cache',
+      'cache-status': 'routecache; hit; ttl=30',
       'content-type': 'application/json',
       etag: '"abc"',
       vary: 'trpc-accept, accept',
@@ -39,10 +40,20 @@ describe('withHttpCache', () => {
     expect(await response.text()).toBe('');
     expect(Object.fromEntries(response.headers)).toEqual({
       'cache-control': 'no-cache',
+      'cache-status': 'routecache; hit; ttl=30',
       etag: '"abc"',
       vary: 'trpc-accept, accept',
       'x-cache': 'HIT',
     });
+  });
+
+  it('validates its options', () => {
+    expect(() => withHttpCache(trpcLike, { cdn: 'akamai' as never })).toThrow(
+      /Invalid option "cdn": must be 'fastly', 'cloudflare' or 'varnish', got "akamai"/,
+    );
+    expect(() => withHttpCache(trpcLike, { cnd: 'varnish' } as never)).toThrow(
+      /"cnd": unknown option, did you mean "cdn"/,
+    );
   });
 
   it('never answers 304 to a POST or an error response', async () => {

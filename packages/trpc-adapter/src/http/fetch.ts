@@ -1,5 +1,6 @@
 import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
 import { requestStateFor } from '../request-state.js';
+import { type HttpCacheOptions, resolveHttpCacheOptions } from './cdn.js';
 import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
 
 /**
@@ -18,19 +19,29 @@ import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
  * tRPC's `responseMeta` cannot send a 304 (its `Response` would get a body), which is why this
  * wraps the handler instead.
  *
+ * Behind a CDN, `options.cdn` (`'fastly'`, `'cloudflare'`, `'varnish'`) adds the surrogate keys
+ * of shared-cacheable responses in the header that CDN reads; pair it with the cache's
+ * `purger` (`@routecache/core/cdn`). `Cache-Status`, `CDN-Cache-Control` and
+ * `Surrogate-Control` are sent either way (see the README, "Behind a CDN").
+ *
+ * @throws {InvalidOptionError} when `options` is invalid (an unknown `cdn`).
  * @example
  * ```ts
  * const handler = withHttpCache((req: Request) =>
  *   fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext(createContext) }),
  * );
  * export default { fetch: handler };
+ * // behind Varnish with vmod xkey: withHttpCache(fetchHandler, { cdn: 'varnish' })
  * ```
  */
 export function withHttpCache<TArgs extends unknown[]>(
   handler: (req: Request, ...rest: TArgs) => Promise<Response>,
+  options?: HttpCacheOptions,
 ): (req: Request, ...rest: TArgs) => Promise<Response> {
+  const cdn = resolveHttpCacheOptions(options);
   return async function cachedFetchHandler(req, ...rest) {
     const state = requestStateFor(req);
+    state.cdn = cdn;
     const response = await handler(req, ...rest);
     if (isStreamedRequest(req.headers)) return response;
     const cacheHeaders = foldCacheHeaders(state, response.headers);
