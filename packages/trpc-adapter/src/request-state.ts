@@ -1,5 +1,6 @@
 import type { CacheStatus } from '@routecache/core';
 import type { SurrogateKeyHeader } from './http/cdn.js';
+import type { Invalidation } from './wire/headers.js';
 
 /**
  * Read access to a set of HTTP headers; `Headers` fits.
@@ -19,11 +20,15 @@ export interface HeaderReader {
  * @internal
  * @example
  * ```ts
- * state.record(0, { status: 'HIT', etag: '"…"', cacheable: true, scope: 'public', maxAge: undefined,
+ * state.record(0, { path: 'users.get', tags: ['users'], status: 'HIT', etag: '"…"', cacheable: true, scope: 'public', maxAge: undefined,
  *   sMaxAge: undefined, staleWhileRevalidate: undefined, vary: [] });
  * ```
  */
 export interface CallRecord {
+  /** The procedure path. */
+  readonly path: string;
+  /** The call's declared tags (no implicit `@` path tags), for `Routecache-Tags`. */
+  readonly tags: readonly string[];
   readonly status: CacheStatus;
   /** The stored entry's ETag; `undefined` when nothing was stored or served from the cache. */
   readonly etag: string | undefined;
@@ -69,8 +74,27 @@ export class RequestCacheState {
   /** Where the HTTP glue's CDN reads surrogate keys; `undefined`: compute none. */
   cdn: SurrogateKeyHeader | undefined;
 
+  /**
+   * What each successful mutation of the request invalidated, by batch index (its declared
+   * targets, never keys or principals); empty where no `invalidates` middleware completed.
+   */
+  readonly invalidations: (Invalidation | undefined)[] = [];
+
   record(batchIndex: number, record: CallRecord): void {
     this.calls[batchIndex] = record;
+  }
+
+  /** Add what the mutation at `batchIndex` invalidated (several declarations on one mutation add up). */
+  recordInvalidation(batchIndex: number, invalidation: Invalidation): void {
+    const earlier = this.invalidations[batchIndex];
+    this.invalidations[batchIndex] =
+      earlier === undefined
+        ? invalidation
+        : {
+            calls: [...earlier.calls, ...invalidation.calls],
+            paths: [...earlier.paths, ...invalidation.paths],
+            tags: [...earlier.tags, ...invalidation.tags],
+          };
   }
 }
 
