@@ -4,7 +4,7 @@
  * example's VCL with the backend pointed at the server under test. Stopped by its process group.
  */
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,7 @@ let availability: boolean | undefined;
 
 /** `varnishd -C` compiles the VCL (and loads its vmods) without starting anything. */
 function compiles(vcl: string): boolean {
-  const dir = mkdtempSync(join(tmpdir(), 'routecache-varnish-check-'));
+  const dir = workDir('routecache-varnish-check-');
   try {
     writeFileSync(join(dir, 'check.vcl'), vcl);
     const args = ['-C', '-f', join(dir, 'check.vcl'), '-n', join(dir, 'n')];
@@ -54,6 +54,13 @@ function compiles(vcl: string): boolean {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A temp dir varnishd can read: run as root, it reads the VCL as its unprivileged user. */
+function workDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }
 
 /**
@@ -88,7 +95,7 @@ export interface Varnish {
  * ```
  */
 export async function startVarnish(vcl: string): Promise<Varnish> {
-  const dir = mkdtempSync(join(tmpdir(), 'routecache-varnish-'));
+  const dir = workDir('routecache-varnish-');
   const vclPath = join(dir, 'default.vcl');
   writeFileSync(vclPath, vcl);
   const workdir = join(dir, 'n');
