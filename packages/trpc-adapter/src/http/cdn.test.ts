@@ -54,6 +54,24 @@ describe('surrogate keys and CDN directives', () => {
     expect(uncacheable?.['surrogate-control']).toBe('no-store');
   });
 
+  it('a Set-Cookie or a stricter Cache-Control on the response keeps it out of the CDN', () => {
+    const withResponse = (headers: Record<string, string>) => {
+      const state = new RequestCacheState();
+      state.cdn = resolveHttpCacheOptions({ cdn: 'fastly' });
+      state.record(0, shared(['a']));
+      return foldCacheHeaders(state, new Headers(headers));
+    };
+    for (const headers of [
+      { 'set-cookie': 'sid=1' },
+      { 'cache-control': 'no-store' },
+      { 'cache-control': 'private' },
+    ]) {
+      const folded = withResponse(headers);
+      expect(folded?.['cdn-cache-control']).toBe('no-store');
+      expect(folded?.['surrogate-key']).toBeUndefined();
+    }
+  });
+
   it('without sMaxAge no CDN directive is sent; without a cdn no keys', () => {
     const headers = fold([callRecord({ surrogateKeys: ['a'] })]);
     expect(headers?.xkey).toBe('a');
