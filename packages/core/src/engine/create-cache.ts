@@ -1,3 +1,4 @@
+import { createPurges } from '../cdn/purges.js';
 import { KeyError } from '../errors.js';
 import {
   deriveBaseKey,
@@ -95,6 +96,7 @@ export function createCache(options: CacheOptions = {}): Cache {
   const flights = new Flights();
   const commit = createCommitter(resolved, calls, events);
   const fillFromStream = createStreamFiller(commit, events);
+  const purges = createPurges(options.purger, events);
 
   store.onEvict?.((key, reason) => {
     if (events.listening.evicted > 0) events.emit('evicted', { key, reason });
@@ -319,7 +321,9 @@ export function createCache(options: CacheOptions = {}): Cache {
     async invalidate(baseKey) {
       // Callers arriving from now on must not join a fill that started before this invalidation.
       flights.dropBaseKey(baseKey);
-      const removed = await invalidateWith('invalidate', () => store.invalidate(baseKey));
+      const removed = await invalidateWith('invalidate', () => store.invalidate(baseKey)).finally(
+        () => purges?.baseKeys([baseKey]),
+      );
       if (events.listening.invalidated > 0) {
         events.emit('invalidated', { baseKeys: [baseKey], tags: NO_TAGS, removed });
       }
@@ -327,7 +331,9 @@ export function createCache(options: CacheOptions = {}): Cache {
     },
     async invalidateTags(tags) {
       flights.dropTags(tags);
-      const removed = await invalidateWith('invalidateTags', () => store.invalidateTags(tags));
+      const removed = await invalidateWith('invalidateTags', () =>
+        store.invalidateTags(tags),
+      ).finally(() => purges?.tags(tags));
       if (events.listening.invalidated > 0) {
         events.emit('invalidated', { baseKeys: NO_TAGS, tags: [...tags], removed });
       }
@@ -338,6 +344,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     },
     async dispose() {
       stopInvalidations?.();
+      purges?.dispose();
       flights.clear();
       events.clear();
       await store.dispose?.();

@@ -25,6 +25,8 @@ export class CacheEvents {
     skipped: 0,
     invalidated: 0,
     storeError: 0,
+    purged: 0,
+    purgeError: 0,
     evicted: 0,
   };
   readonly #listeners = new Map<EventName, Set<CacheListener<EventName>>>();

@@ -77,6 +77,8 @@ const KNOWN_OPTIONS = optionKeys<CacheOptions>({
   staleIfError: true,
   storeTimeout: true,
   leaseTimeout: true,
+  // Validated by createPurges, which needs the cache's events.
+  purger: true,
 });
 const SECONDS: NumberRule = { min: 0, unit: 'seconds' };
 const MILLISECONDS: NumberRule = { min: 0, aboveMin: true, unit: 'milliseconds' };

@@ -25,8 +25,10 @@ describe('withHttpCache', () => {
     expect(response.status).toBe(200);
     expect(Object.fromEntries(response.headers)).toEqual({
       'cache-control': 'no-cache',
+      'cache-status': 'routecache; hit; ttl=30',
       'content-type': 'application/json',
       etag: '"abc"',
+      'routecache-tags': '1;[["post.get",[]]]',
       vary: 'trpc-accept, accept',
       'x-cache': 'HIT',
     });
@@ -37,12 +39,24 @@ describe('withHttpCache', () => {
     const response = await handler(get({ 'if-none-match': 'W/"abc"' }));
     expect(response.status).toBe(304);
     expect(await response.text()).toBe('');
+    // Routecache-Tags stays: it guides the client's tag index, the same as the 200 it stands for.
     expect(Object.fromEntries(response.headers)).toEqual({
       'cache-control': 'no-cache',
+      'cache-status': 'routecache; hit; ttl=30',
       etag: '"abc"',
+      'routecache-tags': '1;[["post.get",[]]]',
       vary: 'trpc-accept, accept',
       'x-cache': 'HIT',
     });
+  });
+
+  it('validates its options', () => {
+    expect(() => withHttpCache(trpcLike, { cdn: 'akamai' as never })).toThrow(
+      /Invalid option "cdn": must be 'fastly', 'cloudflare' or 'varnish', got "akamai"/,
+    );
+    expect(() => withHttpCache(trpcLike, { cnd: 'varnish' } as never)).toThrow(
+      /"cnd": unknown option, did you mean "cdn"/,
+    );
   });
 
   it('never answers 304 to a POST or an error response', async () => {

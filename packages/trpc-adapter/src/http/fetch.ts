@@ -1,13 +1,16 @@
 import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
 import { requestStateFor } from '../request-state.js';
-import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
+import { type HttpCacheOptions, resolveHttpCacheOptions } from './cdn.js';
+import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
 
 /**
  * Wrap a Fetch-API handler (one calling tRPC's `fetchRequestHandler`) so its responses carry
  * routecache's HTTP caching headers: `X-Cache`, `ETag`, `Vary`, `Cache-Control`, and a
  * `304 Not Modified` with an empty body for a GET whose `If-None-Match` matches. The 304 keeps
  * every header of the response it stands for (a cookie a middleware refreshed included) except
- * those describing the body it omits (`OMITTED_304_HEADERS`).
+ * those describing the body it omits (`OMITTED_304_HEADERS`). Responses also carry the headers
+ * routecache's client links read: `Routecache-Tags` on queries with cached calls,
+ * `Routecache-Invalidate` on mutations whose `invalidates` declaration ran.
  *
  * Pair it with {@link withCacheContext} on `createContext`, which is how the cache middleware
  * reports each call. The 304 is decided on the finished response, so every middleware before
@@ -18,27 +21,41 @@ import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
  * tRPC's `responseMeta` cannot send a 304 (its `Response` would get a body), which is why this
  * wraps the handler instead.
  *
+ * Behind a CDN, `options.cdn` (`'fastly'`, `'cloudflare'`, `'varnish'`) adds the surrogate keys
+ * of shared-cacheable responses in the header that CDN reads; pair it with the cache's
+ * `purger` (`@routecache/core/cdn`). `Cache-Status`, `CDN-Cache-Control` and
+ * `Surrogate-Control` are sent either way (see the README, "Behind a CDN").
+ *
+ * @throws {InvalidOptionError} when `options` is invalid (an unknown `cdn`).
  * @example
  * ```ts
  * const handler = withHttpCache((req: Request) =>
  *   fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext(createContext) }),
  * );
  * export default { fetch: handler };
+ * // behind Varnish with vmod xkey: withHttpCache(fetchHandler, { cdn: 'varnish' })
  * ```
  */
 export function withHttpCache<TArgs extends unknown[]>(
   handler: (req: Request, ...rest: TArgs) => Promise<Response>,
+  options?: HttpCacheOptions,
 ): (req: Request, ...rest: TArgs) => Promise<Response> {
+  const cdn = resolveHttpCacheOptions(options);
   return async function cachedFetchHandler(req, ...rest) {
     const state = requestStateFor(req);
+    state.cdn = cdn;
     const response = await handler(req, ...rest);
     if (isStreamedRequest(req.headers)) return response;
     const cacheHeaders = foldCacheHeaders(state, response.headers);
-    if (cacheHeaders === undefined) return response;
+    const wireHeaders = foldWireHeaders(state);
+    if (cacheHeaders === undefined && wireHeaders === undefined) return response;
 
     const headers = new Headers(response.headers);
-    for (const [name, value] of Object.entries(cacheHeaders)) headers.set(name, value);
+    for (const [name, value] of Object.entries({ ...cacheHeaders, ...wireHeaders })) {
+      headers.set(name, value);
+    }
     if (
+      cacheHeaders !== undefined &&
       isNotModified(
         req.method,
         response.status,

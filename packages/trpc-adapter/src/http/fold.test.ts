@@ -2,7 +2,7 @@ import { combineEtags } from '@routecache/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { callRecord } from '../__fixtures__/call-record.js';
 import { type CallRecord, RequestCacheState } from '../request-state.js';
-import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
+import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
 
 function state(calls: (CallRecord | undefined)[]): RequestCacheState {
   const result = new RequestCacheState();
@@ -15,6 +15,42 @@ function state(calls: (CallRecord | undefined)[]): RequestCacheState {
 
 const trpcHeaders = new Headers({ vary: 'trpc-accept, accept' });
 
+describe('foldWireHeaders', () => {
+  it('returns nothing without cached calls or invalidations', () => {
+    expect(foldWireHeaders(state([undefined]))).toBeUndefined();
+  });
+
+  it('lists the cached calls of a batch in order with their declared tags', () => {
+    const batch = state([
+      callRecord({ path: 'users.get', tags: ['users', 'user:1'] }),
+      undefined,
+      callRecord({ path: 'users.list', tags: ['users'] }),
+    ]);
+    expect(foldWireHeaders(batch)).toEqual({
+      'routecache-tags': '1;[["users.get",["users","user:1"]],["users.list",["users"]]]',
+    });
+  });
+
+  it('unions what the mutations of a batch invalidated, without duplicates', () => {
+    const batch = state([undefined, undefined, undefined]);
+    batch.recordInvalidation(0, {
+      calls: [['users.get', { userId: 1 }]],
+      paths: ['users'],
+      tags: ['users'],
+    });
+    // Index 1 failed: it recorded nothing. Index 2 names some of the same things again.
+    batch.recordInvalidation(2, {
+      calls: [['users.get', { userId: 1 }]],
+      paths: ['users', 'posts.list'],
+      tags: ['t'],
+    });
+    expect(foldWireHeaders(batch)).toEqual({
+      'routecache-invalidate':
+        '1;{"calls":[["users.get",{"userId":1}]],"paths":["users","posts.list"],"tags":["users","t"]}',
+    });
+  });
+});
+
 describe('foldCacheHeaders', () => {
   it('returns nothing when no call went through a cache middleware', () => {
     expect(foldCacheHeaders(state([undefined, undefined]), trpcHeaders)).toBeUndefined();
@@ -25,6 +61,7 @@ describe('foldCacheHeaders', () => {
       foldCacheHeaders(state([callRecord({ vary: ['accept-language'] })]), trpcHeaders),
     ).toEqual({
       'x-cache': 'HIT',
+      'cache-status': 'routecache; hit; ttl=30',
       etag: '"a"',
       'cache-control': 'no-cache',
       vary: 'trpc-accept, accept, accept-language',
@@ -41,6 +78,7 @@ describe('foldCacheHeaders', () => {
     );
     expect(headers).toEqual({
       'x-cache': 'HIT, MISS',
+      'cache-status': 'routecache; fwd=partial',
       etag: combineEtags(['"a"', '"b"']),
       'cache-control': 'private, max-age=30',
       vary: 'trpc-accept, accept',
@@ -50,6 +88,7 @@ describe('foldCacheHeaders', () => {
   it('shows an unhandled call as BYPASS and gives the batch no tag and no-store', () => {
     expect(foldCacheHeaders(state([callRecord(), undefined]), trpcHeaders)).toEqual({
       'x-cache': 'HIT, BYPASS',
+      'cache-status': 'routecache; fwd=partial',
       'cache-control': 'no-store',
       vary: 'trpc-accept, accept',
     });

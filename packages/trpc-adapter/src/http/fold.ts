@@ -7,6 +7,15 @@ import {
   strictestCacheControl,
 } from '@routecache/core/adapter';
 import type { CallRecord, HeaderReader, RequestCacheState } from '../request-state.js';
+import {
+  type CallTags,
+  encodeCallTags,
+  encodeInvalidation,
+  INVALIDATE_HEADER,
+  TAGS_HEADER,
+} from '../wire/headers.js';
+import { cacheStatus } from './cache-status.js';
+import { type CdnHeaders, cdnHeaders, surrogateKeysOf } from './cdn.js';
 
 /**
  * The cache headers of one response, lower-case names.
@@ -17,8 +26,9 @@ import type { CallRecord, HeaderReader, RequestCacheState } from '../request-sta
  * const headers: CacheHeaders = { 'x-cache': 'HIT', 'cache-control': 'no-cache', etag: '"a"' };
  * ```
  */
-export interface CacheHeaders {
+export interface CacheHeaders extends CdnHeaders {
   'x-cache': string;
+  'cache-status': string;
   'cache-control': string;
   etag?: string;
   vary?: string;
@@ -35,6 +45,11 @@ export interface CacheHeaders {
  *   count as `no-store`, and a `Set-Cookie` makes the response `private`.
  * - `Vary`: the response's `Vary` (tRPC's `trpc-accept, accept`) merged with every call's
  *   `vary` names, lower-cased and de-duplicated.
+ * - `Cache-Status` (RFC 9211): one `routecache` member for the response (`cacheStatus`).
+ * - `CDN-Cache-Control` / `Surrogate-Control`: `strictestCdnCacheControl` when a call set
+ *   `sMaxAge`; with a `cdn`, the union of the calls' surrogate keys in its header when every
+ *   call is shared-cacheable. Keys past `MAX_SURROGATE_HEADER_LENGTH` keep the response out of
+ *   the CDN (`no-store`, no `s-maxage`) rather than send a list a purge would miss.
  *
  * @returns `undefined` when no call of the response went through a cache middleware — the
  *   response then keeps its headers untouched.
@@ -57,15 +72,72 @@ export function foldCacheHeaders(
   if (existing !== null) policies.push(policyOf(existing));
   // A cookie is meant for this client only: shared caches must not keep the response with it.
   if (response.get('set-cookie') !== null) policies.push(PRIVATE);
+  const keys = state.cdn === undefined ? undefined : surrogateKeysOf(calls, state.cdn);
+  // Keys that do not fit: no shared cache may keep the response, s-maxage included.
+  const shared = keys === 'overflow' ? policies.map(withoutSharedLifetime) : policies;
 
   const headers: CacheHeaders = {
     'x-cache': calls.map((call) => call?.status ?? 'BYPASS').join(', '),
-    'cache-control': strictestCacheControl(policies),
+    'cache-status': cacheStatus(calls),
+    'cache-control': strictestCacheControl(shared),
+    ...cdnHeaders(calls, shared, state.cdn, keys),
   };
   const etag = combineEtags(calls.map((call) => call?.etag));
   if (etag !== undefined) headers.etag = etag;
   const vary = mergeVary(response.get('vary'), ...calls.map((call) => call?.vary));
   if (vary !== undefined) headers.vary = vary;
+  return headers;
+}
+
+/**
+ * The client-facing headers of one response (format in `wire/headers.ts`), lower-case names.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const headers: WireHeaders = { 'routecache-tags': '1;[["users.get",["users"]]]' };
+ * ```
+ */
+export type WireHeaders = Partial<Record<typeof TAGS_HEADER | typeof INVALIDATE_HEADER, string>>;
+
+/**
+ * Fold the request's records into the headers tRPC clients read:
+ *
+ * - `Routecache-Tags`: each call a cache middleware served, in batch order, with its declared
+ *   tags (no implicit `@` path tags: a client matches paths itself).
+ * - `Routecache-Invalidate`: the union of what the request's successful mutations invalidated
+ *   (an `invalidates` declaration records only after its mutation succeeded, so a failed one
+ *   adds nothing), duplicates removed.
+ *
+ * @internal
+ * @returns `undefined` when there is neither.
+ * @example
+ * ```ts
+ * foldWireHeaders(state); // { 'routecache-invalidate': '1;{"calls":[],"paths":["users"],"tags":[]}' }
+ * ```
+ */
+export function foldWireHeaders(state: RequestCacheState): WireHeaders | undefined {
+  const tagged: CallTags[] = [];
+  const calls = new Map<string, readonly [string, unknown]>();
+  const paths: string[] = [];
+  const tags: string[] = [];
+  let invalidated = false;
+  for (let index = 0; index < state.callCount; index++) {
+    const call = state.calls[index];
+    if (call !== undefined) tagged.push([call.path, call.tags]);
+    const invalidation = state.invalidations[index];
+    if (invalidation === undefined) continue;
+    invalidated = true;
+    for (const entry of invalidation.calls) calls.set(JSON.stringify(entry), entry);
+    paths.push(...invalidation.paths);
+    tags.push(...invalidation.tags);
+  }
+  if (tagged.length === 0 && !invalidated) return undefined;
+  const headers: WireHeaders = {};
+  if (tagged.length > 0) headers[TAGS_HEADER] = encodeCallTags(tagged);
+  if (invalidated) {
+    headers[INVALIDATE_HEADER] = encodeInvalidation({ calls: [...calls.values()], paths, tags });
+  }
   return headers;
 }
 
@@ -103,6 +175,10 @@ export function isStreamedRequest(request: HeaderReader): boolean {
 
 const UNCACHED: CallCachePolicy = { cacheable: false, scope: 'public', maxAge: undefined };
 const PRIVATE: CallCachePolicy = { cacheable: true, scope: 'private', maxAge: undefined };
+
+function withoutSharedLifetime(policy: CallCachePolicy): CallCachePolicy {
+  return { ...policy, sMaxAge: undefined };
+}
 
 function policyOf(cacheControl: string): CallCachePolicy {
   const directives = parseCacheControl(cacheControl);

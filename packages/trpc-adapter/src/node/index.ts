@@ -3,7 +3,13 @@ import { type MaybePromise, mergeVary, OMITTED_304_HEADERS } from '@routecache/c
 import type { AnyTRPCRouter } from '@trpc/server';
 import { type CreateHTTPHandlerOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type CreateContextOptionsLike, withCacheContext } from '../cache-context.js';
-import { foldCacheHeaders, isNotModified, isStreamedRequest } from '../http/fold.js';
+import { type HttpCacheOptions, resolveHttpCacheOptions } from '../http/cdn.js';
+import {
+  foldCacheHeaders,
+  foldWireHeaders,
+  isNotModified,
+  isStreamedRequest,
+} from '../http/fold.js';
 import {
   type HeaderReader,
   headerReader,
@@ -15,7 +21,8 @@ import {
  * Wrap a Node.js request handler — `createHTTPHandler` of `@trpc/server/adapters/standalone`,
  * `createExpressMiddleware` of `@trpc/server/adapters/express`, or any `(req, res, …)` handler
  * built on tRPC's node-http adapter — so its responses carry routecache's HTTP caching headers
- * (`X-Cache`, `ETag`, `Vary`, `Cache-Control`) and a GET whose `If-None-Match` matches gets
+ * (`X-Cache`, `ETag`, `Vary`, `Cache-Control`; `Routecache-Tags` / `Routecache-Invalidate` for
+ * routecache's client links) and a GET whose `If-None-Match` matches gets
  * `304 Not Modified` with an empty body, keeping every header set on `res` (a cookie a
  * middleware refreshed included) except those describing the omitted body.
  *
@@ -24,8 +31,10 @@ import {
  * responses get no cache headers. A `Vary` a resolver or middleware set on `res` is kept: tRPC's
  * node-http adapter sets its own `Vary` with `res.setHeader` after the calls ran, so on this
  * response setting `Vary` merges with the value already there (as the fetch adapter does)
- * instead of replacing it. Node-only: import from `@routecache/trpc/node`.
+ * instead of replacing it. Node-only: import from `@routecache/trpc/node`. `options.cdn` adds
+ * surrogate keys for the CDN in front, as for `withHttpCache`.
  *
+ * @throws {InvalidOptionError} when `options` is invalid (an unknown `cdn`).
  * @example
  * ```ts
  * import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -34,9 +43,12 @@ import {
  *
  * const handler = createHTTPHandler({ router, createContext: withCacheContext(createContext) });
  * http.createServer(withNodeHttpCache(handler)).listen(3000);
+ * // behind Fastly: withNodeHttpCache(handler, { cdn: 'fastly' }) sends Surrogate-Key
  * // Express: app.use('/trpc', withNodeHttpCache(createExpressMiddleware({ router, createContext: … })));
  * ```
  */
+export type { CdnName, HttpCacheOptions } from '../http/cdn.js';
+
 export function withNodeHttpCache<
   TReq extends IncomingMessage,
   TRes extends ServerResponse,
@@ -44,9 +56,11 @@ export function withNodeHttpCache<
   TReturn,
 >(
   handler: (req: TReq, res: TRes, ...rest: TRest) => TReturn,
+  options?: HttpCacheOptions,
 ): (req: TReq, res: TRes, ...rest: TRest) => TReturn {
+  const cdn = resolveHttpCacheOptions(options);
   return function cachedNodeHandler(req, res, ...rest) {
-    requestStateFor(req);
+    requestStateFor(req).cdn = cdn;
     mergeVaryOnSet(res);
     interceptHead(req, res);
     return handler(req, res, ...rest);
@@ -99,10 +113,16 @@ function applyCacheHeaders(
   const requestHeaders: HeaderReader = headerReader(req.headers) ?? NO_HEADERS;
   if (isStreamedRequest(requestHeaders)) return 'ok';
   const responseHeaders = nodeResponseHeaders(res) ?? NO_HEADERS;
-  const cacheHeaders = foldCacheHeaders(requestStateFor(req), responseHeaders);
-  if (cacheHeaders === undefined) return 'ok';
-  for (const [name, value] of Object.entries(cacheHeaders)) res.setHeader(name, value);
-  if (!isNotModified(req.method, status, requestHeaders.get('if-none-match'), cacheHeaders.etag)) {
+  const state = requestStateFor(req);
+  const cacheHeaders = foldCacheHeaders(state, responseHeaders);
+  const wireHeaders = foldWireHeaders(state);
+  for (const [name, value] of Object.entries({ ...cacheHeaders, ...wireHeaders })) {
+    res.setHeader(name, value);
+  }
+  if (
+    cacheHeaders === undefined ||
+    !isNotModified(req.method, status, requestHeaders.get('if-none-match'), cacheHeaders.etag)
+  ) {
     return 'ok';
   }
   for (const name of OMITTED_304_HEADERS) res.removeHeader(name);
@@ -118,17 +138,19 @@ function dropBody(): boolean {
 /**
  * `createHTTPServer` of `@trpc/server/adapters/standalone`, with routecache's glue built in:
  * `createContext` is wrapped in `withCacheContext` and the handler in `withNodeHttpCache`. The
- * options are tRPC's own; the server is not listening yet.
+ * options are tRPC's own, `httpOptions` the glue's (`{ cdn }`); the server is not listening yet.
  *
  * @example
  * ```ts
  * import { createCachedHTTPServer } from '@routecache/trpc/node';
  *
  * createCachedHTTPServer({ router: appRouter, createContext }).listen(3000);
+ * createCachedHTTPServer({ router: appRouter, createContext }, { cdn: 'varnish' }); // behind Varnish
  * ```
  */
 export function createCachedHTTPServer<TRouter extends AnyTRPCRouter>(
   opts: CreateHTTPHandlerOptions<TRouter>,
+  httpOptions?: HttpCacheOptions,
 ): Server {
   const createContext = withCacheContext(
     (opts.createContext ?? (() => ({}))) as (o: CreateContextOptionsLike) => MaybePromise<object>,
@@ -139,5 +161,5 @@ export function createCachedHTTPServer<TRouter extends AnyTRPCRouter>(
     ...opts,
     createContext,
   } as CreateHTTPHandlerOptions<TRouter>);
-  return createServer(withNodeHttpCache(handler));
+  return createServer(withNodeHttpCache(handler, httpOptions));
 }
