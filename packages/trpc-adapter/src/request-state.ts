@@ -56,6 +56,8 @@ export class RequestCacheState {
   requestHeaders: HeaderReader | undefined;
   /** The headers resolvers may set (`resHeaders` of the fetch adapter, `res` of Node adapters). */
   responseHeaders: HeaderReader | undefined;
+  /** The host's `waitUntil` for background refreshes (a Workers `ctx.waitUntil`), if any. */
+  waitUntil: ((promise: Promise<unknown>) => void) | undefined;
 
   record(batchIndex: number, record: CallRecord): void {
     this.calls[batchIndex] = record;

@@ -15,6 +15,10 @@ import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
  * answered with a 304. Streamed (jsonl) responses are passed through untouched: their headers
  * go out before the calls finish.
  *
+ * A handler argument with a `waitUntil` method (the `ctx` of a Cloudflare Workers fetch
+ * handler, `(req, env, ctx)`) receives each stale-while-revalidate refresh the request starts,
+ * so the refresh outlives the response (see `LoadRequest.waitUntil` in `@routecache/core`).
+ *
  * tRPC's `responseMeta` cannot send a 304 (its `Response` would get a body), which is why this
  * wraps the handler instead.
  *
@@ -23,7 +27,7 @@ import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
  * const handler = withHttpCache((req: Request) =>
  *   fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext(createContext) }),
  * );
- * export default { fetch: handler };
+ * export default { fetch: handler }; // Workers: fetch(req, env, ctx) — ctx.waitUntil is used
  * ```
  */
 export function withHttpCache<TArgs extends unknown[]>(
@@ -31,6 +35,7 @@ export function withHttpCache<TArgs extends unknown[]>(
 ): (req: Request, ...rest: TArgs) => Promise<Response> {
   return async function cachedFetchHandler(req, ...rest) {
     const state = requestStateFor(req);
+    state.waitUntil = hostWaitUntil(rest);
     const response = await handler(req, ...rest);
     if (isStreamedRequest(req.headers)) return response;
     const cacheHeaders = foldCacheHeaders(state, response.headers);
@@ -58,4 +63,18 @@ export function withHttpCache<TArgs extends unknown[]>(
       headers,
     });
   };
+}
+
+/** The `waitUntil` of the first handler argument that has one (a Workers `ExecutionContext`). */
+function hostWaitUntil(
+  args: readonly unknown[],
+): ((promise: Promise<unknown>) => void) | undefined {
+  for (const arg of args) {
+    const host = arg as { waitUntil?: unknown } | null;
+    if (typeof host === 'object' && host !== null && typeof host.waitUntil === 'function') {
+      const waitUntil = host.waitUntil as (promise: Promise<unknown>) => void;
+      return (promise) => waitUntil.call(host, promise);
+    }
+  }
+  return undefined;
 }
