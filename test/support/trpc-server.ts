@@ -1,16 +1,21 @@
 /**
  * Real tRPC HTTP servers on free loopback ports, with routecache's HTTP glue, for integration
- * tests: the standalone (node-http) adapter and the fetch adapter (served through a small
- * node:http ⇄ Request/Response bridge, as a Node host of a fetch handler would).
+ * tests: the standalone (node-http) adapter, Express's middleware, the fetch adapter (served
+ * through a small node:http ⇄ Request/Response bridge, as a Node host of a fetch handler would)
+ * and Fastify's plugin on a real `fastify` server. Every test that runs a server per adapter
+ * starts it here.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CreateContextOptionsLike, withCacheContext, withHttpCache } from '@routecache/trpc';
+import { withFastifyHttpCache } from '@routecache/trpc/fastify';
 import { withNodeHttpCache } from '@routecache/trpc/node';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { type CreateFastifyContextOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { type FetchCreateContextFnOptions, fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { type CreateHTTPContextOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
+import Fastify from 'fastify';
 
 /** A running server: its tRPC endpoint URL and how to stop it. */
 export interface TrpcTestServer {
@@ -24,9 +29,20 @@ export interface TrpcTestServer {
 /**
  * Which adapter a test server uses. `express` mounts tRPC's Express middleware the way
  * `app.use('/trpc', …)` does (Express itself is not a dependency here: the mount only sets
- * `req.path` and calls the `(req, res, next)` middleware).
+ * `req.path` and calls the `(req, res, next)` middleware). `fastify` registers
+ * `fastifyTRPCPlugin` on a real Fastify server.
  */
-export type AdapterKind = 'standalone' | 'fetch' | 'express';
+export type AdapterKind = 'standalone' | 'fetch' | 'express' | 'fastify';
+
+/**
+ * Every adapter, for `describe.each(HTTP_ADAPTERS)`.
+ *
+ * @example
+ * ```ts
+ * describe.each(HTTP_ADAPTERS)('X-Cache (%s adapter)', (kind) => { … });
+ * ```
+ */
+export const HTTP_ADAPTERS: readonly AdapterKind[] = ['standalone', 'fetch', 'express', 'fastify'];
 
 /**
  * Which halves of routecache's HTTP glue a test server installs (both by default): leaving one
@@ -75,6 +91,12 @@ export async function startTrpcServer(
   const nodeContext = withContext(({ req, res }: CreateHTTPContextOptions) =>
     context(nodeHeaders(req), (name, value) => res.setHeader(name, value)),
   );
+  if (kind === 'fastify') {
+    const createContext = withContext(({ req, res }: CreateFastifyContextOptions) =>
+      context(nodeHeaders(req), (name, value) => res.header(name, value)),
+    );
+    return { ...(await listenFastify(router, httpCache, { onError, createContext })), errors };
+  }
   const listener =
     kind === 'standalone'
       ? wrapIf(
@@ -127,6 +149,28 @@ export async function listen(
   return { url: `http://127.0.0.1:${port}/trpc`, close: () => closeServer(server) };
 }
 
+/**
+ * `fastifyTRPCPlugin` (wrapped in `withFastifyHttpCache` when `httpCache`) under `/trpc` on a
+ * Fastify server on a free loopback port. `maxParamLength` is raised as tRPC's Fastify docs say:
+ * Fastify's default (100) turns a batch's long `a,b,c` path into a 404.
+ */
+async function listenFastify(
+  router: AnyTRPCRouter,
+  httpCache: boolean,
+  trpcOptions: {
+    onError: (opts: { error: unknown }) => void;
+    createContext: (opts: CreateFastifyContextOptions) => Promise<TestContext> | TestContext;
+  },
+): Promise<Omit<TrpcTestServer, 'errors'>> {
+  // `forceCloseConnections`: close drops open connections, as `closeServer` does for node:http
+  // (a stream whose client went away keeps Fastify's request open otherwise).
+  const app = Fastify({ maxParamLength: 5000, forceCloseConnections: true });
+  const plugin = httpCache ? withFastifyHttpCache(fastifyTRPCPlugin) : fastifyTRPCPlugin;
+  await app.register(plugin, { prefix: '/trpc', trpcOptions: { router, ...trpcOptions } });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url: `${address}/trpc`, close: () => app.close() };
+}
+
 /** `handler` wrapped by `wrap` when `apply`, as is otherwise. */
 function wrapIf<T>(apply: boolean, handler: T, wrap: (handler: T) => T): T {
   return apply ? wrap(handler) : handler;
@@ -153,7 +197,7 @@ function context(
   return { user: headers.get('x-user'), lang: headers.get('accept-language'), setResponseHeader };
 }
 
-function nodeHeaders(req: IncomingMessage): { get(name: string): string | null } {
+function nodeHeaders(req: Pick<IncomingMessage, 'headers'>): { get(name: string): string | null } {
   return {
     get: (name) => {
       const value = req.headers[name.toLowerCase()];

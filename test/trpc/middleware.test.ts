@@ -13,10 +13,10 @@ import {
 import { getCachedRoute, listCachedRoutes } from '@routecache/trpc';
 import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AdapterKind, startTrpcServer, type TrpcTestServer } from '../support/trpc-server.js';
+import { HTTP_ADAPTERS, startTrpcServer, type TrpcTestServer } from '../support/trpc-server.js';
 import { type AppRouter, buildApp, inputQuery } from './fixtures.js';
 
-describe.each<AdapterKind>(['standalone', 'fetch'])(
+describe.each(HTTP_ADAPTERS)(
   'cacheMiddleware over HTTP (%s adapter)',
   (kind) => {
     let server: TrpcTestServer | undefined;

@@ -1,5 +1,5 @@
 import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
-import { requestStateFor } from '../request-state.js';
+import { type HeaderReader, type RequestCacheState, requestStateFor } from '../request-state.js';
 import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
 
 /**
@@ -36,33 +36,50 @@ export function withHttpCache<TArgs extends unknown[]>(
   return async function cachedFetchHandler(req, ...rest) {
     const state = requestStateFor(req);
     state.waitUntil = hostWaitUntil(rest);
-    const response = await handler(req, ...rest);
-    if (isStreamedRequest(req.headers)) return response;
-    const cacheHeaders = foldCacheHeaders(state, response.headers);
-    if (cacheHeaders === undefined) return response;
-
-    const headers = new Headers(response.headers);
-    for (const [name, value] of Object.entries(cacheHeaders)) headers.set(name, value);
-    if (
-      isNotModified(
-        req.method,
-        response.status,
-        req.headers.get('if-none-match'),
-        cacheHeaders.etag,
-      )
-    ) {
-      // The body is already serialized; drop it so its stream is released.
-      await response.body?.cancel();
-      for (const name of OMITTED_304_HEADERS) headers.delete(name);
-      return new Response(null, { status: 304, headers });
-    }
-    // A fetched Response's headers are immutable, so build a new one around the same body.
-    return new Response(response.body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers,
-    });
+    return cachedResponse(state, req.method, req.headers, await handler(req, ...rest));
   };
+}
+
+/**
+ * `response`, a tRPC response to a `method` request with `requestHeaders`, with the cache
+ * headers `state` folds to — or an empty `304` when the request's `If-None-Match` matches. A
+ * streamed response, or one no cache middleware saw, is returned as is. `headers` is what the
+ * fold reads the response's own headers from (default: `response.headers`); a host that merges
+ * headers of its own into the response (Fastify's reply) passes that merged view.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * return cachedResponse(requestStateFor(req), req.method, req.headers, await handler(req));
+ * ```
+ */
+export async function cachedResponse(
+  state: RequestCacheState,
+  method: string | undefined,
+  requestHeaders: HeaderReader,
+  response: Response,
+  headers: HeaderReader = response.headers,
+): Promise<Response> {
+  if (isStreamedRequest(requestHeaders)) return response;
+  const cacheHeaders = foldCacheHeaders(state, headers);
+  if (cacheHeaders === undefined) return response;
+
+  const sent = new Headers(response.headers);
+  for (const [name, value] of Object.entries(cacheHeaders)) sent.set(name, value);
+  if (
+    isNotModified(method, response.status, requestHeaders.get('if-none-match'), cacheHeaders.etag)
+  ) {
+    // The body is already serialized; drop it so its stream is released.
+    await response.body?.cancel();
+    for (const name of OMITTED_304_HEADERS) sent.delete(name);
+    return new Response(null, { status: 304, headers: sent });
+  }
+  // A fetched Response's headers are immutable, so build a new one around the same body.
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: sent,
+  });
 }
 
 /** The `waitUntil` of the first handler argument that has one (a Workers `ExecutionContext`). */
