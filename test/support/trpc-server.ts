@@ -6,7 +6,7 @@
  * starts it here.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { type CreateContextOptionsLike, withCacheContext, withHttpCache } from '@routecache/trpc';
 import { withFastifyHttpCache } from '@routecache/trpc/fastify';
 import { withNodeHttpCache } from '@routecache/trpc/node';
@@ -23,6 +23,8 @@ export interface TrpcTestServer {
   readonly url: string;
   /** Errors tRPC reported through `onError`, in order (to assert on causes). */
   readonly errors: unknown[];
+  /** Bytes the server wrote to its sockets so far (status lines, headers, bodies). */
+  bytesWritten(): number;
   close(): Promise<void>;
 }
 
@@ -146,7 +148,18 @@ export async function listen(
   const server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/trpc`, close: () => closeServer(server) };
+  return {
+    url: `http://127.0.0.1:${port}/trpc`,
+    bytesWritten: countBytesWritten(server),
+    close: () => closeServer(server),
+  };
+}
+
+/** The bytes `server` writes to every socket it accepts from now on, closed ones included. */
+function countBytesWritten(server: Server): () => number {
+  const sockets: Socket[] = [];
+  server.on('connection', (socket) => sockets.push(socket));
+  return () => sockets.reduce((sum, socket) => sum + socket.bytesWritten, 0);
 }
 
 /**
@@ -167,8 +180,9 @@ async function listenFastify(
   const app = Fastify({ maxParamLength: 5000, forceCloseConnections: true });
   const plugin = httpCache ? withFastifyHttpCache(fastifyTRPCPlugin) : fastifyTRPCPlugin;
   await app.register(plugin, { prefix: '/trpc', trpcOptions: { router, ...trpcOptions } });
+  const bytesWritten = countBytesWritten(app.server);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url: `${address}/trpc`, close: () => app.close() };
+  return { url: `${address}/trpc`, bytesWritten, close: () => app.close() };
 }
 
 /** `handler` wrapped by `wrap` when `apply`, as is otherwise. */
