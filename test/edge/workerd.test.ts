@@ -53,6 +53,11 @@ describe('routecache in workerd', () => {
     expect(other.headers.get('x-cache')).toBe('MISS');
     expect(other.headers.get('etag')).not.toBe(first.headers.get('etag'));
   });
+
+  it('runs the client entry: revalidatingFetch turns the second read into a 304', async () => {
+    const response = await fetch(new URL('/client', worker.url));
+    expect(await response.json()).toEqual({ statuses: [200, 304], same: true });
+  });
 });
 
 describe('the workerd harness refuses Node', () => {
