@@ -6,7 +6,6 @@
  * Server-side callers (createCaller without a signal) keep caching; `transport` declares it
  * either way. Real HTTP servers, the real tRPC client.
  */
-import type { AddressInfo } from 'node:net';
 import { createCache, memoryStore } from '@routecache/core';
 import { type CacheSetup, createCacheMiddleware, withCacheContext } from '@routecache/trpc';
 import { initTRPC } from '@trpc/server';
@@ -18,6 +17,7 @@ import {
   type AdapterKind,
   type GlueOptions,
   HTTP_ADAPTERS,
+  listenServer,
   startTrpcServer,
   type TestContext,
 } from '../support/trpc-server.js';
@@ -128,16 +128,10 @@ describe("tRPC's plain createHTTPServer", () => {
     createContext: (opts: CreateHTTPContextOptions) => TestContext | Promise<TestContext>,
   ) {
     const app = buildRouter();
-    const server = createHTTPServer({ router: app.router, basePath: '/trpc/', createContext });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
+    const { url, close } = await listenServer(
+      createHTTPServer({ router: app.router, basePath: '/trpc/', createContext }),
     );
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
+    closers.push(close);
     return { ...app, ...recordingClient<Router>(url) };
   }
   const contextOf = ({ res }: CreateHTTPContextOptions): TestContext => ({

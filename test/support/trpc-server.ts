@@ -145,7 +145,19 @@ export async function startTrpcServer(
 export async function listen(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<Omit<TrpcTestServer, 'errors'>> {
-  const server = createServer(listener);
+  return listenServer(createServer(listener));
+}
+
+/**
+ * Listen with a node:http `server` built elsewhere (tRPC's `createHTTPServer`, routecache's
+ * `createCachedHTTPServer`) on a free loopback port; its tRPC endpoint is `/trpc`.
+ *
+ * @example
+ * ```ts
+ * const { url, close } = await listenServer(createCachedHTTPServer({ router, basePath: '/trpc/' }));
+ * ```
+ */
+export async function listenServer(server: Server): Promise<Omit<TrpcTestServer, 'errors'>> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
