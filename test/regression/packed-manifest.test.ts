@@ -103,6 +103,11 @@ describe('packed packages', () => {
     });
     expect(byName.get('@routecache/trpc')?.peerDependencies).toEqual({
       '@trpc/server': '^11.10.0',
+      fastify: '^5.0.0',
+    });
+    // Only `@routecache/trpc/fastify` needs Fastify.
+    expect(byName.get('@routecache/trpc')?.peerDependenciesMeta).toEqual({
+      fastify: { optional: true },
     });
     const version = core?.version;
     expect(byName.get('@routecache/trpc')?.dependencies?.['@routecache/core']).toBe(version);

@@ -12,10 +12,10 @@ import {
   TRPCClientError,
 } from '@trpc/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AdapterKind, startTrpcServer, type TrpcTestServer } from '../support/trpc-server.js';
+import { HTTP_ADAPTERS, startTrpcServer, type TrpcTestServer } from '../support/trpc-server.js';
 import { type AppRouter, buildApp, type Counters, inputQuery, trackFills } from './fixtures.js';
 
-describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapter)', (kind) => {
+describe.each(HTTP_ADAPTERS)('streamed queries (%s adapter)', (kind) => {
   let server: TrpcTestServer;
   let app: ReturnType<typeof buildApp>;
   let counters: Counters;

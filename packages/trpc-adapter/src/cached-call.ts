@@ -162,6 +162,7 @@ export class CachedCall {
       },
       etag: () => ownEtag ?? responseEtag(state),
       stream: options.stream,
+      waitUntil: state?.waitUntil,
       // Spread last: with the spread first, V8 built this object on a slow path (measured about
       // 25% fewer hits per CPU second).
       ...this.policy,

@@ -79,6 +79,8 @@ export class RequestCacheState {
    * targets, never keys or principals); empty where no `invalidates` middleware completed.
    */
   readonly invalidations: (Invalidation | undefined)[] = [];
+  /** The host's `waitUntil` for background refreshes (a Workers `ctx.waitUntil`), if any. */
+  waitUntil: ((promise: Promise<unknown>) => void) | undefined;
 
   record(batchIndex: number, record: CallRecord): void {
     this.calls[batchIndex] = record;

@@ -245,7 +245,8 @@ export function createCache(options: CacheOptions = {}): Cache {
       // One background refresh per key: joins a fill in flight instead of starting another. It
       // reads a stream to its end itself, so the refresh is stored whoever the caller is.
       if (flights.get(key) === undefined) {
-        startFill(request, baseKey, key, true, results).promise.catch(ignore);
+        const refresh = startFill(request, baseKey, key, true, results).promise.catch(ignore);
+        request.waitUntil?.(refresh);
       }
       return Promise.resolve({
         outcome: 'served',

@@ -124,7 +124,14 @@ export interface LoadRequest<T> extends EntryPolicy {
    * a hit replays the chunks and the return value. Callers that join the fill run their own
    * `load` (a stream has one reader). Without them a stream is served uncached.
    */
-  stream?: StreamLimits;
+  stream?: StreamLimits /**
+   * Hand a background refresh (a stale entry served under `staleWhileRevalidate`) to the host, so
+   * it outlives the response that served the stale value: on Cloudflare Workers the fetch
+   * handler's `ctx.waitUntil`. A host that stops a request's work once its response is sent
+   * (workerd) otherwise strands the refresh mid-load: it never stores, and the key keeps serving
+   * the stale entry. Node.js needs none.
+   */;
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
 }
 
 /**
@@ -228,7 +235,8 @@ export interface CallRequest<T, F> extends KeyRequest, EntryPolicy {
   /** As {@link LoadRequest.etag}. */
   etag?: (value: T) => string | undefined;
   /** As {@link LoadRequest.stream}. */
-  stream?: StreamLimits;
+  stream?: StreamLimits /** As {@link LoadRequest.waitUntil}. */;
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
 }
 
 /**

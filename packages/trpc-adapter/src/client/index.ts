@@ -10,3 +10,9 @@ export {
   MAX_WIRE_HEADER_BYTES,
   TAGS_HEADER,
 } from '../wire/headers.js';
+export {
+  type FetchInitLike,
+  type FetchLike,
+  type RevalidatingFetchOptions,
+  revalidatingFetch,
+} from './revalidate-link.js';

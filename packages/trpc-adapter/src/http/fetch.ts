@@ -1,5 +1,5 @@
 import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
-import { requestStateFor } from '../request-state.js';
+import { type HeaderReader, type RequestCacheState, requestStateFor } from '../request-state.js';
 import { type HttpCacheOptions, resolveHttpCacheOptions } from './cdn.js';
 import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
 
@@ -18,6 +18,10 @@ import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } f
  * answered with a 304. Streamed (jsonl) responses are passed through untouched: their headers
  * go out before the calls finish.
  *
+ * A handler argument with a `waitUntil` method (the `ctx` of a Cloudflare Workers fetch
+ * handler, `(req, env, ctx)`) receives each stale-while-revalidate refresh the request starts,
+ * so the refresh outlives the response (see `LoadRequest.waitUntil` in `@routecache/core`).
+ *
  * tRPC's `responseMeta` cannot send a 304 (its `Response` would get a body), which is why this
  * wraps the handler instead.
  *
@@ -32,7 +36,7 @@ import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } f
  * const handler = withHttpCache((req: Request) =>
  *   fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext(createContext) }),
  * );
- * export default { fetch: handler };
+ * export default { fetch: handler }; // Workers: fetch(req, env, ctx) — ctx.waitUntil is used
  * // behind Varnish with vmod xkey: withHttpCache(fetchHandler, { cdn: 'varnish' })
  * ```
  */
@@ -44,35 +48,67 @@ export function withHttpCache<TArgs extends unknown[]>(
   return async function cachedFetchHandler(req, ...rest) {
     const state = requestStateFor(req);
     state.cdn = cdn;
-    const response = await handler(req, ...rest);
-    if (isStreamedRequest(req.headers)) return response;
-    const cacheHeaders = foldCacheHeaders(state, response.headers);
-    const wireHeaders = foldWireHeaders(state);
-    if (cacheHeaders === undefined && wireHeaders === undefined) return response;
-
-    const headers = new Headers(response.headers);
-    for (const [name, value] of Object.entries({ ...cacheHeaders, ...wireHeaders })) {
-      headers.set(name, value);
-    }
-    if (
-      cacheHeaders !== undefined &&
-      isNotModified(
-        req.method,
-        response.status,
-        req.headers.get('if-none-match'),
-        cacheHeaders.etag,
-      )
-    ) {
-      // The body is already serialized; drop it so its stream is released.
-      await response.body?.cancel();
-      for (const name of OMITTED_304_HEADERS) headers.delete(name);
-      return new Response(null, { status: 304, headers });
-    }
-    // A fetched Response's headers are immutable, so build a new one around the same body.
-    return new Response(response.body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers,
-    });
+    state.waitUntil = hostWaitUntil(rest);
+    return cachedResponse(state, req.method, req.headers, await handler(req, ...rest));
   };
+}
+
+/**
+ * `response`, a tRPC response to a `method` request with `requestHeaders`, with the cache
+ * headers `state` folds to — or an empty `304` when the request's `If-None-Match` matches. A
+ * streamed response, or one no cache middleware saw, is returned as is. `headers` is what the
+ * fold reads the response's own headers from (default: `response.headers`); a host that merges
+ * headers of its own into the response (Fastify's reply) passes that merged view.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * return cachedResponse(requestStateFor(req), req.method, req.headers, await handler(req));
+ * ```
+ */
+export async function cachedResponse(
+  state: RequestCacheState,
+  method: string | undefined,
+  requestHeaders: HeaderReader,
+  response: Response,
+  headers: HeaderReader = response.headers,
+): Promise<Response> {
+  if (isStreamedRequest(requestHeaders)) return response;
+  const cacheHeaders = foldCacheHeaders(state, headers);
+  const wireHeaders = foldWireHeaders(state);
+  if (cacheHeaders === undefined && wireHeaders === undefined) return response;
+
+  const sent = new Headers(response.headers);
+  for (const [name, value] of Object.entries({ ...cacheHeaders, ...wireHeaders })) {
+    sent.set(name, value);
+  }
+  if (
+    cacheHeaders !== undefined &&
+    isNotModified(method, response.status, requestHeaders.get('if-none-match'), cacheHeaders.etag)
+  ) {
+    // The body is already serialized; drop it so its stream is released.
+    await response.body?.cancel();
+    for (const name of OMITTED_304_HEADERS) sent.delete(name);
+    return new Response(null, { status: 304, headers: sent });
+  }
+  // A fetched Response's headers are immutable, so build a new one around the same body.
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: sent,
+  });
+}
+
+/** The `waitUntil` of the first handler argument that has one (a Workers `ExecutionContext`). */
+function hostWaitUntil(
+  args: readonly unknown[],
+): ((promise: Promise<unknown>) => void) | undefined {
+  for (const arg of args) {
+    const host = arg as { waitUntil?: unknown } | null;
+    if (typeof host === 'object' && host !== null && typeof host.waitUntil === 'function') {
+      const waitUntil = host.waitUntil as (promise: Promise<unknown>) => void;
+      return (promise) => waitUntil.call(host, promise);
+    }
+  }
+  return undefined;
 }
