@@ -1,4 +1,10 @@
-import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
+import {
+  mergeVary,
+  normalizeVaryOption,
+  OMITTED_304_HEADERS,
+  optionKeys,
+  optionsObject,
+} from '@routecache/core/adapter';
 import { requestStateFor } from '../request-state.js';
 import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
 
@@ -18,17 +24,25 @@ import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
  * tRPC's `responseMeta` cannot send a 304 (its `Response` would get a body), which is why this
  * wraps the handler instead.
  *
+ * @throws {InvalidOptionError} for an unknown option or a `vary` that is not a list of header
+ *   names (or holds `*`).
  * @example
  * ```ts
  * const handler = withHttpCache((req: Request) =>
  *   fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext(createContext) }),
  * );
  * export default { fetch: handler };
+ *
+ * // Next.js route handler: Next's compression adds `Accept-Encoding` to a 200's Vary, not a 304's.
+ * export const GET = withHttpCache(trpcHandler, { vary: ['accept-encoding'] });
  * ```
  */
 export function withHttpCache<TArgs extends unknown[]>(
   handler: (req: Request, ...rest: TArgs) => Promise<Response>,
+  options: HttpCacheOptions = {},
 ): (req: Request, ...rest: TArgs) => Promise<Response> {
+  optionsObject(options, HTTP_CACHE_OPTIONS);
+  const extraVary = normalizeVaryOption(options.vary ?? [], 'vary');
   return async function cachedFetchHandler(req, ...rest) {
     const state = requestStateFor(req);
     const response = await handler(req, ...rest);
@@ -38,6 +52,8 @@ export function withHttpCache<TArgs extends unknown[]>(
 
     const headers = new Headers(response.headers);
     for (const [name, value] of Object.entries(cacheHeaders)) headers.set(name, value);
+    const vary = mergeVary(cacheHeaders.vary, extraVary);
+    if (vary !== undefined) headers.set('vary', vary);
     if (
       isNotModified(
         req.method,
@@ -59,3 +75,26 @@ export function withHttpCache<TArgs extends unknown[]>(
     });
   };
 }
+
+/**
+ * Options of {@link withHttpCache}.
+ *
+ * @example
+ * ```ts
+ * const options: HttpCacheOptions = { vary: ['accept-encoding'] };
+ * ```
+ */
+export interface HttpCacheOptions {
+  /**
+   * Request headers every cached response of this handler varies on besides tRPC's and the
+   * routes' own `vary`: added to the `Vary` of each response that gets cache headers, its 304
+   * included. For a header that a layer after the handler adds to a 200 but not to the 304 it
+   * stands for — Next.js's response compression adds `Accept-Encoding` to a JSON 200 only — so
+   * the 304 repeats the 200's `Vary`, as RFC 9110 §15.4.5 requires. The request headers are not
+   * part of the cache key (unlike a route's `vary`): the layer's output varies, not the entry.
+   * @default []
+   */
+  vary?: readonly string[];
+}
+
+const HTTP_CACHE_OPTIONS = optionKeys<HttpCacheOptions>({ vary: true });
