@@ -162,8 +162,15 @@ function nodeHeaders(req: IncomingMessage): { get(name: string): string | null }
   };
 }
 
-/** Serve a fetch handler from node:http: what a Node host of a fetch handler does. */
-function bridge(
+/**
+ * Serve a fetch handler from node:http: what a Node host of a fetch handler does.
+ *
+ * @example
+ * ```ts
+ * const { url, close } = await listen(bridge(withHttpCache((req) => fetchRequestHandler({ … }))));
+ * ```
+ */
+export function bridge(
   handler: (req: Request) => Promise<Response>,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
