@@ -232,8 +232,15 @@ function nodeHeaders(req: Pick<IncomingMessage, 'headers'>): { get(name: string)
   };
 }
 
-/** Serve a fetch handler from node:http: what a Node host of a fetch handler does. */
-function bridge(
+/**
+ * Serve a fetch handler from node:http: what a Node host of a fetch handler does.
+ *
+ * @example
+ * ```ts
+ * const { url, close } = await listen(bridge(withHttpCache((req) => fetchRequestHandler({ … }))));
+ * ```
+ */
+export function bridge(
   handler: (req: Request) => Promise<Response>,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {

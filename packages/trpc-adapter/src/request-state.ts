@@ -73,6 +73,8 @@ export class RequestCacheState {
   responseHeaders: HeaderReader | undefined;
   /** Where the HTTP glue's CDN reads surrogate keys; `undefined`: compute none. */
   cdn: SurrogateKeyHeader | undefined;
+  /** Header names the glue adds to every cached response's `Vary` (`HttpCacheOptions.vary`). */
+  extraVary: readonly string[] = [];
 
   /**
    * What each successful mutation of the request invalidated, by batch index (its declared

@@ -1,6 +1,7 @@
 import { mergeVary, OMITTED_304_HEADERS } from '@routecache/core/adapter';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { cachedResponse } from '../http/fetch.js';
+import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from '../http/options.js';
 import {
   existingRequestState,
   type HeaderReader,
@@ -31,7 +32,9 @@ type FastifyPluginCallbackLike = (
  * tRPC's instead of being replaced by it. The 304 keeps the reply's other headers (a cookie
  * included) and drops those describing the omitted body. Streamed (jsonl) responses pass
  * untouched. Import from `@routecache/trpc/fastify` (`fastify` is an optional peer).
+ * `options` are the other HTTP glues' (`cdn`, `vary`).
  *
+ * @throws {InvalidOptionError} for an invalid option.
  * @example
  * ```ts
  * import Fastify from 'fastify';
@@ -48,16 +51,18 @@ type FastifyPluginCallbackLike = (
  */
 export function withFastifyHttpCache<TPlugin extends FastifyPluginCallbackLike>(
   plugin: TPlugin,
+  options?: HttpCacheOptions,
 ): TPlugin {
+  const glue = resolveHttpCacheOptions(options);
   const cachedPlugin: FastifyPluginCallbackLike = function (
     this: unknown,
     instance,
-    options,
+    pluginOptions,
     done,
   ) {
     // The state withCacheContext finds for the request (tRPC hands it the FastifyRequest).
     instance.addHook('onRequest', async (request) => {
-      requestStateFor(request);
+      applyHttpGlue(requestStateFor(request), glue);
     });
     instance.addHook('onSend', async (request, reply, payload) => {
       const state = existingRequestState(request);
@@ -73,7 +78,7 @@ export function withFastifyHttpCache<TPlugin extends FastifyPluginCallbackLike>(
       if (response.status === 304) for (const name of OMITTED_304_HEADERS) reply.removeHeader(name);
       return response;
     });
-    plugin.call(this, instance, options, done);
+    plugin.call(this, instance, pluginOptions, done);
   };
   return cachedPlugin as TPlugin;
 }

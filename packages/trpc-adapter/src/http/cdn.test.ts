@@ -2,17 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { callRecord } from '../__fixtures__/call-record.js';
 import { type CallRecord, RequestCacheState } from '../request-state.js';
 import { cacheStatus } from './cache-status.js';
-import {
-  type HttpCacheOptions,
-  MAX_SURROGATE_HEADER_LENGTH,
-  resolveHttpCacheOptions,
-} from './cdn.js';
+import { MAX_SURROGATE_HEADER_LENGTH } from './cdn.js';
 import { foldCacheHeaders } from './fold.js';
+import { type HttpCacheOptions, resolveHttpCacheOptions } from './options.js';
 
 function fold(calls: (CallRecord | undefined)[], options: HttpCacheOptions = { cdn: 'varnish' }) {
   const state = new RequestCacheState();
   state.callCount = calls.length;
-  state.cdn = resolveHttpCacheOptions(options);
+  state.cdn = resolveHttpCacheOptions(options).cdn;
   calls.forEach((call, index) => {
     if (call !== undefined) state.record(index, call);
   });
@@ -57,7 +54,7 @@ describe('surrogate keys and CDN directives', () => {
   it('a Set-Cookie or a stricter Cache-Control on the response keeps it out of the CDN', () => {
     const withResponse = (headers: Record<string, string>) => {
       const state = new RequestCacheState();
-      state.cdn = resolveHttpCacheOptions({ cdn: 'fastly' });
+      state.cdn = resolveHttpCacheOptions({ cdn: 'fastly' }).cdn;
       state.record(0, shared(['a']));
       return foldCacheHeaders(state, new Headers(headers));
     };

@@ -3,33 +3,8 @@
  * (bounded), and the `CDN-Cache-Control` / `Surrogate-Control` directives.
  */
 import { InvalidOptionError } from '@routecache/core';
-import {
-  type CallCachePolicy,
-  optionKeys,
-  optionsObject,
-  received,
-  strictestCdnCacheControl,
-} from '@routecache/core/adapter';
+import { type CallCachePolicy, received, strictestCdnCacheControl } from '@routecache/core/adapter';
 import type { CallRecord } from '../request-state.js';
-
-/**
- * Options of the HTTP glue (`withHttpCache`, `withNodeHttpCache`, `createCachedHTTPServer`).
- *
- * @example
- * ```ts
- * const options: HttpCacheOptions = { cdn: 'varnish' }; // xkey: … on public responses
- * ```
- */
-export interface HttpCacheOptions {
-  /**
-   * The CDN in front, which decides the header of the surrogate keys: `'fastly'` →
-   * `Surrogate-Key` (space-separated), `'cloudflare'` → `Cache-Tag` (comma-separated),
-   * `'varnish'` → `xkey` (vmod xkey, space-separated). Without it no surrogate keys are sent
-   * (`CDN-Cache-Control`, `Surrogate-Control` and `Cache-Status` are sent either way).
-   * @default undefined
-   */
-  cdn?: CdnName;
-}
 
 /**
  * A CDN the HTTP glue can file responses for.
@@ -74,30 +49,24 @@ const CDN_HEADERS: Readonly<Record<CdnName, SurrogateKeyHeader>> = {
  */
 export const MAX_SURROGATE_HEADER_LENGTH = 4096;
 
-const KNOWN = optionKeys<HttpCacheOptions>({ cdn: true });
-
 /**
- * Validate the HTTP glue's options once, when the handler is wrapped.
+ * The surrogate-key header of a CDN named in the glue's options.
  *
  * @internal
- * @throws {InvalidOptionError} naming the option.
+ * @throws {InvalidOptionError} naming `cdn` when it is not a known CDN.
  * @example
  * ```ts
- * resolveHttpCacheOptions({ cdn: 'varnish' }); // { header: 'xkey', separator: ' ' }
+ * surrogateKeyHeaderOf('varnish'); // { header: 'xkey', separator: ' ' }
  * ```
  */
-export function resolveHttpCacheOptions(
-  options: HttpCacheOptions | undefined,
-): SurrogateKeyHeader | undefined {
-  if (options === undefined) return undefined;
-  optionsObject(options, KNOWN);
-  if (options.cdn === undefined) return undefined;
-  const target = Object.hasOwn(CDN_HEADERS, options.cdn) ? CDN_HEADERS[options.cdn] : undefined;
+export function surrogateKeyHeaderOf(cdn: CdnName | undefined): SurrogateKeyHeader | undefined {
+  if (cdn === undefined) return undefined;
+  const target = Object.hasOwn(CDN_HEADERS, cdn) ? CDN_HEADERS[cdn] : undefined;
   if (target === undefined) {
     throw new InvalidOptionError(
       'cdn',
-      `must be 'fastly', 'cloudflare' or 'varnish', ${received(options.cdn)}`,
-      { context: { value: options.cdn } },
+      `must be 'fastly', 'cloudflare' or 'varnish', ${received(cdn)}`,
+      { context: { value: cdn } },
     );
   }
   return target;

@@ -72,4 +72,21 @@ describe('withHttpCache', () => {
     expect(streamed.headers.get('x-cache')).toBeNull();
     expect(streamed.headers.get('etag')).toBeNull();
   });
+
+  it('adds the vary option to the 200 and to its 304 alike', async () => {
+    const compressed = withHttpCache(trpcLike, { vary: ['Accept-Encoding'] });
+    const ok = await compressed(get(), 200, true);
+    expect(ok.headers.get('vary')).toBe('trpc-accept, accept, accept-encoding');
+    const notModified = await compressed(get({ 'if-none-match': '"abc"' }), 200, true);
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('vary')).toBe('trpc-accept, accept, accept-encoding');
+    const uncached = await compressed(get(), 200, false);
+    expect(uncached.headers.get('vary')).toBe('trpc-accept, accept');
+  });
+
+  it('refuses a bad vary option or an unknown option at wrap time', () => {
+    expect(() => withHttpCache(trpcLike, { vary: ['*'] })).toThrow(/Vary: \* makes/);
+    expect(() => withHttpCache(trpcLike, { vary: ['bad header'] })).toThrow(/RFC 9110 token/);
+    expect(() => withHttpCache(trpcLike, { vray: [] } as never)).toThrow(/did you mean "vary"/);
+  });
 });

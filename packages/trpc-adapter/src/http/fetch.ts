@@ -1,7 +1,7 @@
 import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
 import { type HeaderReader, type RequestCacheState, requestStateFor } from '../request-state.js';
-import { type HttpCacheOptions, resolveHttpCacheOptions } from './cdn.js';
 import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
+import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from './options.js';
 
 /**
  * Wrap a Fetch-API handler (one calling tRPC's `fetchRequestHandler`) so its responses carry
@@ -30,7 +30,12 @@ import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } f
  * `purger` (`@routecache/core/cdn`). `Cache-Status`, `CDN-Cache-Control` and
  * `Surrogate-Control` are sent either way (see the README, "Behind a CDN").
  *
- * @throws {InvalidOptionError} when `options` is invalid (an unknown `cdn`).
+ * `options.vary` adds header names to the `Vary` of every cached response and its 304, for a
+ * layer after the handler that varies the 200 only (Next.js's compression adds `Accept-Encoding`
+ * to a JSON 200, not to the 304).
+ *
+ * @throws {InvalidOptionError} for an unknown option or `cdn`, or a `vary` that is not a list of
+ *   header names (or holds `*`).
  * @example
  * ```ts
  * const handler = withHttpCache((req: Request) =>
@@ -38,16 +43,17 @@ import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } f
  * );
  * export default { fetch: handler }; // Workers: fetch(req, env, ctx) — ctx.waitUntil is used
  * // behind Varnish with vmod xkey: withHttpCache(fetchHandler, { cdn: 'varnish' })
+ * // Next.js route handler: export const GET = withHttpCache(trpcHandler, { vary: ['accept-encoding'] });
  * ```
  */
 export function withHttpCache<TArgs extends unknown[]>(
   handler: (req: Request, ...rest: TArgs) => Promise<Response>,
   options?: HttpCacheOptions,
 ): (req: Request, ...rest: TArgs) => Promise<Response> {
-  const cdn = resolveHttpCacheOptions(options);
+  const glue = resolveHttpCacheOptions(options);
   return async function cachedFetchHandler(req, ...rest) {
     const state = requestStateFor(req);
-    state.cdn = cdn;
+    applyHttpGlue(state, glue);
     state.waitUntil = hostWaitUntil(rest);
     return cachedResponse(state, req.method, req.headers, await handler(req, ...rest));
   };

@@ -44,7 +44,7 @@ export interface CacheHeaders extends CdnHeaders {
  *   response already carries (a `responseMeta` or resolver may be stricter); uncached calls
  *   count as `no-store`, and a `Set-Cookie` makes the response `private`.
  * - `Vary`: the response's `Vary` (tRPC's `trpc-accept, accept`) merged with every call's
- *   `vary` names, lower-cased and de-duplicated.
+ *   `vary` names and the glue's `vary` option, lower-cased and de-duplicated.
  * - `Cache-Status` (RFC 9211): one `routecache` member for the response (`cacheStatus`).
  * - `CDN-Cache-Control` / `Surrogate-Control`: `strictestCdnCacheControl` when a call set
  *   `sMaxAge`; with a `cdn`, the union of the calls' surrogate keys in its header when every
@@ -84,7 +84,7 @@ export function foldCacheHeaders(
   };
   const etag = combineEtags(calls.map((call) => call?.etag));
   if (etag !== undefined) headers.etag = etag;
-  const vary = mergeVary(response.get('vary'), ...calls.map((call) => call?.vary));
+  const vary = mergeVary(response.get('vary'), ...calls.map((call) => call?.vary), state.extraVary);
   if (vary !== undefined) headers.vary = vary;
   return headers;
 }

@@ -3,13 +3,13 @@ import { type MaybePromise, mergeVary, OMITTED_304_HEADERS } from '@routecache/c
 import type { AnyTRPCRouter } from '@trpc/server';
 import { type CreateHTTPHandlerOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type CreateContextOptionsLike, withCacheContext } from '../cache-context.js';
-import { type HttpCacheOptions, resolveHttpCacheOptions } from '../http/cdn.js';
 import {
   foldCacheHeaders,
   foldWireHeaders,
   isNotModified,
   isStreamedRequest,
 } from '../http/fold.js';
+import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from '../http/options.js';
 import {
   type HeaderReader,
   headerReader,
@@ -47,7 +47,8 @@ import {
  * // Express: app.use('/trpc', withNodeHttpCache(createExpressMiddleware({ router, createContext: … })));
  * ```
  */
-export type { CdnName, HttpCacheOptions } from '../http/cdn.js';
+export type { CdnName } from '../http/cdn.js';
+export type { HttpCacheOptions } from '../http/options.js';
 
 export function withNodeHttpCache<
   TReq extends IncomingMessage,
@@ -58,9 +59,9 @@ export function withNodeHttpCache<
   handler: (req: TReq, res: TRes, ...rest: TRest) => TReturn,
   options?: HttpCacheOptions,
 ): (req: TReq, res: TRes, ...rest: TRest) => TReturn {
-  const cdn = resolveHttpCacheOptions(options);
+  const glue = resolveHttpCacheOptions(options);
   return function cachedNodeHandler(req, res, ...rest) {
-    requestStateFor(req).cdn = cdn;
+    applyHttpGlue(requestStateFor(req), glue);
     mergeVaryOnSet(res);
     interceptHead(req, res);
     return handler(req, res, ...rest);
