@@ -9,8 +9,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createCache, memoryStore } from '@routecache/core';
 import { createCacheMiddleware, withCacheContext, withHttpCache } from '@routecache/trpc';
+import { withNodeHttpCache } from '@routecache/trpc/node';
 import { initTRPC } from '@trpc/server';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import compression from 'compression';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -25,15 +27,36 @@ const router = t.router({
     .query(({ input }) => ({ id: input.id })),
 });
 
-/** The fetch glue behind `compression()`, as Next.js serves a route handler. */
-async function compressedServer(options: Parameters<typeof withHttpCache>[1]) {
-  const handler = withHttpCache(
-    (req: Request) =>
-      fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext() }),
-    options,
-  );
+type GlueOptions = Parameters<typeof withHttpCache>[1];
+
+/**
+ * The glue behind `compression()`: the fetch glue as Next.js serves a route handler, the Node
+ * glue as an Express app with `compression()` serves tRPC.
+ */
+const GLUES = {
+  fetch: (options: GlueOptions) =>
+    bridge(
+      withHttpCache(
+        (req: Request) =>
+          fetchRequestHandler({
+            endpoint: '/trpc',
+            req,
+            router,
+            createContext: withCacheContext(),
+          }),
+        options,
+      ),
+    ),
+  node: (options: GlueOptions) =>
+    withNodeHttpCache(
+      createHTTPHandler({ router, basePath: '/trpc/', createContext: withCacheContext() }),
+      options,
+    ),
+} as const;
+
+async function compressedServer(glue: keyof typeof GLUES, options: GlueOptions) {
   const compress = compression();
-  const serve = bridge(handler);
+  const serve = GLUES[glue](options);
   return listen((req: IncomingMessage, res: ServerResponse) =>
     compress(req, res, () => serve(req, res)),
   );
@@ -45,32 +68,35 @@ const varyNames = (response: Response) =>
     .map((name) => name.trim().toLowerCase())
     .sort();
 
-describe('the Vary of a 304 behind response compression', () => {
-  let close: (() => Promise<void>) | undefined;
-  afterEach(() => close?.());
+describe.each(Object.keys(GLUES) as (keyof typeof GLUES)[])(
+  'the Vary of a 304 behind response compression (%s glue)',
+  (glue) => {
+    let close: (() => Promise<void>) | undefined;
+    afterEach(() => close?.());
 
-  async function okThenNotModified(options: Parameters<typeof withHttpCache>[1]) {
-    const server = await compressedServer(options);
-    close = server.close;
-    const url = `${server.url}/item?input=${encodeURIComponent(JSON.stringify({ id: 'a' }))}`;
-    const headers = { 'accept-encoding': 'gzip' };
-    const ok = await fetch(url, { headers });
-    await ok.text();
-    const etag = ok.headers.get('etag') ?? '';
-    const notModified = await fetch(url, { headers: { ...headers, 'if-none-match': etag } });
-    expect([ok.status, notModified.status]).toEqual([200, 304]);
-    return { ok: varyNames(ok), notModified: varyNames(notModified) };
-  }
+    async function okThenNotModified(options: GlueOptions) {
+      const server = await compressedServer(glue, options);
+      close = server.close;
+      const url = `${server.url}/item?input=${encodeURIComponent(JSON.stringify({ id: 'a' }))}`;
+      const headers = { 'accept-encoding': 'gzip' };
+      const ok = await fetch(url, { headers });
+      await ok.text();
+      const etag = ok.headers.get('etag') ?? '';
+      const notModified = await fetch(url, { headers: { ...headers, 'if-none-match': etag } });
+      expect([ok.status, notModified.status]).toEqual([200, 304]);
+      return { ok: varyNames(ok), notModified: varyNames(notModified) };
+    }
 
-  it('lacks Accept-Encoding on the 304 without the option (what compression does)', async () => {
-    const vary = await okThenNotModified(undefined);
-    expect(vary.ok).toEqual(['accept', 'accept-encoding', 'trpc-accept']);
-    expect(vary.notModified).toEqual(['accept', 'trpc-accept']);
-  });
+    it('lacks Accept-Encoding on the 304 without the option (what compression does)', async () => {
+      const vary = await okThenNotModified(undefined);
+      expect(vary.ok).toEqual(['accept', 'accept-encoding', 'trpc-accept']);
+      expect(vary.notModified).toEqual(['accept', 'trpc-accept']);
+    });
 
-  it("repeats the 200's Vary on the 304 with vary: ['accept-encoding']", async () => {
-    const vary = await okThenNotModified({ vary: ['accept-encoding'] });
-    expect(vary.ok).toEqual(['accept', 'accept-encoding', 'trpc-accept']);
-    expect(vary.notModified).toEqual(vary.ok);
-  });
-});
+    it("repeats the 200's Vary on the 304 with vary: ['accept-encoding']", async () => {
+      const vary = await okThenNotModified({ vary: ['accept-encoding'] });
+      expect(vary.ok).toEqual(['accept', 'accept-encoding', 'trpc-accept']);
+      expect(vary.notModified).toEqual(vary.ok);
+    });
+  },
+);
