@@ -28,7 +28,8 @@ export type WarningCode =
   | 'ROUTECACHE_STORAGE_KEY_MISMATCH'
   | 'ROUTECACHE_CODEC_NOT_READABLE'
   | 'ROUTECACHE_UNKEYABLE_INPUT'
-  | 'ROUTECACHE_BUS_MESSAGE_INVALID';
+  | 'ROUTECACHE_BUS_MESSAGE_INVALID'
+  | 'ROUTECACHE_STREAMED_MUTATION';
 
 /**
  * Emit `message` once per `code` (and optional `detail` discriminator) for this process.

@@ -1,5 +1,6 @@
 // The browser-safe surface of @routecache/trpc: client links and the wire format they read.
-// Nothing here imports @trpc/server or node: built-ins.
+// Nothing here imports node: built-ins or @trpc/server beyond `@trpc/server/observable` (which
+// @trpc/client's own links import).
 
 export {
   type CallTags,
@@ -10,3 +11,8 @@ export {
   MAX_WIRE_HEADER_BYTES,
   TAGS_HEADER,
 } from '../wire/headers.js';
+export {
+  type InvalidatingQueryClient,
+  type InvalidationLinkOptions,
+  invalidationLink,
+} from './invalidation-link.js';
