@@ -12,11 +12,18 @@ import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-c
 import { isStreamedRequest } from './http/fold.js';
 import type { CacheMiddlewareCallOptions } from './middleware.js';
 import type { CacheSetup, ResolvedRouteOptions } from './options.js';
+import { pathTags } from './path-tags.js';
 import { refuseRawInput } from './placement.js';
 import { principalKey } from './principal.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { etagSinkContext, responseEtag } from './resolver-etag.js';
 import { routeCustomKey, routeTags } from './route-key.js';
+
+/** How a call was served, for its record: its scope and declared tags. */
+interface Served {
+  readonly scope: 'public' | 'private';
+  readonly tags: readonly string[];
+}
 
 const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
@@ -90,6 +97,10 @@ function readsStream(state: RequestCacheState | undefined): boolean {
 export class CachedCall {
   /** The route's entry policy, resolved once. */
   private readonly policy: EntryPolicy;
+  /** Whether the route's tags come from a function (else a static list). */
+  private readonly dynamicTags: boolean;
+  /** Per procedure path: the tags stored with every entry (static tags + path tags), or the path tags alone for a tags function. */
+  private readonly tagsByPath = new Map<string, readonly string[]>();
 
   constructor(
     private readonly cache: Cache,
@@ -98,6 +109,7 @@ export class CachedCall {
     private readonly transport: CacheSetup['transport'],
   ) {
     const { ttl, staleWhileRevalidate, staleIfError } = options;
+    this.dynamicTags = typeof options.tags === 'function';
     this.policy = {
       ...(ttl === undefined ? {} : { ttl }),
       ...(staleWhileRevalidate === undefined ? {} : { staleWhileRevalidate }),
@@ -117,8 +129,11 @@ export class CachedCall {
         ? undefined
         : principalKey(this.principalOf(opts.ctx), opts.path);
     const scope = options.scope ?? (principal === undefined ? 'public' : 'private');
+    // The declared tags, reported to the client (Routecache-Tags) also when served uncached.
+    const declared = routeTags(options, opts.path, opts.input, opts.ctx);
+    const served = { scope, tags: declared };
     // No one to key a private entry by: never share it, serve it uncached.
-    if (scope === 'private' && principal === undefined) return this.uncached(opts, state, scope);
+    if (scope === 'private' && principal === undefined) return this.uncached(opts, state, served);
     // An ETag the resolver gives its result with setETag(ctx, tag).
     let ownEtag: string | undefined;
     // What the response said about storing this call's result (a stream's status needs it).
@@ -131,7 +146,7 @@ export class CachedCall {
       key: routeCustomKey(options, opts.path, opts.input, opts.ctx),
       namespace: options.namespace,
       variant: this.variantOf(state, scope === 'private' ? principal : undefined),
-      tags: routeTags(options, opts.input, opts.ctx),
+      tags: this.entryTags(opts.path, declared),
       load: async () => {
         ranResolver = true;
         const result = await this.next(opts, (tag) => {
@@ -157,7 +172,7 @@ export class CachedCall {
     } catch (error) {
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
       if (ranResolver) throw error;
-      return this.uncached(opts, state, scope);
+      return this.uncached(opts, state, served);
     }
     if (answer.outcome === 'unkeyable') {
       // Too deep, cyclic, too large, an unknown class: the call is served, only not cached.
@@ -166,7 +181,7 @@ export class CachedCall {
         `"${opts.path}" was served uncached (BYPASS): ${answer.error.message}`,
         `${opts.path}\u0000${answer.error.reason}`,
       );
-      return this.uncached(opts, state, scope);
+      return this.uncached(opts, state, served);
     }
     if (answer.outcome === 'failed') {
       // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
@@ -179,12 +194,12 @@ export class CachedCall {
     if (answer.kind === 'stream' && !readsStream(state)) return ok(answer.value);
     this.report(
       state,
-      opts.batchIndex,
+      opts,
       statusOf(answer, storable),
       answer.etag,
       answer.maxAge,
       answer.etag !== undefined,
-      scope,
+      served,
     );
     return ok(answer.value);
   }
@@ -193,11 +208,24 @@ export class CachedCall {
   private async uncached(
     opts: CacheMiddlewareCallOptions<unknown, unknown>,
     state: RequestCacheState | undefined,
-    scope: 'public' | 'private',
+    served: Served,
   ): Promise<MiddlewareResult<object>> {
     const result = await this.next(opts);
-    if (result.ok) this.report(state, opts.batchIndex, 'BYPASS', undefined, 0, false, scope);
+    if (result.ok) this.report(state, opts, 'BYPASS', undefined, 0, false, served);
     return result;
+  }
+
+  /**
+   * The tags an entry of `path` is stored with: the declared ones and the implicit path tags
+   * (`pathTags`). Kept per path for static tags (one list per route this middleware is on).
+   */
+  private entryTags(path: string, declared: readonly string[]): readonly string[] {
+    let stored = this.tagsByPath.get(path);
+    if (stored === undefined) {
+      stored = this.dynamicTags ? pathTags(path) : [...declared, ...pathTags(path)];
+      this.tagsByPath.set(path, stored);
+    }
+    return this.dynamicTags ? [...declared, ...stored] : stored;
   }
 
   /** The variant: the route's vary header values and the principal of a private route. */
@@ -285,16 +313,18 @@ export class CachedCall {
 
   private report(
     state: RequestCacheState | undefined,
-    batchIndex: number,
+    opts: CacheMiddlewareCallOptions<unknown, unknown>,
     status: CallRecord['status'],
     etag: string | undefined,
     freshness: number,
     cacheable: boolean,
-    scope: 'public' | 'private',
+    { scope, tags }: Served,
   ): void {
     if (state === undefined) return;
     const { maxAge, sMaxAge, staleWhileRevalidate, vary } = this.options;
-    state.record(batchIndex, {
+    state.record(opts.batchIndex, {
+      path: opts.path,
+      tags,
       status,
       etag,
       cacheable,

@@ -8,6 +8,7 @@ import {
   received,
   validateNamespace,
 } from '@routecache/core/adapter';
+import { assertUserTag } from './path-tags.js';
 
 /**
  * What a route's `key` and `tags` functions receive.
@@ -310,6 +311,7 @@ function tags(value: ResolvedRouteOptions['tags']): ResolvedRouteOptions['tags']
         },
       );
     }
+    assertUserTag(tag, 'cacheMiddleware({ tags })');
   });
   // A frozen copy: codegen reads the literal list, and later mutation must not change keys.
   return Object.freeze([...value]);

@@ -1,4 +1,5 @@
 import type { CacheStatus } from '@routecache/core';
+import type { Invalidation } from './wire/headers.js';
 
 /**
  * Read access to a set of HTTP headers; `Headers` fits.
@@ -18,11 +19,15 @@ export interface HeaderReader {
  * @internal
  * @example
  * ```ts
- * state.record(0, { status: 'HIT', etag: '"…"', cacheable: true, scope: 'public', maxAge: undefined,
+ * state.record(0, { path: 'users.get', tags: ['users'], status: 'HIT', etag: '"…"', cacheable: true, scope: 'public', maxAge: undefined,
  *   sMaxAge: undefined, staleWhileRevalidate: undefined, vary: [] });
  * ```
  */
 export interface CallRecord {
+  /** The procedure path. */
+  readonly path: string;
+  /** The call's declared tags (no implicit `@` path tags), for `Routecache-Tags`. */
+  readonly tags: readonly string[];
   readonly status: CacheStatus;
   /** The stored entry's ETag; `undefined` when nothing was stored or served from the cache. */
   readonly etag: string | undefined;
@@ -57,8 +62,27 @@ export class RequestCacheState {
   /** The headers resolvers may set (`resHeaders` of the fetch adapter, `res` of Node adapters). */
   responseHeaders: HeaderReader | undefined;
 
+  /**
+   * What each successful mutation of the request invalidated, by batch index (its declared
+   * targets, never keys or principals); empty where no `invalidates` middleware completed.
+   */
+  readonly invalidations: (Invalidation | undefined)[] = [];
+
   record(batchIndex: number, record: CallRecord): void {
     this.calls[batchIndex] = record;
+  }
+
+  /** Add what the mutation at `batchIndex` invalidated (several declarations on one mutation add up). */
+  recordInvalidation(batchIndex: number, invalidation: Invalidation): void {
+    const earlier = this.invalidations[batchIndex];
+    this.invalidations[batchIndex] =
+      earlier === undefined
+        ? invalidation
+        : {
+            calls: [...earlier.calls, ...invalidation.calls],
+            paths: [...earlier.paths, ...invalidation.paths],
+            tags: [...earlier.tags, ...invalidation.tags],
+          };
   }
 }
 

@@ -1,7 +1,23 @@
-import { ConfigurationError, InvalidOptionError } from '@routecache/core';
+import { type Cache, ConfigurationError, InvalidOptionError } from '@routecache/core';
 import type { AnyTRPCRouter } from '@trpc/server';
-import { type CachedRoute, getCachedRoute, procedureMiddlewares } from './introspect.js';
+import {
+  type CachedRoute,
+  getCachedRoute,
+  listCachedRoutes,
+  procedureMiddlewares,
+} from './introspect.js';
+import {
+  createInvalidates,
+  type InvalidatesFactory,
+  type InvalidationTarget,
+  makeTarget,
+  type ProcedureTarget,
+  procedureTarget,
+  routerTarget,
+  type TargetSpec,
+} from './invalidates.js';
 import { CACHE_MIDDLEWARE } from './middleware.js';
+import { assertUserTag, PATH_TAG_PREFIX } from './path-tags.js';
 
 /**
  * Keys and invalidation for the cached procedures of one router, by path and *raw* input (what a
@@ -29,6 +45,34 @@ export interface RouteHelpers {
    * @throws {ConfigurationError} when one of `paths` is not a cached procedure of the router.
    */
   invalidateTag(tag: string, paths: readonly string[]): Promise<number>;
+  /**
+   * The `invalidates` middleware factory for this router's mutations (the generated module
+   * re-exports it): `resolve({ input, ctx, data })` runs after the mutation succeeded and names
+   * targets; their server entries are removed (every variant; a call by its base key, a
+   * procedure or sub-router by its path tag `@path`, a tag in every cache of the router) and
+   * the response says what was named (`Routecache-Invalidate`). The mutation's result and type
+   * are unchanged; a failed invalidation is reported (`ROUTECACHE_INVALIDATION_FAILED`), never
+   * turned into a failed response. A call target's key is computed with the mutation's ctx.
+   *
+   * @throws {ConfigurationError} when `resolve` is not a function, and on a call of a query or
+   *   subscription.
+   */
+  readonly invalidates: InvalidatesFactory;
+  /**
+   * A procedure as a target: every call of `path` as is, one call when called with a raw input.
+   */
+  procedure<TInput>(path: string): ProcedureTarget<TInput>;
+  /** A sub-router as a target (every cached procedure under `path`), carrying `children`. */
+  router<TChildren extends object>(
+    path: string,
+    children: TChildren,
+  ): TChildren & InvalidationTarget;
+  /**
+   * A tag as a target: every entry carrying it, in every cache of the router.
+   *
+   * @throws {ConfigurationError} when `name` starts with `@` (routecache's path tags).
+   */
+  tag(name: string): InvalidationTarget;
 }
 
 /** An `.input()` validator as tRPC stores it among a procedure's middlewares. */
@@ -63,6 +107,9 @@ export type RouterSource = AnyTRPCRouter | (() => AnyTRPCRouter);
  * await helpers.keyOf('users.get', { id: 42, junk: 'x' }); // the key of { id: 42 }
  * await helpers.invalidate('users.get', { id: 42 });       // 1: entries removed
  * await helpers.invalidateTag('users', ['users.get', 'users.list']);
+ * // Declared invalidation on a mutation (the generated module wraps these):
+ * const users = helpers.router('users', { get: helpers.procedure<{ id: number }>('users.get') });
+ * t.procedure.input(z.object({ id: z.number() })).use(helpers.invalidates(({ input }) => [users.get({ id: input.id }), users]));
  * // In a module the router imports (an import cycle):
  * const cyclic = createRouteHelpers(() => appRouter);
  * ```
@@ -72,16 +119,61 @@ export function createRouteHelpers(source: RouterSource): RouteHelpers {
   const routerOf = (): AnyTRPCRouter =>
     (resolved ??= checkedRouter(typeof source === 'function' ? source() : source));
 
-  async function loadedRoute(path: string): Promise<CachedRoute> {
+  /**
+   * Load the lazy routers `wanted` picks. A lazy router adds its procedures (and its own lazy
+   * routers) to the root once loaded, and leaves `_def.lazy`; so load until none is left.
+   */
+  async function loadLazy(wanted: (prefix: string) => boolean): Promise<AnyTRPCRouter> {
     const router = routerOf();
-    // A lazy router adds its procedures (and its own lazy routers) to the root once loaded, and
-    // leaves `_def.lazy`; so load the prefixes of `path` until none is left.
     while (true) {
-      const prefix = Object.keys(router._def.lazy).find((key) => path.startsWith(`${key}.`));
+      const prefix = Object.keys(router._def.lazy).find(wanted);
       const loader = prefix === undefined ? undefined : router._def.lazy[prefix];
-      if (loader === undefined) break;
+      if (loader === undefined) return router;
       await loader.load();
     }
+  }
+
+  /** The distinct caches of the cached procedures at or under `path` (all of them without). */
+  async function cachesUnder(path: string | undefined): Promise<Set<Cache>> {
+    const under = (p: string) => path === undefined || p === path || p.startsWith(`${path}.`);
+    const router = await loadLazy(
+      (prefix) => under(prefix) || path?.startsWith(`${prefix}.`) === true,
+    );
+    const caches = new Set(
+      listCachedRoutes(router)
+        .filter((route) => under(route.path))
+        .map((route) => route.cache),
+    );
+    if (caches.size === 0 && path !== undefined) {
+      throw new ConfigurationError(
+        `No cached procedure at or under "${path}"; run \`routecache codegen\` again`,
+        { context: { path } },
+      );
+    }
+    return caches;
+  }
+
+  /** Remove the server entries the targets name: calls by base key, the rest by tag per cache. */
+  async function removeEntries(specs: readonly TargetSpec[], ctx: unknown): Promise<void> {
+    const work: Promise<number>[] = [];
+    const tagsByCache = new Map<Cache, Set<string>>();
+    for (const spec of specs) {
+      if (spec.kind === 'call') {
+        work.push(helpers.invalidate(spec.path, spec.input, ctx));
+        continue;
+      }
+      const tag = spec.kind === 'path' ? PATH_TAG_PREFIX + spec.path : spec.tag;
+      for (const cache of await cachesUnder(spec.kind === 'path' ? spec.path : undefined)) {
+        const tags = tagsByCache.get(cache) ?? new Set();
+        tagsByCache.set(cache, tags.add(tag));
+      }
+    }
+    for (const [cache, tags] of tagsByCache) work.push(cache.invalidateTags([...tags]));
+    await Promise.all(work);
+  }
+
+  async function loadedRoute(path: string): Promise<CachedRoute> {
+    const router = await loadLazy((prefix) => path.startsWith(`${prefix}.`));
     const route = getCachedRoute(router, path);
     if (route === undefined) {
       throw new ConfigurationError(
@@ -115,7 +207,7 @@ export function createRouteHelpers(source: RouterSource): RouteHelpers {
     return input;
   }
 
-  return Object.freeze({
+  const helpers: RouteHelpers = Object.freeze({
     async keyOf(path: string, rawInput: unknown, ctx?: unknown): Promise<string> {
       const route = await loadedRoute(path);
       return route.baseKey(await parsedInput(path, rawInput), ctx);
@@ -132,7 +224,15 @@ export function createRouteHelpers(source: RouterSource): RouteHelpers {
       }
       return removed;
     },
+    invalidates: createInvalidates((specs, ctx) => removeEntries(specs, ctx)),
+    procedure: <TInput>(path: string) => procedureTarget<TInput>(path),
+    router: routerTarget,
+    tag(name: string): InvalidationTarget {
+      assertUserTag(name, 'tag(…)');
+      return makeTarget({ kind: 'tag', tag: name });
+    },
   });
+  return helpers;
 }
 
 function checkedRouter(router: AnyTRPCRouter): AnyTRPCRouter {

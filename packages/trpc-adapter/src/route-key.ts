@@ -1,5 +1,6 @@
 import { type Cache, ConfigurationError } from '@routecache/core';
 import type { ResolvedRouteOptions } from './options.js';
+import { assertUserTag } from './path-tags.js';
 
 /**
  * The base key of one call of a cached route: the cache's root namespace, the route's namespace,
@@ -56,20 +57,27 @@ export function routeCustomKey(
 }
 
 /**
- * The tags of one call: the route's static list, or what its `tags` function returns.
+ * The declared tags of one call: the route's static list (checked when the middleware was made),
+ * or what its `tags` function returns, checked here.
  *
  * @internal
+ * @throws {ConfigurationError} when the function returns a tag starting with `@` (routecache's
+ *   path tags, see `pathTags`).
  * @example
  * ```ts
- * routeTags(options, { id: '1' }, ctx); // ['user:1']
+ * routeTags(options, 'users.get', { id: '1' }, ctx); // ['user:1']
  * ```
  */
 export function routeTags(
   options: ResolvedRouteOptions,
+  path: string,
   input: unknown,
   ctx: unknown,
 ): readonly string[] {
   const { tags } = options;
   if (tags === undefined) return [];
-  return typeof tags === 'function' ? tags({ input, ctx }) : tags;
+  if (typeof tags !== 'function') return tags;
+  const computed = tags({ input, ctx });
+  for (const tag of computed) assertUserTag(tag, `the tags function of "${path}"`);
+  return computed;
 }

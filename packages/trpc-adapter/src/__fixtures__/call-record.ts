@@ -1,7 +1,7 @@
 import type { CallRecord } from '../request-state.js';
 
 /**
- * A call record as the cache middleware reports it: a public HIT with ETag `"a"` and no opt-in
+ * A call record as the cache middleware reports it: a public HIT of `post.get` (no tags) with ETag `"a"` and no opt-in
  * directives, unless `overrides` says otherwise.
  *
  * @example
@@ -11,6 +11,8 @@ import type { CallRecord } from '../request-state.js';
  */
 export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
   return {
+    path: 'post.get',
+    tags: [],
     status: 'HIT',
     etag: '"a"',
     cacheable: true,

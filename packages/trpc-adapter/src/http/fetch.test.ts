@@ -27,6 +27,7 @@ describe('withHttpCache', () => {
       'cache-control': 'no-cache',
       'content-type': 'application/json',
       etag: '"abc"',
+      'routecache-tags': '1;[["post.get",[]]]',
       vary: 'trpc-accept, accept',
       'x-cache': 'HIT',
     });
@@ -37,9 +38,11 @@ describe('withHttpCache', () => {
     const response = await handler(get({ 'if-none-match': 'W/"abc"' }));
     expect(response.status).toBe(304);
     expect(await response.text()).toBe('');
+    // Routecache-Tags stays: it guides the client's tag index, the same as the 200 it stands for.
     expect(Object.fromEntries(response.headers)).toEqual({
       'cache-control': 'no-cache',
       etag: '"abc"',
+      'routecache-tags': '1;[["post.get",[]]]',
       vary: 'trpc-accept, accept',
       'x-cache': 'HIT',
     });

@@ -1,13 +1,15 @@
 import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
 import { requestStateFor } from '../request-state.js';
-import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
+import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
 
 /**
  * Wrap a Fetch-API handler (one calling tRPC's `fetchRequestHandler`) so its responses carry
  * routecache's HTTP caching headers: `X-Cache`, `ETag`, `Vary`, `Cache-Control`, and a
  * `304 Not Modified` with an empty body for a GET whose `If-None-Match` matches. The 304 keeps
  * every header of the response it stands for (a cookie a middleware refreshed included) except
- * those describing the body it omits (`OMITTED_304_HEADERS`).
+ * those describing the body it omits (`OMITTED_304_HEADERS`). Responses also carry the headers
+ * routecache's client links read: `Routecache-Tags` on queries with cached calls,
+ * `Routecache-Invalidate` on mutations whose `invalidates` declaration ran.
  *
  * Pair it with {@link withCacheContext} on `createContext`, which is how the cache middleware
  * reports each call. The 304 is decided on the finished response, so every middleware before
@@ -34,11 +36,15 @@ export function withHttpCache<TArgs extends unknown[]>(
     const response = await handler(req, ...rest);
     if (isStreamedRequest(req.headers)) return response;
     const cacheHeaders = foldCacheHeaders(state, response.headers);
-    if (cacheHeaders === undefined) return response;
+    const wireHeaders = foldWireHeaders(state);
+    if (cacheHeaders === undefined && wireHeaders === undefined) return response;
 
     const headers = new Headers(response.headers);
-    for (const [name, value] of Object.entries(cacheHeaders)) headers.set(name, value);
+    for (const [name, value] of Object.entries({ ...cacheHeaders, ...wireHeaders })) {
+      headers.set(name, value);
+    }
     if (
+      cacheHeaders !== undefined &&
       isNotModified(
         req.method,
         response.status,

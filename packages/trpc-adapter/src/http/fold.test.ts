@@ -2,7 +2,7 @@ import { combineEtags } from '@routecache/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { callRecord } from '../__fixtures__/call-record.js';
 import { type CallRecord, RequestCacheState } from '../request-state.js';
-import { foldCacheHeaders, isNotModified, isStreamedRequest } from './fold.js';
+import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
 
 function state(calls: (CallRecord | undefined)[]): RequestCacheState {
   const result = new RequestCacheState();
@@ -14,6 +14,42 @@ function state(calls: (CallRecord | undefined)[]): RequestCacheState {
 }
 
 const trpcHeaders = new Headers({ vary: 'trpc-accept, accept' });
+
+describe('foldWireHeaders', () => {
+  it('returns nothing without cached calls or invalidations', () => {
+    expect(foldWireHeaders(state([undefined]))).toBeUndefined();
+  });
+
+  it('lists the cached calls of a batch in order with their declared tags', () => {
+    const batch = state([
+      callRecord({ path: 'users.get', tags: ['users', 'user:1'] }),
+      undefined,
+      callRecord({ path: 'users.list', tags: ['users'] }),
+    ]);
+    expect(foldWireHeaders(batch)).toEqual({
+      'routecache-tags': '1;[["users.get",["users","user:1"]],["users.list",["users"]]]',
+    });
+  });
+
+  it('unions what the mutations of a batch invalidated, without duplicates', () => {
+    const batch = state([undefined, undefined, undefined]);
+    batch.recordInvalidation(0, {
+      calls: [['users.get', { userId: 1 }]],
+      paths: ['users'],
+      tags: ['users'],
+    });
+    // Index 1 failed: it recorded nothing. Index 2 names some of the same things again.
+    batch.recordInvalidation(2, {
+      calls: [['users.get', { userId: 1 }]],
+      paths: ['users', 'posts.list'],
+      tags: ['t'],
+    });
+    expect(foldWireHeaders(batch)).toEqual({
+      'routecache-invalidate':
+        '1;{"calls":[["users.get",{"userId":1}]],"paths":["users","posts.list"],"tags":["users","t"]}',
+    });
+  });
+});
 
 describe('foldCacheHeaders', () => {
   it('returns nothing when no call went through a cache middleware', () => {

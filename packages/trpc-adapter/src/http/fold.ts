@@ -7,6 +7,13 @@ import {
   strictestCacheControl,
 } from '@routecache/core/adapter';
 import type { CallRecord, HeaderReader, RequestCacheState } from '../request-state.js';
+import {
+  type CallTags,
+  encodeCallTags,
+  encodeInvalidation,
+  INVALIDATE_HEADER,
+  TAGS_HEADER,
+} from '../wire/headers.js';
 
 /**
  * The cache headers of one response, lower-case names.
@@ -66,6 +73,58 @@ export function foldCacheHeaders(
   if (etag !== undefined) headers.etag = etag;
   const vary = mergeVary(response.get('vary'), ...calls.map((call) => call?.vary));
   if (vary !== undefined) headers.vary = vary;
+  return headers;
+}
+
+/**
+ * The client-facing headers of one response (format in `wire/headers.ts`), lower-case names.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * const headers: WireHeaders = { 'routecache-tags': '1;[["users.get",["users"]]]' };
+ * ```
+ */
+export type WireHeaders = Partial<Record<typeof TAGS_HEADER | typeof INVALIDATE_HEADER, string>>;
+
+/**
+ * Fold the request's records into the headers tRPC clients read:
+ *
+ * - `Routecache-Tags`: each call a cache middleware served, in batch order, with its declared
+ *   tags (no implicit `@` path tags: a client matches paths itself).
+ * - `Routecache-Invalidate`: the union of what the request's successful mutations invalidated
+ *   (an `invalidates` declaration records only after its mutation succeeded, so a failed one
+ *   adds nothing), duplicates removed.
+ *
+ * @internal
+ * @returns `undefined` when there is neither.
+ * @example
+ * ```ts
+ * foldWireHeaders(state); // { 'routecache-invalidate': '1;{"calls":[],"paths":["users"],"tags":[]}' }
+ * ```
+ */
+export function foldWireHeaders(state: RequestCacheState): WireHeaders | undefined {
+  const tagged: CallTags[] = [];
+  const calls = new Map<string, readonly [string, unknown]>();
+  const paths: string[] = [];
+  const tags: string[] = [];
+  let invalidated = false;
+  for (let index = 0; index < state.callCount; index++) {
+    const call = state.calls[index];
+    if (call !== undefined) tagged.push([call.path, call.tags]);
+    const invalidation = state.invalidations[index];
+    if (invalidation === undefined) continue;
+    invalidated = true;
+    for (const entry of invalidation.calls) calls.set(JSON.stringify(entry), entry);
+    paths.push(...invalidation.paths);
+    tags.push(...invalidation.tags);
+  }
+  if (tagged.length === 0 && !invalidated) return undefined;
+  const headers: WireHeaders = {};
+  if (tagged.length > 0) headers[TAGS_HEADER] = encodeCallTags(tagged);
+  if (invalidated) {
+    headers[INVALIDATE_HEADER] = encodeInvalidation({ calls: [...calls.values()], paths, tags });
+  }
   return headers;
 }
 

@@ -3,7 +3,12 @@ import { type MaybePromise, mergeVary, OMITTED_304_HEADERS } from '@routecache/c
 import type { AnyTRPCRouter } from '@trpc/server';
 import { type CreateHTTPHandlerOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type CreateContextOptionsLike, withCacheContext } from '../cache-context.js';
-import { foldCacheHeaders, isNotModified, isStreamedRequest } from '../http/fold.js';
+import {
+  foldCacheHeaders,
+  foldWireHeaders,
+  isNotModified,
+  isStreamedRequest,
+} from '../http/fold.js';
 import {
   type HeaderReader,
   headerReader,
@@ -15,7 +20,8 @@ import {
  * Wrap a Node.js request handler — `createHTTPHandler` of `@trpc/server/adapters/standalone`,
  * `createExpressMiddleware` of `@trpc/server/adapters/express`, or any `(req, res, …)` handler
  * built on tRPC's node-http adapter — so its responses carry routecache's HTTP caching headers
- * (`X-Cache`, `ETag`, `Vary`, `Cache-Control`) and a GET whose `If-None-Match` matches gets
+ * (`X-Cache`, `ETag`, `Vary`, `Cache-Control`; `Routecache-Tags` / `Routecache-Invalidate` for
+ * routecache's client links) and a GET whose `If-None-Match` matches gets
  * `304 Not Modified` with an empty body, keeping every header set on `res` (a cookie a
  * middleware refreshed included) except those describing the omitted body.
  *
@@ -99,10 +105,16 @@ function applyCacheHeaders(
   const requestHeaders: HeaderReader = headerReader(req.headers) ?? NO_HEADERS;
   if (isStreamedRequest(requestHeaders)) return 'ok';
   const responseHeaders = nodeResponseHeaders(res) ?? NO_HEADERS;
-  const cacheHeaders = foldCacheHeaders(requestStateFor(req), responseHeaders);
-  if (cacheHeaders === undefined) return 'ok';
-  for (const [name, value] of Object.entries(cacheHeaders)) res.setHeader(name, value);
-  if (!isNotModified(req.method, status, requestHeaders.get('if-none-match'), cacheHeaders.etag)) {
+  const state = requestStateFor(req);
+  const cacheHeaders = foldCacheHeaders(state, responseHeaders);
+  const wireHeaders = foldWireHeaders(state);
+  for (const [name, value] of Object.entries({ ...cacheHeaders, ...wireHeaders })) {
+    res.setHeader(name, value);
+  }
+  if (
+    cacheHeaders === undefined ||
+    !isNotModified(req.method, status, requestHeaders.get('if-none-match'), cacheHeaders.etag)
+  ) {
     return 'ok';
   }
   for (const name of OMITTED_304_HEADERS) res.removeHeader(name);
