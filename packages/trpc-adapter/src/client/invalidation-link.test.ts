@@ -73,6 +73,8 @@ const router = t.router({
     ctx.mutations.push(input);
     return 'ok';
   }),
+  // A mutation that declares nothing: its response carries no Routecache-Invalidate.
+  plain: t.procedure.mutation(() => 'ok'),
   fail: t.procedure.mutation(() => {
     throw new Error('refused');
   }),
@@ -82,9 +84,14 @@ const server = createHTTPServer({
   router,
   createContext: (): Ctx => ({ queries: [], mutations: [] }),
   responseMeta({ ctx, type, info }) {
-    // A streamed response's head goes before any call ran: nothing to say (as the glue).
+    // As the glue: a streamed response's head goes before any call ran (nothing to say), and a
+    // header is written only when there is something in it.
     if (ctx === undefined || info?.accept === 'application/jsonl') return {};
-    if (type === 'query') return { headers: { 'routecache-tags': encodeCallTags(ctx.queries) } };
+    if (type === 'query') {
+      if (ctx.queries.length === 0) return {};
+      return { headers: { 'routecache-tags': encodeCallTags(ctx.queries) } };
+    }
+    if (ctx.mutations.length === 0) return {};
     const union: Invalidation = {
       calls: ctx.mutations.flatMap((m) => m.calls),
       paths: ctx.mutations.flatMap((m) => m.paths),
@@ -281,7 +288,7 @@ describe('tags', () => {
     expect(Object.keys(refetched).length).toBeGreaterThan(1);
   });
 
-  it('a response without tags leaves the query unknown; an untagged cached one is known', async () => {
+  it('a response without the header carried no tags', async () => {
     const { client, observe } = setup('http');
     observe('untagged');
     observe('posts.list');
@@ -289,7 +296,7 @@ describe('tags', () => {
     await settled();
     runs.clear();
     await client.write.mutate({ tags: ['users'] });
-    // `untagged`'s response had the header with no entry for it: known, no tags.
+    // `untagged`'s own response (httpLink) had no Routecache-Tags: known, no tags.
     expect(await settled()).toEqual({});
   });
 
@@ -348,6 +355,11 @@ describe('responses', () => {
   it('streamed queries are unknown (every tag); a streamed mutation warns once', async () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     try {
+      const plain = createTRPCClient<typeof router>({
+        links: [invalidationLink({ queryClient }), httpBatchLink({ url })],
+      });
+      await plain.plain.mutate(); // no header, not streamed: nothing to say, no warning
+      expect(warn).not.toHaveBeenCalled();
       const streamed = createTRPCClient<typeof router>({
         links: [invalidationLink({ queryClient }), httpBatchStreamLink({ url })],
       });

@@ -60,6 +60,14 @@ interface HeaderSource {
   readonly headers: { get(name: string): string | null };
 }
 
+/** A response an operation came back on, and whether it was streamed (jsonl). */
+interface SeenResponse {
+  readonly response: HeaderSource;
+  readonly streamed: boolean;
+}
+
+const NO_TAGS: ReadonlySet<string> = new Set();
+
 /**
  * A tRPC link that keeps React Query fresh after mutations, with no `invalidate` call in the app:
  * when a mutation's response says what it invalidated (`Routecache-Invalidate`, written by
@@ -70,7 +78,8 @@ interface HeaderSource {
  *   infinite query with that input, whatever its cursor);
  * - a path (`routes.users`, `routes.users.get`): every query under it, as `utils.users.invalidate()`;
  * - a tag: every query whose response carried it (`Routecache-Tags` on query responses; the link
- *   remembers up to `maxTrackedQueries`, and one it does not know counts as carrying every tag);
+ *   remembers up to `maxTrackedQueries`, and one it does not know — never answered through the
+ *   link, forgotten, or answered on a streamed response — counts as carrying every tag);
  * - `*` (the server had too much to say, or the header is unreadable): every tRPC query.
  *
  * Invalidation is React Query's: matching queries are marked stale and the active ones refetch
@@ -79,7 +88,7 @@ interface HeaderSource {
  * `@trpc/react-query` (both build the same keys) over `httpLink` or `httpBatchLink`.
  * `httpBatchStreamLink` writes headers before any call resolves, so a mutation's outcome cannot be
  * in them: send mutations through `httpLink`/`httpBatchLink` with a `splitLink` (below). A
- * mutation response without the header warns once (`ROUTECACHE_STREAMED_MUTATION`).
+ * mutation that comes back on a streamed response warns once (`ROUTECACHE_STREAMED_MUTATION`).
  *
  * Put it before the terminating link. Without it the app works as before: the headers are ignored.
  *
@@ -109,34 +118,38 @@ export function invalidationLink<TRouter extends AnyTRPCRouter>(
   const tagsByResponse = new WeakMap<object, CallTags[] | 'unknown' | undefined>();
   const applied = new WeakSet<object>();
 
-  function tagsOf(response: HeaderSource, path: string): ReadonlySet<string> | undefined {
+  function tagsOf(seen: SeenResponse, path: string): ReadonlySet<string> | undefined {
+    // A streamed response's head went before its calls ran: their tags are unknown.
+    if (seen.streamed) return undefined;
+    const { response } = seen;
     if (!tagsByResponse.has(response)) {
       tagsByResponse.set(response, decodeCallTags(response.headers.get(TAGS_HEADER)));
     }
     const entries = tagsByResponse.get(response);
-    // No header (streamed, or no glue) or `*`: these calls' tags are unknown.
-    if (entries === undefined || entries === 'unknown') return undefined;
+    // The glue writes the header when the response has cached calls: none means no tags.
+    if (entries === undefined) return NO_TAGS;
+    if (entries === 'unknown') return undefined;
     // A batch's entries are in batch order, but the link cannot see an op's batch index: an op
     // takes every tag of its path — more, never less.
     return new Set(entries.filter(([entryPath]) => entryPath === path).flatMap(([, tags]) => tags));
   }
 
-  function applyOnce(response: HeaderSource): void {
+  function applyOnce({ response, streamed }: SeenResponse): void {
     if (applied.has(response)) return;
     applied.add(response);
-    const header = response.headers.get(INVALIDATE_HEADER);
-    const invalidation = decodeInvalidation(header);
-    if (invalidation === undefined) {
+    if (streamed) {
       warnOnce(
         'ROUTECACHE_STREAMED_MUTATION',
-        `A mutation's response carried no ${INVALIDATE_HEADER} header, so React Query could not ` +
-          'be told what it invalidated. It was streamed (httpBatchStreamLink writes headers ' +
-          'before any call resolves) or the server lacks routecache HTTP glue: send mutations ' +
-          'through httpLink or httpBatchLink, e.g. splitLink({ condition: (op) => ' +
-          "op.type === 'mutation', true: httpBatchLink(...), false: httpBatchStreamLink(...) }).",
+        'A mutation came back on a streamed (httpBatchStreamLink) response, whose headers are ' +
+          `written before any call resolves: it cannot say what it invalidated (${INVALIDATE_HEADER}), ` +
+          'so React Query is not refreshed. Send mutations through httpLink or httpBatchLink: ' +
+          "splitLink({ condition: (op) => op.type === 'mutation', true: httpBatchLink(...), " +
+          'false: httpBatchStreamLink(...) }).',
       );
       return;
     }
+    const invalidation = decodeInvalidation(response.headers.get(INVALIDATE_HEADER));
+    if (invalidation === undefined) return;
     const matches = matcher(invalidation, index, keyPrefix);
     if (matches === undefined) return;
     // Errors of the refetches are React Query's to report (query state); none reach here.
@@ -144,10 +157,10 @@ export function invalidationLink<TRouter extends AnyTRPCRouter>(
   }
 
   function observe(op: Operation, meta: unknown): void {
-    const response = responseOf(meta);
-    if (response === undefined) return;
-    if (op.type === 'mutation') applyOnce(response);
-    else if (op.type === 'query') index.record(op.path, op.input, tagsOf(response, op.path));
+    const seen = responseOf(meta);
+    if (seen === undefined) return;
+    if (op.type === 'mutation') applyOnce(seen);
+    else if (op.type === 'query') index.record(op.path, op.input, tagsOf(seen, op.path));
   }
 
   return () =>
@@ -204,16 +217,20 @@ function matcher(
   };
 }
 
-/** Read `context.response` / `error.meta.response` without trusting its type. */
-function responseOf(meta: unknown): HeaderSource | undefined {
+/**
+ * Read `context.response` / `error.meta.response` without trusting its type. `httpLink` and
+ * `httpBatchLink` put the parsed body beside it (`responseJSON`); `httpBatchStreamLink` cannot
+ * (the body is still arriving), which is how a streamed response is told apart — the same in
+ * every `@trpc/client` 11.x from 11.10 on.
+ */
+function responseOf(meta: unknown): SeenResponse | undefined {
   if (typeof meta !== 'object' || meta === null) return undefined;
   const response: unknown = (meta as { response?: unknown }).response;
   if (typeof response !== 'object' || response === null) return undefined;
   const headers: unknown = (response as { headers?: unknown }).headers;
   if (typeof headers !== 'object' || headers === null) return undefined;
-  return typeof (headers as { get?: unknown }).get === 'function'
-    ? (response as HeaderSource)
-    : undefined;
+  if (typeof (headers as { get?: unknown }).get !== 'function') return undefined;
+  return { response: response as HeaderSource, streamed: !('responseJSON' in meta) };
 }
 
 function trackedQueries(value: number | undefined): number {
