@@ -1,0 +1,185 @@
+/**
+ * examples/react in Debian's Chromium: a Vite build of the page, served with tRPC and routecache
+ * on one loopback origin, once over `httpLink` and once over `httpBatchLink`.
+ *
+ * - The page loads users.get(1), users.list and posts.list.
+ * - A click runs `users.rename` (declared with `invalidates(...)` on the server; nothing on the
+ *   client calls invalidate): the page shows the new name in users.get(1) and users.list after
+ *   one refetch of exactly those two procedures, none of posts.list, and their resolvers ran
+ *   again (the server's entries were removed too).
+ * - A reload: the browser sends `If-None-Match` on its own, the server answers `304` where its
+ *   entry did not change (counted on the server as well), and the page renders the stored data.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExampleServer, startExampleServer } from '../../examples/react/src/server/app.js';
+import { type BrowserSession, chromiumAvailable, launchBrowser } from '../support/browser.js';
+import { recordWire, type WireEntry } from '../support/wire-log.js';
+
+const exampleDir = join(import.meta.dirname, '../../examples/react');
+const outputDir = join(import.meta.dirname, '__output__', 'react');
+
+/** One tRPC exchange, by procedure: the page's view (Playwright) joined with the wire's (CDP). */
+interface TrpcExchange {
+  readonly method: string;
+  readonly procedures: readonly string[];
+  /** What the page got: a revalidated response is the browser's stored 200. */
+  readonly pageStatus: number;
+  /** What the server sent: 304 on a revalidation. */
+  readonly wireStatus: number | undefined;
+  readonly ifNoneMatch: string | undefined;
+}
+
+function trpcExchanges(wire: readonly WireEntry[]): TrpcExchange[] {
+  return wire.flatMap((entry) => {
+    const { pathname } = new URL(entry.url);
+    if (!pathname.startsWith('/trpc/')) return [];
+    return [
+      {
+        method: entry.method,
+        procedures: pathname.slice('/trpc/'.length).split(','),
+        pageStatus: entry.pageStatus,
+        wireStatus: entry.wireStatus,
+        ifNoneMatch: entry.wireRequestHeaders['if-none-match'],
+      },
+    ];
+  });
+}
+
+const gets = (exchanges: readonly TrpcExchange[]) => exchanges.filter((e) => e.method === 'GET');
+const fetched = (exchanges: readonly TrpcExchange[]) =>
+  gets(exchanges)
+    .flatMap((e) => e.procedures)
+    .sort();
+
+describe.skipIf(!chromiumAvailable())('examples/react in Chromium', () => {
+  let assetsDir: string;
+  let server: ExampleServer;
+  /** What each mode's run saw, written to `__output__/react/network-log.json`. */
+  const logs: Record<string, unknown> = {};
+
+  beforeAll(async () => {
+    assetsDir = mkdtempSync(join(tmpdir(), 'routecache-react-'));
+    await build({
+      root: exampleDir,
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir: assetsDir, emptyOutDir: true },
+    });
+    server = await startExampleServer({ assetsDir });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+    rmSync(assetsDir, { recursive: true, force: true });
+    writeFileSync(join(outputDir, 'network-log.json'), `${JSON.stringify(logs, null, 2)}\n`);
+  });
+
+  describe.each(['http', 'batch'] as const)('over %sLink', (mode) => {
+    let session: BrowserSession;
+    afterAll(() => session?.close());
+
+    it('renames, refreshes exactly the two user queries, and revalidates on reload', {
+      timeout: 90_000,
+    }, async () => {
+      session = await launchBrowser(join(outputDir, mode));
+      const { page, network } = session;
+      const wire = await recordWire(session);
+      const text = (selector: string) => page.locator(selector).innerText();
+      const listed = (selector: string) => page.locator(`${selector} li`).allInnerTexts();
+      /** Wait for `count` tRPC exchanges with their wire status (reported asynchronously). */
+      const exchanges = async (count: number) => {
+        const done = () => trpcExchanges(wire.entries()).filter((e) => e.wireStatus !== undefined);
+        await expect.poll(() => done().length).toBeGreaterThanOrEqual(count);
+        return trpcExchanges(wire.entries());
+      };
+      /** Playwright's log of the same step: the page's statuses and the headers sent. */
+      const pageLog = () => network.filter((e) => new URL(e.url).pathname.startsWith('/trpc/'));
+      const clear = () => {
+        network.clear();
+        wire.clear();
+      };
+
+      // 1. Load.
+      await page.goto(`${server.url}/?link=${mode}`);
+      await expect.poll(() => text('#mode')).toBe(mode);
+      await expect.poll(() => listed('#posts')).toHaveLength(2);
+      await expect.poll(() => listed('#users')).toHaveLength(2);
+      const before = await text('#user');
+      expect(['Ada', 'Ada Lovelace']).toContain(before);
+      const renamed = before === 'Ada' ? 'Ada Lovelace' : 'Ada';
+      const loaded = await exchanges(mode === 'http' ? 3 : 1);
+      expect(fetched(loaded)).toEqual(['posts.list', 'users.get', 'users.list']);
+      expect(loaded.every((e) => e.wireStatus === 200 && e.ifNoneMatch === undefined)).toBe(true);
+      await session.screenshot('loaded');
+
+      // 2. Rename: the mutation, then one refetch of users.get and users.list.
+      clear();
+      const runsBefore = { ...server.runs };
+      await page.locator('#rename').click();
+      await expect.poll(() => text('#user')).toBe(renamed);
+      await expect.poll(() => listed('#users')).toContain(renamed);
+      await expect.poll(() => text('#status')).toBe('success');
+      const afterClick = await exchanges(mode === 'http' ? 3 : 2);
+      expect(afterClick.filter((e) => e.method === 'POST').map((e) => e.procedures)).toEqual([
+        ['users.rename'],
+      ]);
+      expect(fetched(afterClick)).toEqual(['users.get', 'users.list']);
+      expect(gets(afterClick)).toHaveLength(mode === 'http' ? 2 : 1);
+      // New data (200); over httpLink the browser had stored these URLs and asked first.
+      expect(gets(afterClick).every((e) => e.wireStatus === 200)).toBe(true);
+      if (mode === 'http') expect(gets(afterClick).every((e) => e.ifNoneMatch)).toBe(true);
+      // Both resolvers ran once more — the server's entries were removed too — and posts' not.
+      expect(server.runs['users.get']).toBe((runsBefore['users.get'] ?? 0) + 1);
+      expect(server.runs['users.list']).toBe((runsBefore['users.list'] ?? 0) + 1);
+      expect(server.runs['posts.list']).toBe(runsBefore['posts.list']);
+      await session.screenshot('renamed');
+
+      // 3. Reload: the browser revalidates what it stored, on its own.
+      const reload = async (name: string) => {
+        clear();
+        const notModifiedBefore = sum(server.notModified);
+        const runs = { ...server.runs };
+        await page.reload();
+        await expect.poll(() => text('#user')).toBe(renamed);
+        await expect.poll(() => listed('#users')).toContain(renamed);
+        await expect.poll(() => listed('#posts')).toHaveLength(2);
+        const seen = await exchanges(mode === 'http' ? 3 : 1);
+        expect(fetched(seen)).toEqual(['posts.list', 'users.get', 'users.list']);
+        // Every GET went with the validator the browser stored for its URL, and the page got a
+        // 200 whatever the wire said: on a 304 the browser hands over its stored response.
+        expect(gets(seen).every((e) => e.ifNoneMatch !== undefined)).toBe(true);
+        expect(seen.every((e) => e.pageStatus === 200)).toBe(true);
+        await expect.poll(() => pageLog().length).toBe(seen.length);
+        expect(pageLog().every((e) => e.status === 200 && e.requestHeaders['if-none-match'])).toBe(
+          true,
+        );
+        // Nothing changed on the server: no resolver ran.
+        expect(server.runs).toEqual(runs);
+        await session.screenshot(name);
+        return { seen, notModified: sum(server.notModified) - notModifiedBefore };
+      };
+      const first = await reload('reloaded');
+      if (mode === 'http') {
+        // Each URL's stored response is current (users.* were refetched at the same URLs).
+        expect(first.seen.map((e) => e.wireStatus)).toEqual([304, 304, 304]);
+        expect(first.notModified).toBe(3);
+      } else {
+        // The stored batch of all three predates the rename: a fresh 200, then stored.
+        expect(first.seen.map((e) => e.wireStatus)).toEqual([200]);
+        expect(first.notModified).toBe(0);
+      }
+      const second = await reload('reloaded-again');
+      expect(second.seen.every((e) => e.wireStatus === 304)).toBe(true);
+      expect(second.notModified).toBe(mode === 'http' ? 3 : 1);
+      logs[mode] = { loaded, afterClick, firstReload: first, secondReload: second };
+    });
+  });
+});
+
+function sum(counts: Readonly<Record<string, number>>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
