@@ -15,11 +15,30 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ExampleServer, startExampleServer } from '../../examples/react/src/server/app.js';
 import { type BrowserSession, chromiumAvailable, launchBrowser } from '../support/browser.js';
 import { recordWire, type WireEntry } from '../support/wire-log.js';
 
 const exampleDir = join(import.meta.dirname, '../../examples/react');
+
+/** `examples/react/src/server/app.ts`'s `ExampleServer`. */
+interface ExampleServer {
+  readonly url: string;
+  readonly runs: Readonly<Record<string, number>>;
+  readonly notModified: Readonly<Record<string, number>>;
+  close(): Promise<void>;
+}
+/**
+ * The example pins tRPC 11.22.1 (for @trpc/tanstack-react-query) and type-checks on its own
+ * (`pnpm --filter @routecache/example-react typecheck`); this package's program has the newest
+ * tRPC, so the server module is loaded by a specifier TypeScript does not follow.
+ */
+async function startExampleServer(options: { assetsDir: string }): Promise<ExampleServer> {
+  const specifier = join(exampleDir, 'src/server/app.ts');
+  const app = (await import(/* @vite-ignore */ specifier)) as {
+    startExampleServer(options: { assetsDir: string }): Promise<ExampleServer>;
+  };
+  return app.startExampleServer(options);
+}
 const outputDir = join(import.meta.dirname, '__output__', 'react');
 
 /** One tRPC exchange, by procedure: the page's view (Playwright) joined with the wire's (CDP). */
@@ -88,8 +107,8 @@ describe.skipIf(!chromiumAvailable())('examples/react in Chromium', () => {
       session = await launchBrowser(join(outputDir, mode));
       const { page, network } = session;
       const wire = await recordWire(session);
-      const text = (selector: string) => page.locator(selector).innerText();
-      const listed = (selector: string) => page.locator(`${selector} li`).allInnerTexts();
+      const text = (selector: string) => page.locator(selector).textContent();
+      const listed = (selector: string) => page.locator(`${selector} li`).allTextContents();
       /** Wait for `count` tRPC exchanges with their wire status (reported asynchronously). */
       const exchanges = async (count: number) => {
         const done = () => trpcExchanges(wire.entries()).filter((e) => e.wireStatus !== undefined);

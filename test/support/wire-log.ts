@@ -46,8 +46,8 @@ export async function recordWire(
   const cdp = await session.context.newCDPSession(session.page);
   const byId = new Map<string, Pending>();
   const at = (id: string): Pending => {
-    let pending = byId.get(id);
-    if (pending === undefined) byId.set(id, (pending = {}));
+    const pending = byId.get(id) ?? {};
+    byId.set(id, pending);
     return pending;
   };
   cdp.on('Network.requestWillBeSent', (event) => {
