@@ -102,7 +102,12 @@ describe('packed packages', () => {
       vitest: { optional: true },
     });
     expect(byName.get('@routecache/trpc')?.peerDependencies).toEqual({
+      '@trpc/client': '^11.10.0',
       '@trpc/server': '^11.10.0',
+    });
+    // The client link (`@routecache/trpc/client`) types against @trpc/client; servers lack it.
+    expect(byName.get('@routecache/trpc')?.peerDependenciesMeta).toEqual({
+      '@trpc/client': { optional: true },
     });
     const version = core?.version;
     expect(byName.get('@routecache/trpc')?.dependencies?.['@routecache/core']).toBe(version);
