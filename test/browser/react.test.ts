@@ -190,7 +190,7 @@ describe.skipIf(!chromiumAvailable())('examples/react in Chromium', () => {
   it.each(['http', 'batch'] as const)(
     'over %sLink: rename refreshes exactly the two user queries; a reload revalidates',
     {
-      timeout: 90_000,
+      timeout: 150_000,
     },
     async (mode) => {
       const { loaded, afterClick, reload } = await open(mode);
@@ -220,7 +220,7 @@ describe.skipIf(!chromiumAvailable())('examples/react in Chromium', () => {
   );
 
   it('over splitLink (queries streamed, mutations batched): the same refresh; streams have no validator', {
-    timeout: 90_000,
+    timeout: 150_000,
   }, async () => {
     const { loaded, afterClick, reload } = await open('stream');
     const first = await reload('reloaded');
