@@ -7,9 +7,9 @@ import { createCacheMiddleware } from '@routecache/trpc';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { db } from './db.js';
-// The targets module imports this router back; the cycle is safe because it reads the router
-// only when a mutation runs.
-import { invalidates, routes } from './targets.js';
+// The generated module (`pnpm codegen`) imports this router back; the cycle is safe because its
+// helpers read the router only when a mutation runs, and its types are printed, not inferred.
+import { invalidates, routes } from './routecache.generated.js';
 
 /** The app's cache: in memory, root namespace `react`, 5 min. */
 const cache = createCache({ namespace: 'react', ttl: 300 });
