@@ -1,6 +1,7 @@
 /**
  * Smoke test of examples/invalidate: runs its demo against a real HTTP server and checks that
- * each mutation's generated invalidation makes the next read a MISS with the new data.
+ * each mutation's declared invalidation is sent back (`Routecache-Invalidate`) and makes the
+ * next read a MISS with the new data; the imperative helper still works.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type DemoFacts, runDemo } from '../../examples/invalidate/src/demo-run.js';
@@ -20,9 +21,9 @@ describe('examples/invalidate demo', () => {
     ]);
   });
 
-  it('rename: invalidate.users.get + invalidate.users.list, then fresh MISSes', () => {
+  it('rename declares one call and a procedure: the header names them, then fresh MISSes', () => {
     expect(facts.rename).toEqual({
-      removed: 2,
+      invalidated: '1;{"calls":[["users.get",{"userId":1}]],"paths":["users.list"],"tags":[]}',
       reads: [
         { status: 'MISS', names: ['Ada Lovelace'] },
         { status: 'MISS', names: ['Ada Lovelace', 'Grace'] },
@@ -30,21 +31,28 @@ describe('examples/invalidate demo', () => {
     });
   });
 
-  it('create: invalidate.users.list, then the list has the new user', () => {
+  it('create declares routes.users.list, then the list has the new user', () => {
     expect(facts.create).toEqual({
-      removed: 1,
+      invalidated: '1;{"calls":[],"paths":["users.list"],"tags":[]}',
       reads: [{ status: 'MISS', names: ['Ada Lovelace', 'Grace', 'Barbara'] }],
     });
   });
 
-  it('delete: invalidateTag.users drops every tagged entry', () => {
+  it('delete declares tags.users: every tagged entry is dropped', () => {
     expect(facts.delete).toEqual({
-      removed: 2,
+      invalidated: '1;{"calls":[],"paths":[],"tags":["users"]}',
       reads: [
         { status: 'MISS', names: ['Ada Lovelace'] },
         { status: 'MISS', names: ['Ada Lovelace', 'Barbara'] },
       ],
     });
-    expect(facts.resolverRuns).toBe(7);
+  });
+
+  it('purge calls invalidateTag.users() itself and gets the count', () => {
+    expect(facts.purge).toEqual({
+      removed: 2,
+      reads: [{ status: 'MISS', names: ['Ada Lovelace', 'Barbara'] }],
+    });
+    expect(facts.resolverRuns).toBe(8);
   });
 });

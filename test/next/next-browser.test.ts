@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrowserSession, chromiumAvailable, launchBrowser } from '../support/browser.js';
 import { type NextServer, startNext } from '../support/next-app.js';
-import { recordWire, type WireResponse } from '../support/wire-log.js';
+import { recordWire } from '../support/wire-log.js';
 import { reads } from './http.js';
 
 const OUT = join(import.meta.dirname, '__output__', 'next-browser');
@@ -16,7 +16,7 @@ const OUT = join(import.meta.dirname, '__output__', 'next-browser');
 describe.skipIf(!chromiumAvailable())('next start in Chromium', () => {
   let next: NextServer;
   let session: BrowserSession;
-  let wire: WireResponse[] & { clear(): void };
+  let wire: Awaited<ReturnType<typeof recordWire>>;
   beforeAll(async () => {
     next = await startNext('start');
     session = await launchBrowser(OUT);
@@ -58,7 +58,7 @@ describe.skipIf(!chromiumAvailable())('next start in Chromium', () => {
     expect(first?.responseHeaders.etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
     expect(first?.responseHeaders['cache-control']).toBe('no-cache');
     expect(await reads(next.origin)).toEqual({ '1': 1, '2': 1 });
-    loadVary = wire.find(isTrpc)?.headers.vary;
+    loadVary = wire.entries().find(isTrpc)?.wireResponseHeaders.vary;
     expect(loadVary).toBeDefined();
     await session.screenshot('loaded');
   });
@@ -69,12 +69,12 @@ describe.skipIf(!chromiumAvailable())('next start in Chromium', () => {
     wire.clear();
     await session.page.reload();
     await expectRendered();
-    await expect.poll(() => wire.filter(isTrpc).length).toBeGreaterThan(0);
+    await expect.poll(() => wire.entries().filter(isTrpc).length).toBeGreaterThan(0);
     // On the wire: 304s, each with the Vary of the 200 it revalidated.
-    const wired = wire.filter(isTrpc);
-    expect(wired.map((entry) => entry.status)).toEqual(wired.map(() => 304));
-    expect(wired[0]?.headers['x-cache']).toBe('HIT, HIT');
-    expect(varyNames(wired[0]?.headers.vary)).toEqual(varyNames(loadVary));
+    const wired = wire.entries().filter(isTrpc);
+    expect(wired.map((entry) => entry.wireStatus)).toEqual(wired.map(() => 304));
+    expect(wired[0]?.wireResponseHeaders['x-cache']).toBe('HIT, HIT');
+    expect(varyNames(wired[0]?.wireResponseHeaders.vary)).toEqual(varyNames(loadVary));
     // To the page (Playwright's log): the stored 200, revalidated with the ETag it carried.
     const exchanges = trpcExchanges();
     expect(exchanges.map((entry) => entry.status)).toEqual(exchanges.map(() => 200));

@@ -1,7 +1,10 @@
 /**
- * A small CRUD router. Reads are cached; every write calls the *generated* helpers
- * (`routecache.generated.ts`), which compute keys with the middleware's own key function — so
- * renaming `users.get` breaks the build at each stale `invalidate.users.get(…)`.
+ * A small CRUD router. Reads are cached; every write *declares* what it invalidates with the
+ * generated module (`routecache.generated.ts`): `invalidates(…)` runs after the write
+ * succeeded, removes the server entries and tells the client (`Routecache-Invalidate`). The
+ * targets are typed from the router, so renaming `users.get` breaks the build at each stale
+ * `routes.users.get(…)`, and `routecache codegen --check` names it. No return-type annotations:
+ * the generated module's types do not depend on the router's.
  */
 import { createCache } from '@routecache/core';
 import { createCacheMiddleware } from '@routecache/trpc';
@@ -9,8 +12,8 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { db } from './db.js';
 // The generated module imports this router back; the cycle is safe because its helpers only
-// touch the router when called.
-import { invalidate, invalidateTag } from './routecache.generated.js';
+// touch the router when called, and its types are printed rather than taken from the router's.
+import { invalidates, invalidateTag, routes, tags } from './routecache.generated.js';
 
 /** The app's cache: in memory (the default store), root namespace `crud`, 5 min. */
 const cache = createCache({ namespace: 'crud', ttl: 300 });
@@ -34,25 +37,32 @@ export const appRouter = t.router({
       .use(cacheMiddleware({ scope: 'public', namespace: 'users', tags: ['users'] }))
       .query(() => db.read([...db.users.values()])),
 
-    create: t.procedure.input(z.object({ name: z.string().min(1) })).mutation(async ({ input }) => {
-      const user = { id: db.nextId++, name: input.name };
-      db.users.set(user.id, user);
-      // Annotated: a resolver's return type must not depend on the generated module (TS7022).
-      const removed: number = await invalidate.users.list();
-      return { user, removed };
-    }),
+    create: t.procedure
+      .input(z.object({ name: z.string().min(1) }))
+      .use(invalidates(() => [routes.users.list]))
+      .mutation(({ input }) => {
+        const user = { id: db.nextId++, name: input.name };
+        db.users.set(user.id, user);
+        return { user };
+      }),
     rename: t.procedure
       .input(UserId.extend({ name: z.string().min(1) }))
-      .mutation(async ({ input }) => {
+      .use(
+        invalidates(({ input }) => [routes.users.get({ userId: input.userId }), routes.users.list]),
+      )
+      .mutation(({ input }) => {
+        if (!db.users.has(input.userId)) throw new TRPCError({ code: 'NOT_FOUND' });
         db.users.set(input.userId, { id: input.userId, name: input.name });
-        const removed: number =
-          (await invalidate.users.get({ userId: input.userId })) + (await invalidate.users.list());
-        return { removed };
+        return { renamed: input.userId };
       }),
-    delete: t.procedure.input(UserId).mutation(async ({ input }) => {
-      db.users.delete(input.userId);
+    delete: t.procedure
+      .input(UserId)
       // Every entry tagged `users` (each users.get and users.list), in one call.
-      const removed: number = await invalidateTag.users();
+      .use(invalidates(() => [tags.users]))
+      .mutation(({ input }) => ({ deleted: db.users.delete(input.userId) })),
+    purge: t.procedure.mutation(async () => {
+      // The imperative helpers still work, unannotated: `removed` is a number.
+      const removed = await invalidateTag.users();
       return { removed };
     }),
   },

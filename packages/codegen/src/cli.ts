@@ -128,6 +128,12 @@ function runOnce(config: ResolvedConfig, check: boolean, io: CliIo, strict: bool
     return 1;
   }
   const cached = result.procedures.filter((p) => p.cached && p.type === 'query').length;
+  if (check && result.staleDeclarations.length > 0) {
+    io.stderr(
+      `routecache codegen --check: ${result.staleDeclarations.length} invalidates(…) declaration${result.staleDeclarations.length === 1 ? ' names' : 's name'} what the router no longer has (see above)\n`,
+    );
+    return 1;
+  }
   if (check) {
     const onDisk = existsSync(config.output) ? readFileSync(config.output, 'utf8') : undefined;
     const diff = diffSummary(onDisk, result.text);

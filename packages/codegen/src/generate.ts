@@ -5,7 +5,7 @@ import type { ResolvedConfig } from './config/schema.js';
 import { discover } from './discover/discover.js';
 import type { Diagnostic, DiscoveredProcedure } from './discover/types.js';
 import { emitModule } from './emit/emit.js';
-import { buildModel } from './emit/model.js';
+import { buildModel, staleDeclarations } from './emit/model.js';
 
 /** The result of one generation run (nothing written yet). */
 export interface Generation {
@@ -14,6 +14,11 @@ export interface Generation {
   /** Every procedure discovery found, sorted by path. */
   procedures: readonly DiscoveredProcedure[];
   diagnostics: readonly Diagnostic[];
+  /**
+   * The `RC_STALE_INVALIDATION` warnings among `diagnostics`: `invalidates(…)` declarations
+   * naming a procedure, router or tag the router no longer has. `--check` fails on them.
+   */
+  staleDeclarations: readonly Diagnostic[];
   /**
    * True when a diagnostic is an error (the output may miss cached procedures or hold wrong
    * keys), or, with `strict`, any diagnostic.
@@ -45,6 +50,8 @@ export interface GenerateOptions {
  */
 export function generate(config: ResolvedConfig, options: GenerateOptions = {}): Generation {
   const discovery = discover(config);
+  const model = buildModel(discovery, config);
+  const stale = staleDeclarations(discovery, model);
   const cachedOther = discovery.procedures.filter((p) => p.cached && p.type !== 'query');
   const diagnostics: Diagnostic[] = [
     ...discovery.diagnostics,
@@ -57,11 +64,13 @@ export function generate(config: ResolvedConfig, options: GenerateOptions = {}):
         location: p.location,
       }),
     ),
+    ...stale,
   ];
   return {
-    text: emitModule(buildModel(discovery, config)),
+    text: emitModule(model),
     procedures: discovery.procedures,
     diagnostics,
+    staleDeclarations: stale,
     failed: diagnostics.some((d) => d.severity === 'error' || options.strict === true),
   };
 }

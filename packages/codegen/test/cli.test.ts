@@ -56,8 +56,8 @@ describe('routecache codegen', () => {
     expect(stale.err.join('')).toContain(
       [
         '        /** `users.get` (src/users.ts); namespace "users"; tags users; vary accept-language */',
-        "  -     get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.old', input),",
-        "  +     get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.get', input),",
+        "  -     get: (input: Inputs['users.get']): Promise<string> => helpers.keyOf('users.old', input),",
+        "  +     get: (input: Inputs['users.get']): Promise<string> => helpers.keyOf('users.get', input),",
       ].join('\n'),
     );
     // --check never writes.

@@ -78,16 +78,14 @@ describe('a removed procedure', () => {
     ),
   );
 
-  it('breaks the stale generated module at compile time', () => {
-    const diagnostics = typecheck(dir, []).map(describeDiagnostic);
-    expect(diagnostics).toEqual([
-      expect.stringMatching(
-        /^routecache\.generated\.ts:\d+ TS2339: Property 'byEmail' does not exist/,
-      ),
-      expect.stringMatching(
-        /^routecache\.generated\.ts:\d+ TS2339: Property 'byEmail' does not exist/,
-      ),
-    ]);
+  it('leaves the stale module compiling (its types are printed, not taken from the router), and --check names it stale', () => {
+    // The generated module no longer follows the router's type (that tie was the TS7022 cycle):
+    // a stale module still compiles, `--check` (CI) fails, and the helper throws "run codegen".
+    expect(typecheck(dir, []).map(describeDiagnostic)).toEqual([]);
+    const regenerated = generate(loadConfig({ cwd: dir }));
+    expect(readFileSync(join(dir, 'expected/routecache.generated.ts'), 'utf8')).not.toBe(
+      regenerated.text,
+    );
   });
 
   it('breaks every stale call site once regenerated', () => {

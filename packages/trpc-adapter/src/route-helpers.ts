@@ -6,16 +6,13 @@ import {
   listCachedRoutes,
   procedureMiddlewares,
 } from './introspect.js';
-import {
-  createInvalidates,
-  type InvalidatesFactory,
-  type InvalidationTarget,
-  makeTarget,
-  type ProcedureTarget,
-  procedureTarget,
-  routerTarget,
-  type TargetSpec,
-} from './invalidates.js';
+import { createInvalidates, makeTarget, procedureTarget, routerTarget } from './invalidates.js';
+import type {
+  InvalidatesFactory,
+  InvalidationTarget,
+  ProcedureTarget,
+  TargetSpec,
+} from './invalidation.js';
 import { CACHE_MIDDLEWARE } from './middleware.js';
 import { assertUserTag, PATH_TAG_PREFIX } from './path-tags.js';
 

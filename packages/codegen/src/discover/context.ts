@@ -32,6 +32,8 @@ export class DiscoveryContext {
     readonly checker: ts.TypeChecker,
     /** Locations are reported relative to this directory. */
     readonly root: string,
+    /** The generated module's file (absolute): `invalidates` declarations import from it. */
+    readonly generated?: string,
   ) {}
 
   /** The `file:line:column` of a node, relative to the config root. */

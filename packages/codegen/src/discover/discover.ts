@@ -3,6 +3,7 @@ import { Project, ts } from 'ts-morph';
 import type { ResolvedConfig } from '../config/schema.js';
 import { CodegenError } from '../errors.js';
 import { DiscoveryContext } from './context.js';
+import { printInputTypes } from './input-types.js';
 import { API_MODULES, exportedValue } from './resolve.js';
 import { RouterWalker } from './router.js';
 import type { DiscoveryResult } from './types.js';
@@ -82,14 +83,28 @@ function routerExport(program: ts.Program, config: Pick<ResolvedConfig, 'router'
  * ```
  */
 export function discover(
-  config: Pick<ResolvedConfig, 'root' | 'tsconfig' | 'router'>,
+  config: Pick<ResolvedConfig, 'root' | 'tsconfig' | 'router' | 'output'>,
 ): DiscoveryResult {
   const program = loadProgram(config);
-  const context = new DiscoveryContext(program.getTypeChecker(), config.root);
+  const context = new DiscoveryContext(program.getTypeChecker(), config.root, config.output);
   const walker = new RouterWalker(context);
   walker.walkValue(routerExport(program, config), { path: [], lazyPrefix: undefined });
-  const procedures = [...walker.procedures.values()].sort((a, b) =>
-    a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-  );
+  const inputTypes = printInputTypes(config, walker.builders);
+  const procedures = [...walker.procedures.values()]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((p) => {
+      if (!walker.builders.has(p.path)) return p;
+      const inputType = inputTypes.get(p.path);
+      if (inputType === undefined) {
+        context.diagnostics.push({
+          severity: 'warning',
+          code: 'RC_INPUT_TYPE_NOT_PRINTED',
+          message: `the input type of \`${p.path}\` cannot be printed self-contained (a generic, recursive or branded type); its helpers take inferRouterInputs<typeof router>, so a resolver using them may need a return-type annotation (TS7022)`,
+          hint: 'give the procedure an input schema of plain objects, arrays, unions and literals',
+          location: p.location,
+        });
+      }
+      return { ...p, inputType };
+    });
   return { procedures, diagnostics: context.diagnostics };
 }

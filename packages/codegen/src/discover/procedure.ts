@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import { type DiscoveryContext, snippet } from './context.js';
 import { type ContextSource, contextOf } from './context-type.js';
+import { declaredTargets, invalidatesCall } from './declarations.js';
 import { cacheMiddlewareCall } from './middleware.js';
 import { readCacheOptions } from './options.js';
 import { mayReachCache } from './reach.js';
@@ -14,7 +15,7 @@ import {
   singleReturn,
   TRPC_SERVER,
 } from './resolve.js';
-import type { ProcedureType, StaticCacheOptions } from './types.js';
+import type { DeclaredTarget, ProcedureType, StaticCacheOptions } from './types.js';
 
 const PROCEDURE_TYPES = new Set<string>(['query', 'mutation', 'subscription']);
 
@@ -51,8 +52,8 @@ export function isTrpcInstance(context: DiscoveryContext, expr: ts.Expression): 
 
 /** One step of a builder chain that matters for caching. */
 export interface ChainStep {
-  kind: 'input' | 'cache';
-  /** The `.input(...)` call, or the `cacheMiddleware(...)` call. */
+  kind: 'input' | 'cache' | 'invalidates';
+  /** The `.input(...)` call, the `cacheMiddleware(...)` call or the `invalidates(...)` call. */
   call: ts.CallExpression;
   /** The builder the step is called on (`authed` in `authed.use(cache(…))`). */
   receiver: ts.Expression;
@@ -93,7 +94,10 @@ export function walkChain(context: DiscoveryContext, start: ts.Expression, info:
       const method = node.expression.name.text;
       const receiver = node.expression.expression;
       const arg = node.arguments[0];
-      if (method === 'use' && arg) {
+      const declaration = method === 'use' && arg ? invalidatesCall(context, arg) : undefined;
+      if (declaration) {
+        info.steps.push({ kind: 'invalidates', call: declaration, receiver });
+      } else if (method === 'use' && arg) {
         const call = cacheMiddlewareCall(context, arg);
         if (call) info.steps.push({ kind: 'cache', call, receiver });
       } else if (method === 'input') {
@@ -182,6 +186,8 @@ export interface ProcedureCaching {
   hasInput: boolean;
   /** The ctx type source of a cache middleware whose `key` reads (or may read) ctx. */
   context: ContextSource | undefined;
+  /** What its `invalidates(…)` declarations name. */
+  invalidates: DeclaredTarget[];
 }
 
 /**
@@ -204,6 +210,10 @@ export function analyzeProcedure(
   const info: ChainInfo = { steps: [] };
   walkChain(context, callee.expression, info);
   const hasInput = info.steps.some((step) => step.kind === 'input');
+  const invalidates = info.steps
+    .filter((step) => step.kind === 'invalidates')
+    .reverse()
+    .flatMap((step) => declaredTargets(context, step.call));
   const [outermost, ...inner] = info.steps.filter((step) => step.kind === 'cache');
   if (info.unresolved) {
     const { site, message } = info.unresolved;
@@ -219,7 +229,7 @@ export function analyzeProcedure(
     );
   }
   if (outermost === undefined)
-    return { cached: false, options: undefined, hasInput, context: undefined };
+    return { cached: false, options: undefined, hasInput, context: undefined, invalidates };
   reportInputAfterCache(context, path, procedureCall, info.steps);
   if (inner.length > 0) {
     context.report(
@@ -236,6 +246,7 @@ export function analyzeProcedure(
     cached: true,
     options,
     hasInput,
+    invalidates,
     context:
       readsContext === false
         ? undefined

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { type DiscoveryContext, snippet } from './context.js';
+import type { BuilderSite } from './input-types.js';
 import { analyzeProcedure, isTrpcInstance, procedureTypeOf } from './procedure.js';
 import { mayReachCache } from './reach.js';
 import {
@@ -50,6 +51,8 @@ function routerCallKind(context: DiscoveryContext, call: ts.CallExpression): str
  */
 export class RouterWalker {
   readonly procedures = new Map<string, DiscoveredProcedure>();
+  /** The builder (what `.query` is called on) of each cached query taking input, by path. */
+  readonly builders = new Map<string, BuilderSite>();
 
   constructor(private readonly context: DiscoveryContext) {}
 
@@ -182,7 +185,23 @@ export class RouterWalker {
       return;
     }
     const caching = analyzeProcedure(this.context, path, call);
-    this.procedures.set(path, { path, type, ...caching, lazyPrefix: at.lazyPrefix, location });
+    this.procedures.set(path, {
+      path,
+      type,
+      ...caching,
+      inputType: undefined,
+      lazyPrefix: at.lazyPrefix,
+      location,
+    });
+    if (caching.cached && caching.hasInput && type === 'query') {
+      const builder = (call.expression as ts.PropertyAccessExpression).expression;
+      const source = builder.getSourceFile();
+      this.builders.set(path, {
+        file: source.fileName,
+        start: builder.getStart(source),
+        end: builder.end,
+      });
+    }
   }
 
   /** `lazy(() => import('./x.js'))`, `.then((m) => m.name)`, or `(await import('./x.js')).name`. */

@@ -51,6 +51,17 @@ export type ContextSource =
     }
   | { kind: 'unknown' };
 
+/**
+ * One thing an `invalidates(…)` declaration on a mutation names: `call` (`routes.a.b(…)`), `path`
+ * (`routes.a.b` or the sub-router `routes.a`), `tag` (`tags.x`), `computed` (`tag(…)`).
+ */
+export interface DeclaredTarget {
+  kind: 'call' | 'path' | 'tag' | 'computed';
+  /** The dotted path, or the tag name. */
+  name: string;
+  location: SourceLocation;
+}
+
 /** One procedure found under the router. */
 export interface DiscoveredProcedure {
   /** The tRPC path, e.g. `users.get`. */
@@ -64,6 +75,13 @@ export interface DiscoveredProcedure {
   hasInput: boolean;
   /** Where the ctx type of its helpers comes from (only when cached and its key reads ctx). */
   context: ContextSource | undefined;
+  /**
+   * The raw input type (what a client sends) printed from the type checker; `undefined` for a
+   * procedure without input, or when it could not be printed self-contained.
+   */
+  inputType: string | undefined;
+  /** What its `invalidates(…)` declarations name (mutations; empty without one). */
+  invalidates: readonly DeclaredTarget[];
   /** The lazy router prefix it lives under (`lazy(() => import(...))`), if any. */
   lazyPrefix: string | undefined;
   /** Where the procedure's `.query(...)` / `.mutation(...)` call is. */

@@ -24,6 +24,8 @@ function procedure(path: string, tags: string[] = []): DiscoveredProcedure {
       scope: undefined,
     },
     hasInput: true,
+    inputType: '{ id: string }',
+    invalidates: [],
     context: undefined,
     lazyPrefix: undefined,
     location: { file: 'src/router.ts', line: 1, column: 1 },
@@ -41,9 +43,11 @@ describe('emitModule', () => {
       [],
     );
     expect(text).toContain(
-      "'it\\'s': (input: Inputs['odd']['it\\'s']): Promise<string> => helpers.keyOf('odd.it\\'s', input),",
+      "'it\\'s': (input: Inputs['odd.it\\'s']): Promise<string> => helpers.keyOf('odd.it\\'s', input),",
     );
     expect(text).toContain("'with-dash':");
+    expect(text).toContain("'a*/b': helpers.tag('a*/b'),");
+    expect(text).toContain("odd: helpers.router('odd', {");
     expect(text).toContain(
       "'a*/b': (): Promise<number> => helpers.invalidateTag('a*/b', ['odd.it\\'s'])",
     );

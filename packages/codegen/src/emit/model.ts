@@ -2,6 +2,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { ResolvedConfig } from '../config/schema.js';
 import type {
   ContextSource,
+  DeclaredTarget,
+  Diagnostic,
   DiscoveredProcedure,
   DiscoveryResult,
   StaticCacheOptions,
@@ -25,6 +27,13 @@ export interface CachedQuery {
   options: StaticCacheOptions;
   /** The file declaring the procedure, relative to the config root (no line: keeps output stable). */
   file: string;
+  /**
+   * Its raw input type: printed from the checker, `void` without input, or (when it could not be
+   * printed) `inferRouterInputs<typeof router>[…]`.
+   */
+  inputType: string;
+  /** The mutations declaring they invalidate it, and how (`users.rename` (call)), sorted. */
+  invalidatedBy: readonly string[];
 }
 
 /** A literal tag and the cached queries declaring it. */
@@ -55,6 +64,8 @@ export interface GenerationModel {
   /** The ctx types helpers take, sorted by alias. */
   contexts: readonly ContextTypeModel[];
   tags: readonly TagModel[];
+  /** Whether an input type falls back to `inferRouterInputs` (it then needs the import). */
+  inferredInputs: boolean;
 }
 
 const toPosix = (path: string): string => path.split(sep).join('/');
@@ -148,6 +159,7 @@ export function buildModel(
     .filter((p) => p.cached && p.type === 'query' && p.options !== undefined)
     // Sorted here too: the output must not depend on the order discovery found procedures in.
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const reverse = reverseIndex(discovery.procedures, cached);
   const queries = cached
     // A ctx-reading key whose ctx type is unknown gets no helpers (RC_UNKNOWN_CONTEXT_TYPE).
     .filter((p) => p.context?.kind !== 'unknown')
@@ -160,6 +172,14 @@ export function buildModel(
         hasInput: p.hasInput,
         options: p.options as StaticCacheOptions,
         file: p.location.file,
+        inputType: !p.hasInput
+          ? 'void'
+          : (p.inputType ??
+            `inferRouterInputs<typeof ${config.router.export}>${p.path
+              .split('.')
+              .map((s) => `[${quote(s)}]`)
+              .join('')}`),
+        invalidatedBy: reverse.get(p.path) ?? [],
       }),
     );
   // Tag helpers need no ctx: they list every cached query declaring the tag, helpers or not.
@@ -177,5 +197,93 @@ export function buildModel(
       a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : 0,
     ),
     tags,
+    inferredInputs: queries.some((q) => q.inputType.startsWith('inferRouterInputs<')),
   };
+}
+
+/** Whether `target` of a declaration reaches the cached query `p`. */
+function reaches(target: DeclaredTarget, p: DiscoveredProcedure): boolean {
+  switch (target.kind) {
+    case 'call':
+      return target.name === p.path;
+    case 'path':
+      return p.path === target.name || p.path.startsWith(`${target.name}.`);
+    case 'tag':
+      return p.options?.tags.includes(target.name) ?? false;
+    case 'computed':
+      return p.options?.dynamicTags ?? false;
+  }
+}
+
+const HOW: Record<DeclaredTarget['kind'], (target: DeclaredTarget) => string> = {
+  call: () => 'one call',
+  path: (target) =>
+    target.name.includes('.') ? `every call of ${target.name}` : `router ${target.name}`,
+  tag: (target) => `tag ${target.name}`,
+  computed: () => 'a computed tag, if it matches',
+};
+
+/** Per cached query: `\`users.rename\` (one call)` for each mutation whose declaration reaches it. */
+function reverseIndex(
+  procedures: readonly DiscoveredProcedure[],
+  cached: readonly DiscoveredProcedure[],
+): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const mutation of procedures) {
+    for (const target of mutation.invalidates) {
+      for (const p of cached) {
+        if (!reaches(target, p)) continue;
+        const entry = `\`${mutation.path}\` (${HOW[target.kind](target)})`;
+        const list = index.get(p.path) ?? [];
+        if (!list.includes(entry)) list.push(entry);
+        index.set(p.path, list);
+      }
+    }
+  }
+  for (const list of index.values()) list.sort();
+  return index;
+}
+
+/**
+ * Declarations naming what the router no longer has: a call or path with no cached query at or
+ * under it, a static tag no cached query declares. Warnings when generating (the module must be
+ * writable while the declarations are fixed), failures under `--check`.
+ *
+ * @example
+ * ```ts
+ * staleDeclarations(discovery, model); // [{ code: 'RC_STALE_INVALIDATION', message: '`users.rename` … `users.get` …', … }]
+ * ```
+ */
+export function staleDeclarations(
+  discovery: DiscoveryResult,
+  model: GenerationModel,
+): Diagnostic[] {
+  const tags = new Set(model.tags.map((tag) => tag.name));
+  const stale: Diagnostic[] = [];
+  for (const mutation of discovery.procedures) {
+    for (const target of mutation.invalidates) {
+      if (target.kind === 'computed') continue;
+      const exists =
+        target.kind === 'tag'
+          ? tags.has(target.name)
+          : model.queries.some((q) =>
+              target.kind === 'call'
+                ? q.path === target.name
+                : q.path === target.name || q.path.startsWith(`${target.name}.`),
+            );
+      if (exists) continue;
+      const what =
+        target.kind === 'tag'
+          ? `tag \`${target.name}\`, which no cached procedure declares`
+          : `\`${target.name}\`, which is not ${target.kind === 'call' ? 'a cached procedure' : 'a cached procedure or a router of cached procedures'} of the router`;
+      stale.push({
+        severity: 'warning',
+        code: 'RC_STALE_INVALIDATION',
+        message: `\`${mutation.path}\` declares it invalidates ${what} (renamed or removed?)`,
+        hint: `update the invalidates(…) declaration of \`${mutation.path}\` to the current routes/tags`,
+        location: target.location,
+      });
+    }
+  }
+  return stale;
 }

@@ -87,7 +87,13 @@ export function insert(
  * writeTree(writer, tree); // { users: { get: (input) => …, }, }
  * ```
  */
-export function writeTree(writer: CodeBlockWriter, tree: HelperTree): void {
+export function writeTree(
+  writer: CodeBlockWriter,
+  tree: HelperTree,
+  /** Wraps every sub-router's object: `(path) => 'helpers.router(…, '`, closed with `)`. */
+  router?: (path: string) => string,
+  prefix: readonly string[] = [],
+): void {
   if (tree.children.size === 0) {
     writer.write('{}');
     return;
@@ -101,8 +107,10 @@ export function writeTree(writer: CodeBlockWriter, tree: HelperTree): void {
         writer.write(`${propertyName(segment)}: `);
         child.leaf.write(writer);
       } else {
-        writer.write(`${propertyName(segment)}: `);
-        writeTree(writer, child);
+        const path = [...prefix, segment];
+        writer.write(`${propertyName(segment)}: ${router ? router(path.join('.')) : ''}`);
+        writeTree(writer, child, router, path);
+        if (router) writer.write(')');
       }
       writer.write(',').newLine();
     }

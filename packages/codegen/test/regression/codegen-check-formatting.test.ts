@@ -78,10 +78,10 @@ describe.each(Object.keys(FORMATTERS))('the generated module after %s --write', 
     expect(check.err.join('')).toContain(
       [
         '1 line(s) to add, 1 to remove (layout ignored)',
-        "        byEmail: (input: Inputs['users']['byEmail']): Promise<string> => helpers.keyOf('users.byEmail', input),",
+        "        byEmail: (input: Inputs['users.byEmail']): Promise<string> => helpers.keyOf('users.byEmail', input),",
         '        /** `users.get` (src/users.ts); namespace "users"; tags users; vary accept-language */',
-        "  -     get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.old', input),",
-        "  +     get: (input: Inputs['users']['get']): Promise<string> => helpers.keyOf('users.get', input),",
+        "  -     get: (input: Inputs['users.get']): Promise<string> => helpers.keyOf('users.old', input),",
+        "  +     get: (input: Inputs['users.get']): Promise<string> => helpers.keyOf('users.get', input),",
       ].join('\n'),
     );
   });
