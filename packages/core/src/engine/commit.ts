@@ -32,24 +32,6 @@ export function windowMs(seconds: number | undefined, defaultMs: number): number
 }
 
 /**
- * Report a fill that stored nothing (a `skipped` event, built only when someone listens).
- *
- * @example
- * ```ts
- * reportSkipped(events, address, 'aborted');
- * ```
- */
-export function reportSkipped(
-  events: CacheEvents,
-  address: EntryAddress,
-  reason: CacheEventMap['skipped']['reason'],
-): void {
-  if (events.listening.skipped > 0) {
-    events.emit('skipped', { key: address.key, baseKey: address.baseKey, reason });
-  }
-}
-
-/**
  * The fill side of the engine: after a load, decide whether to keep the value, encode it once
  * (its bytes give the ETag and the size), build the entry and store it under the fence taken
  * before the load started.
@@ -79,7 +61,7 @@ export function createCommitter(
     reason: CacheEventMap['skipped']['reason'],
     etag: string | undefined,
   ): FillOutcome {
-    reportSkipped(events, address, reason);
+    events.skipped(address, reason);
     return { value, kind, etag, stored: false, maxAge: 0 };
   }
 
@@ -136,9 +118,7 @@ export function createCommitter(
     if (stored === FAILED) return skip(address, value, kind, 'store', etag);
     // Refused: fenced out by an invalidation since the load started (or too large for the store).
     if (!stored) return skip(address, value, kind, 'invalidated', etag);
-    if (events.listening.stored > 0) {
-      events.emit('stored', { key: address.key, baseKey: address.baseKey, size: bytes.length });
-    }
+    events.stored(address, bytes.length);
     return { value, kind, etag, stored: true, maxAge: Math.floor((freshUntil - now) / 1000) };
   };
 }

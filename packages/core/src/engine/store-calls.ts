@@ -80,9 +80,7 @@ export class StoreCalls {
             cause,
             context: { store, operation },
           });
-    if (this.#events.listening.storeError > 0)
-      this.#events.emit('storeError', { operation, error });
-    else
+    if (!this.#events.storeError(operation, error))
       warnOnce(
         'ROUTECACHE_STORE_UNAVAILABLE',
         `${error.message}; serving without the cache`,
