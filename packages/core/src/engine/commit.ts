@@ -1,3 +1,4 @@
+import { isPromiseLike } from '../async.js';
 import { strongEtag } from '../http/etag.js';
 import type { CacheEntry, EntryAddress, Fence } from '../stores/types.js';
 import { ENTRY_FORMAT } from '../stores/types.js';
@@ -5,7 +6,7 @@ import { warnOnce } from '../warn.js';
 import type { CacheEvents } from './events.js';
 import type { ResolvedCacheOptions } from './options.js';
 import type { FillOutcome } from './single-flight.js';
-import { FAILED, type Failed, isPromiseLike, type StoreCalls } from './store-calls.js';
+import { FAILED, type Failed, type StoreCalls } from './store-calls.js';
 import type { CacheEventMap } from './types.js';
 
 /** What a fill commits by: the call's policy and its hooks (a {@link LoadRequest} is one). */

@@ -1,9 +1,10 @@
+import { isPromiseLike } from '../async.js';
 import type { CacheStore, EntryAddress } from '../stores/types.js';
 import { type EngineRequest, runLoader } from './answers.js';
 import type { Committer } from './commit.js';
 import { underLease } from './lease.js';
 import { FailedFill, type Filled, type Flight, type Flights } from './single-flight.js';
-import { isPromiseLike, type StoreCalls } from './store-calls.js';
+import type { StoreCalls } from './store-calls.js';
 import { isAsyncIterable, type StreamFiller } from './streams.js';
 
 const NO_TAGS: readonly string[] = [];

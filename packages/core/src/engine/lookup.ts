@@ -1,3 +1,4 @@
+import { ignore, isPromiseLike } from '../async.js';
 import { storageKey } from '../keying/index.js';
 import type { CacheEntry, CacheStore } from '../stores/types.js';
 import type { MaybePromise } from '../types.js';
@@ -14,7 +15,7 @@ import type { CacheEvents } from './events.js';
 import type { Fills } from './fill.js';
 import type { ResolvedCacheOptions } from './options.js';
 import { FailedFill, type Filled, type Flights } from './single-flight.js';
-import { FAILED, ignore, isPromiseLike, type StoreCalls } from './store-calls.js';
+import { FAILED, type StoreCalls } from './store-calls.js';
 import { isAsyncIterable } from './streams.js';
 
 /**

@@ -1,8 +1,9 @@
+import { ignore } from '../async.js';
 import type { CacheEntry, EntryAddress, Fence, StreamRecord } from '../stores/types.js';
 import type { CommitRequest, Committer } from './commit.js';
 import type { CacheEvents } from './events.js';
 import type { FillOutcome } from './single-flight.js';
-import { type Failed, ignore } from './store-calls.js';
+import type { Failed } from './store-calls.js';
 import type { EntryPolicy, LoadRequest, StreamLimits } from './types.js';
 
 const SETTLED: Promise<void> = Promise.resolve();

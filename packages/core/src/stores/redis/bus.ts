@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import { ignore, TIMED_OUT, withTimeout } from '../../async.js';
 import { InvalidOptionError, StoreError } from '../../errors.js';
 import { type NumberRule, numberOption, optionsObject, received } from '../../options/validate.js';
 import { warnOnce } from '../../warn.js';
@@ -238,23 +239,19 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): RedisBus {
     ready() {
       if (live) return Promise.resolve();
       subscriber ??= start();
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiting.delete(settle);
-          reject(
-            new StoreError(
-              'ROUTECACHE_STORE_TIMEOUT',
-              `Bus "redis-bus" not subscribed to "${channel}" within ${readyTimeout} ms`,
-              { cause: lastError, context: { store: 'redis-bus', channel, readyTimeout } },
-            ),
-          );
-        }, readyTimeout);
-        const settle = (error?: StoreError) => {
-          clearTimeout(timer);
-          if (error === undefined) resolve();
-          else reject(error);
-        };
+      let settle: (error?: StoreError) => void = ignore;
+      const subscribed = new Promise<void>((resolve, reject) => {
+        settle = (error) => (error === undefined ? resolve() : reject(error));
         waiting.add(settle);
+      });
+      return withTimeout(subscribed, readyTimeout).then((live) => {
+        if (live !== TIMED_OUT) return;
+        waiting.delete(settle);
+        throw new StoreError(
+          'ROUTECACHE_STORE_TIMEOUT',
+          `Bus "redis-bus" not subscribed to "${channel}" within ${readyTimeout} ms`,
+          { cause: lastError, context: { store: 'redis-bus', channel, readyTimeout } },
+        );
       });
     },
     async publish(message) {
