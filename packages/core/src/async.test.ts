@@ -39,6 +39,7 @@ describe('withTimeout', () => {
 describe('isPromiseLike', () => {
   it('tells thenables from plain values', () => {
     expect(isPromiseLike(Promise.resolve(1))).toBe(true);
+    // biome-ignore lint/suspicious/noThenProperty: a thenable that is no Promise is the case under test
     expect(isPromiseLike({ then: () => undefined } as never)).toBe(true);
     expect(isPromiseLike(1)).toBe(false);
     expect(isPromiseLike(undefined)).toBe(false);
