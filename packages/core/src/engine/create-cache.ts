@@ -7,7 +7,7 @@ import { CacheEvents } from './events.js';
 import { Fills } from './fill.js';
 import { Lookup } from './lookup.js';
 import { RouteNamespaces } from './namespaces.js';
-import { resolveCacheOptions } from './options.js';
+import { type ResolvedCacheOptions, resolveCacheOptions } from './options.js';
 import { Flights } from './single-flight.js';
 import { StoreCalls } from './store-calls.js';
 import { createStreamFiller } from './streams.js';
@@ -22,6 +22,33 @@ import type {
 } from './types.js';
 
 const NO_TAGS: readonly string[] = [];
+
+/** The engine's units, wired once per cache: see "How a call flows" in the package README. */
+function engineUnits(resolved: ResolvedCacheOptions) {
+  const { store } = resolved;
+  const events = new CacheEvents();
+  const calls = new StoreCalls(store, resolved.storeTimeoutMs, events);
+  const flights = new Flights();
+  const commit = createCommitter(resolved, calls, events);
+  const fillFromStream = createStreamFiller(commit, events);
+  const fills = new Fills(store, calls, flights, commit, fillFromStream, resolved.leaseTimeoutMs);
+  const lookup = new Lookup(resolved, calls, events, flights, fills);
+  const namespaces = new RouteNamespaces(resolved.namespace, resolved.namespacePolicy);
+  return { events, calls, flights, lookup, namespaces };
+}
+
+/** Run a store invalidation; its failure rejects (a `StoreError`), since the caller must know. */
+async function invalidateWith(
+  calls: StoreCalls,
+  operation: 'invalidate' | 'invalidateTags',
+  call: () => MaybePromise<number>,
+): Promise<number> {
+  try {
+    return await call();
+  } catch (cause) {
+    throw calls.fail(operation, cause, 'ROUTECACHE_STORE_ERROR');
+  }
+}
 
 /**
  * Create a cache: keys, lookups, single-flight fills, stale serving, invalidation and events
@@ -66,21 +93,7 @@ const NO_TAGS: readonly string[] = [];
 export function createCache(options: CacheOptions = {}): Cache {
   const resolved = resolveCacheOptions(options);
   const { store, namespace } = resolved;
-  const events = new CacheEvents();
-  const calls = new StoreCalls(store, resolved.storeTimeoutMs, events);
-  const flights = new Flights();
-  const commit = createCommitter(resolved, calls, events);
-  const fills = new Fills(
-    store,
-    calls,
-    flights,
-    commit,
-    createStreamFiller(commit, events),
-    resolved.leaseTimeoutMs,
-  );
-  const lookup = new Lookup(resolved, calls, events, flights, fills);
-  const namespaces = new RouteNamespaces(namespace, resolved.namespacePolicy);
-
+  const { events, calls, flights, lookup, namespaces } = engineUnits(resolved);
   store.onEvict?.((key, reason) => events.evicted(key, reason));
   // Invalidations the store learns of elsewhere (another instance, over a bus) detach fills in
   // flight too, exactly like this cache's own invalidate/invalidateTags.
@@ -91,18 +104,6 @@ export function createCache(options: CacheOptions = {}): Cache {
     return request.key === undefined
       ? deriveBaseKey(ns, request.route, request.input)
       : deriveCustomBaseKey(ns, request.key);
-  }
-
-  /** Run a store invalidation; its failure rejects (a `StoreError`), since the caller must know. */
-  async function invalidateWith(
-    operation: 'invalidate' | 'invalidateTags',
-    call: () => MaybePromise<number>,
-  ): Promise<number> {
-    try {
-      return await call();
-    } catch (cause) {
-      throw calls.fail(operation, cause, 'ROUTECACHE_STORE_ERROR');
-    }
   }
 
   return {
@@ -125,13 +126,15 @@ export function createCache(options: CacheOptions = {}): Cache {
     async invalidate(baseKey) {
       // Callers arriving from now on must not join a fill that started before this invalidation.
       flights.dropBaseKey(baseKey);
-      const removed = await invalidateWith('invalidate', () => store.invalidate(baseKey));
+      const removed = await invalidateWith(calls, 'invalidate', () => store.invalidate(baseKey));
       events.invalidated([baseKey], NO_TAGS, removed);
       return removed;
     },
     async invalidateTags(tags) {
       flights.dropTags(tags);
-      const removed = await invalidateWith('invalidateTags', () => store.invalidateTags(tags));
+      const removed = await invalidateWith(calls, 'invalidateTags', () =>
+        store.invalidateTags(tags),
+      );
       events.invalidated(NO_TAGS, tags, removed);
       return removed;
     },
