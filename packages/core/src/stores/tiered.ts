@@ -101,7 +101,13 @@ class LocalTier {
     if (at !== this.#epoch) return false;
     const l1Fence = fence ?? (await this.store.fence(address));
     if (at !== this.#epoch) return false;
-    return this.store.set(address, entry, l1Fence);
+    return this.store.set(address, this.#local(entry), l1Fence);
+  }
+
+  /** The copy L1 keeps: an in-process L1 never reads the encoded bytes, so it does not hold them. */
+  #local(entry: CacheEntry): CacheEntry {
+    if (this.store.requiresBytes || entry.bytes === undefined) return entry;
+    return { ...entry, bytes: undefined };
   }
 }
 
@@ -271,8 +277,9 @@ class TieredStore implements CacheStore {
  * Two tiers: an in-process L1 in front of a shared L2, kept coherent across instances by a bus.
  *
  * - An L1 hit answers synchronously and never touches L2.
- * - An L2 hit fills L1. A fill commits to L2 first (under L2's fence) and then to L1. L1 entries
- *   hold both the live value and its encoded bytes; a `memoryStore` L1 accounts both.
+ * - An L2 hit fills L1. A fill commits to L2 first (under L2's fence) and then to L1. An
+ *   in-process L1 (`requiresBytes: false`, e.g. `memoryStore`) keeps the live value without the
+ *   encoded bytes L2 needed.
  * - While L2 is down (its fence or write fails), fills go to L1 alone, so an outage does not
  *   send every call to the loader. Those copies live at most their ttl, and the bus
  *   reconnect that follows an outage drops the whole L1.
