@@ -1,4 +1,5 @@
 import { isPromiseLike } from '../async.js';
+import type { Codec } from '../codec/types.js';
 import { strongEtag } from '../http/etag.js';
 import type { CacheEntry, EntryAddress, Fence } from '../stores/types.js';
 import { ENTRY_FORMAT } from '../stores/types.js';
@@ -32,6 +33,32 @@ export function windowMs(seconds: number | undefined, defaultMs: number): number
   return seconds === undefined ? defaultMs : seconds * 1000;
 }
 
+/** The entry's freshness and stale horizon (ms since the epoch), from the call's policy. */
+function lifetime(options: ResolvedCacheOptions, policy: CommitRequest, now: number) {
+  const ttlMs = windowMs(policy.ttl, options.ttlMs);
+  const { jitter } = options;
+  const freshUntil = now + (jitter === 0 ? ttlMs : ttlMs * (1 + jitter * Math.random()));
+  const staleMs = Math.max(
+    windowMs(policy.staleWhileRevalidate, options.staleWhileRevalidateMs),
+    windowMs(policy.staleIfError, options.staleIfErrorMs),
+  );
+  return { freshUntil, staleUntil: freshUntil + staleMs };
+}
+
+/** The value's codec bytes, or `undefined` (warned once) when the codec refuses it. */
+function encode(codec: Codec, address: EntryAddress, value: unknown): Uint8Array | undefined {
+  try {
+    return codec.encode(value);
+  } catch (error) {
+    warnOnce(
+      'ROUTECACHE_UNCACHEABLE_VALUE',
+      `Codec "${codec.id}" cannot encode a value of ${address.baseKey}; it is served uncached: ${String(error)}`,
+      codec.id,
+    );
+    return undefined;
+  }
+}
+
 /**
  * The fill side of the engine: after a load, decide whether to keep the value, encode it once
  * (its bytes give the ETag and the size), build the entry and store it under the fence taken
@@ -53,7 +80,7 @@ export function createCommitter(
   calls: StoreCalls,
   events: CacheEvents,
 ): Committer {
-  const { store, codec, jitter } = options;
+  const { store, codec } = options;
 
   function skip(
     address: EntryAddress,
@@ -67,37 +94,18 @@ export function createCommitter(
   }
 
   return async function commit(address, value, kind, fence, request) {
-    const policy = request;
-    const hooks = request;
     // `never` parameters: the hooks were typed for the caller's own T, which `value` is.
     const typed = value as never;
-    if (hooks.cacheable !== undefined && !hooks.cacheable(typed, kind)) {
+    if (request.cacheable !== undefined && !request.cacheable(typed, kind)) {
       return skip(address, value, kind, 'uncacheable', undefined);
     }
     const now = Date.now();
-    const ttlMs = windowMs(policy.ttl, options.ttlMs);
-    const freshUntil = now + (jitter === 0 ? ttlMs : ttlMs * (1 + jitter * Math.random()));
-    const staleUntil =
-      freshUntil +
-      Math.max(
-        windowMs(policy.staleWhileRevalidate, options.staleWhileRevalidateMs),
-        windowMs(policy.staleIfError, options.staleIfErrorMs),
-      );
+    const { freshUntil, staleUntil } = lifetime(options, request, now);
     // ttl 0 without stale windows: nothing would survive the store's expiry check.
     if (staleUntil <= now) return skip(address, value, kind, 'uncacheable', undefined);
-
-    let bytes: Uint8Array;
-    try {
-      bytes = codec.encode(value);
-    } catch (error) {
-      warnOnce(
-        'ROUTECACHE_UNCACHEABLE_VALUE',
-        `Codec "${codec.id}" cannot encode a value of ${address.baseKey}; it is served uncached: ${String(error)}`,
-        codec.id,
-      );
-      return skip(address, value, kind, 'codec', undefined);
-    }
-    const etag = hooks.etag?.(typed) ?? strongEtag(bytes);
+    const bytes = encode(codec, address, value);
+    if (bytes === undefined) return skip(address, value, kind, 'codec', undefined);
+    const etag = request.etag?.(typed) ?? strongEtag(bytes);
     if (fence === FAILED) return skip(address, value, kind, 'store', etag);
 
     const entry: CacheEntry = {
