@@ -94,6 +94,21 @@ describe.each(HTTP_ADAPTERS)('streamed queries (%s adapter)', (kind) => {
     expect(openFills()).toBe(0);
   });
 
+  it('gives a stored stream refused by a non-streaming request no cache status', async () => {
+    const expected = { chunks: [{ n: 2 }, { n: 1 }], returned: 'liftoff' };
+    expect(await drain(await client().countdown.query({ from: 2 }))).toEqual(expected);
+    // The entry is stored: a replay is a hit. A plain (non-jsonl) GET makes tRPC refuse the
+    // stream, so the call fails; were its HIT recorded, the error would carry X-Cache and the
+    // stored entry's ETag (a 304 could then answer for a response that never succeeded).
+    const url = `${server.url}/countdown?${inputQuery({ from: 2 })}`;
+    const response = await fetch(url);
+    expect(response.status).toBe(415);
+    expect(response.headers.get('x-cache')).toBeNull();
+    expect(response.headers.get('etag')).toBeNull();
+    await response.text();
+    expect(counters.countdown).toBe(1);
+  });
+
   it('passes a stream over the buffer cap through whole but does not store it', async () => {
     const expected = { chunks: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], returned: 'done' };
     expect(await drain(await client().bigStream.query())).toEqual(expected);
