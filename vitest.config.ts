@@ -52,7 +52,22 @@ export default defineConfig({
           name: 'integration',
           root: './test',
           include: ['**/*.test.ts'],
-          exclude: ['**/node_modules/**'],
+          exclude: ['**/node_modules/**', 'next/**'],
+        },
+      },
+      {
+        extends: true,
+        // examples/next under `next build` + `next start` and `next dev`: heavy on a 2-core
+        // machine, so its own step (`pnpm test:next`), left out of `pnpm test`. One build per
+        // run (global setup); one Next.js server at a time.
+        test: {
+          name: 'next',
+          root: './test/next',
+          include: ['**/*.test.ts'],
+          globalSetup: ['./global-setup.ts'],
+          fileParallelism: false,
+          hookTimeout: 300_000,
+          testTimeout: 120_000,
         },
       },
     ],

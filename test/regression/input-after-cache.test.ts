@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { recordingClient } from '../support/trpc-client.js';
 import {
-  type AdapterKind,
+  HTTP_ADAPTERS,
   startTrpcServer,
   type TestContext,
   type TrpcTestServer,
@@ -55,32 +55,29 @@ function expectRefusal(cause: unknown, path: string): void {
   expect((cause as ConfigurationError).message).toContain('after the last .input(');
 }
 
-describe.each<AdapterKind>(['standalone', 'fetch', 'express'])(
-  'a cache between two .input() calls (%s adapter)',
-  (kind) => {
-    let server: TrpcTestServer;
-    afterEach(() => server.close());
+describe.each(HTTP_ADAPTERS)('a cache between two .input() calls (%s adapter)', (kind) => {
+  let server: TrpcTestServer;
+  afterEach(() => server.close());
 
-    it('is refused, so tenant b never gets tenant a’s result', async () => {
-      const app = buildRouter();
-      server = await startTrpcServer(kind, app.router);
-      const { client } = recordingClient<Router>(server.url);
-      for (const tenant of ['a', 'b']) {
-        await expect(client.report.query({ id: '1', tenant })).rejects.toThrow(
-          'after the last .input(',
-        );
-      }
-      expect(server.errors).toHaveLength(2);
-      for (const error of server.errors) expectRefusal((error as TRPCError).cause, 'report');
-      expect(app.runs.report).toBeUndefined();
+  it('is refused, so tenant b never gets tenant a’s result', async () => {
+    const app = buildRouter();
+    server = await startTrpcServer(kind, app.router);
+    const { client } = recordingClient<Router>(server.url);
+    for (const tenant of ['a', 'b']) {
+      await expect(client.report.query({ id: '1', tenant })).rejects.toThrow(
+        'after the last .input(',
+      );
+    }
+    expect(server.errors).toHaveLength(2);
+    for (const error of server.errors) expectRefusal((error as TRPCError).cause, 'report');
+    expect(app.runs.report).toBeUndefined();
 
-      expect(await client.fixed.query({ id: '1', tenant: 'a' })).toBe('a:1');
-      expect(await client.fixed.query({ id: '1', tenant: 'b' })).toBe('b:1');
-      expect(await client.fixed.query({ id: '1', tenant: 'a' })).toBe('a:1');
-      expect(app.runs.fixed).toBe(2);
-    });
-  },
-);
+    expect(await client.fixed.query({ id: '1', tenant: 'a' })).toBe('a:1');
+    expect(await client.fixed.query({ id: '1', tenant: 'b' })).toBe('b:1');
+    expect(await client.fixed.query({ id: '1', tenant: 'a' })).toBe('a:1');
+    expect(app.runs.fixed).toBe(2);
+  });
+});
 
 describe('a cache between two .input() calls, through a server-side caller', () => {
   it('is refused on every call, before the resolver runs', async () => {

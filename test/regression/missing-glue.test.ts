@@ -6,7 +6,6 @@
  * Server-side callers (createCaller without a signal) keep caching; `transport` declares it
  * either way. Real HTTP servers, the real tRPC client.
  */
-import type { AddressInfo } from 'node:net';
 import { createCache, memoryStore } from '@routecache/core';
 import { type CacheSetup, createCacheMiddleware, withCacheContext } from '@routecache/trpc';
 import { initTRPC } from '@trpc/server';
@@ -17,6 +16,8 @@ import { recordingClient } from '../support/trpc-client.js';
 import {
   type AdapterKind,
   type GlueOptions,
+  HTTP_ADAPTERS,
+  listenServer,
   startTrpcServer,
   type TestContext,
 } from '../support/trpc-server.js';
@@ -74,67 +75,63 @@ async function serve(kind: AdapterKind, glue: GlueOptions) {
   return { ...app, ...recordingClient<Router>(server.url) };
 }
 
-describe.each<AdapterKind>(['standalone', 'fetch', 'express'])(
-  'without withCacheContext (%s adapter)',
-  (kind) => {
-    it('serves every call uncached, so a cookie is never replayed without it', async () => {
-      const { client, last, runs } = await serve(kind, { cacheContext: false });
-      for (let call = 1; call <= 2; call++) {
-        expect(await client.setsCookie.query()).toBe(call);
-        expect(last().headers.get('set-cookie')).toBe('sid=1');
-        expect(last().headers.get('x-cache')).toBeNull();
-      }
-      await client.item.query({ id: '1' });
-      expect(await client.item.query({ id: '1' })).toEqual({ id: '1', run: 2 });
-      expect(runs).toEqual({ setsCookie: 2, item: 2 });
-
-      const [warning, ...more] = warned('ROUTECACHE_NO_CACHE_CONTEXT');
-      expect(more).toEqual([]);
-      expect(warning?.message).toContain('withCacheContext');
-      expect(warning?.message).toContain("transport: 'server'");
-    });
-  },
-);
-
-describe.each<AdapterKind>(['standalone', 'fetch', 'express'])(
-  'without the handler wrapper (%s adapter)',
-  (kind) => {
-    it('keeps caching and keeps cookies out, and warns once that headers are lost', async () => {
-      const { client, last, runs } = await serve(kind, { httpCache: false });
-      for (let call = 1; call <= 2; call++) {
-        expect(await client.setsCookie.query()).toBe(call);
-        expect(last().headers.get('set-cookie')).toBe('sid=1');
-      }
-      await client.item.query({ id: '1' });
-      expect(await client.item.query({ id: '1' })).toEqual({ id: '1', run: 1 });
+describe.each(HTTP_ADAPTERS)('without withCacheContext (%s adapter)', (kind) => {
+  it('serves every call uncached, so a cookie is never replayed without it', async () => {
+    const { client, last, runs } = await serve(kind, { cacheContext: false });
+    for (let call = 1; call <= 2; call++) {
+      expect(await client.setsCookie.query()).toBe(call);
+      expect(last().headers.get('set-cookie')).toBe('sid=1');
       expect(last().headers.get('x-cache')).toBeNull();
-      expect(runs).toEqual({ setsCookie: 2, item: 1 });
+    }
+    await client.item.query({ id: '1' });
+    expect(await client.item.query({ id: '1' })).toEqual({ id: '1', run: 2 });
+    expect(runs).toEqual({ setsCookie: 2, item: 2 });
 
-      const wrapper = kind === 'fetch' ? 'withHttpCache' : 'withNodeHttpCache';
-      const matching = warned('ROUTECACHE_NO_HTTP_GLUE').filter((warning) =>
-        warning.message.includes(wrapper),
-      );
-      expect(matching).toHaveLength(1);
-      expect(matching[0]?.message).toContain('headers');
-    });
-  },
-);
+    const [warning, ...more] = warned('ROUTECACHE_NO_CACHE_CONTEXT');
+    expect(more).toEqual([]);
+    expect(warning?.message).toContain('withCacheContext');
+    expect(warning?.message).toContain("transport: 'server'");
+  });
+});
+
+/** The handler wrapper the warning names, by adapter. */
+const WRAPPER: Record<AdapterKind, string> = {
+  standalone: 'withNodeHttpCache',
+  express: 'withNodeHttpCache',
+  fetch: 'withHttpCache',
+  fastify: 'withFastifyHttpCache',
+};
+
+describe.each(HTTP_ADAPTERS)('without the handler wrapper (%s adapter)', (kind) => {
+  it('keeps caching and keeps cookies out, and warns once that headers are lost', async () => {
+    const { client, last, runs } = await serve(kind, { httpCache: false });
+    for (let call = 1; call <= 2; call++) {
+      expect(await client.setsCookie.query()).toBe(call);
+      expect(last().headers.get('set-cookie')).toBe('sid=1');
+    }
+    await client.item.query({ id: '1' });
+    expect(await client.item.query({ id: '1' })).toEqual({ id: '1', run: 1 });
+    expect(last().headers.get('x-cache')).toBeNull();
+    expect(runs).toEqual({ setsCookie: 2, item: 1 });
+
+    const wrapper = WRAPPER[kind];
+    const matching = warned('ROUTECACHE_NO_HTTP_GLUE').filter((warning) =>
+      warning.message.includes(wrapper),
+    );
+    expect(matching).toHaveLength(1);
+    expect(matching[0]?.message).toContain('headers');
+  });
+});
 
 describe("tRPC's plain createHTTPServer", () => {
   async function listen(
     createContext: (opts: CreateHTTPContextOptions) => TestContext | Promise<TestContext>,
   ) {
     const app = buildRouter();
-    const server = createHTTPServer({ router: app.router, basePath: '/trpc/', createContext });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
+    const { url, close } = await listenServer(
+      createHTTPServer({ router: app.router, basePath: '/trpc/', createContext }),
     );
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
+    closers.push(close);
     return { ...app, ...recordingClient<Router>(url) };
   }
   const contextOf = ({ res }: CreateHTTPContextOptions): TestContext => ({

@@ -102,7 +102,15 @@ describe('packed packages', () => {
       vitest: { optional: true },
     });
     expect(byName.get('@routecache/trpc')?.peerDependencies).toEqual({
+      '@trpc/client': '^11.10.0',
       '@trpc/server': '^11.10.0',
+      fastify: '^5.0.0',
+    });
+    // Only `@routecache/trpc/fastify` needs Fastify; the client links (`@routecache/trpc/client`)
+    // type against @trpc/client, which servers lack.
+    expect(byName.get('@routecache/trpc')?.peerDependenciesMeta).toEqual({
+      fastify: { optional: true },
+      '@trpc/client': { optional: true },
     });
     const version = core?.version;
     expect(byName.get('@routecache/trpc')?.dependencies?.['@routecache/core']).toBe(version);

@@ -10,7 +10,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { recordingClient } from '../support/trpc-client.js';
-import { type AdapterKind, startTrpcServer, type TestContext } from '../support/trpc-server.js';
+import { HTTP_ADAPTERS, startTrpcServer, type TestContext } from '../support/trpc-server.js';
 
 /** A class instance: tRPC serializes it as JSON, routecache's codec refuses to store it. */
 class Point {
@@ -55,7 +55,7 @@ function buildRouter() {
 }
 type Router = ReturnType<typeof buildRouter>['router'];
 
-describe.each<AdapterKind>(['standalone', 'fetch', 'express'])('X-Cache (%s adapter)', (kind) => {
+describe.each(HTTP_ADAPTERS)('X-Cache (%s adapter)', (kind) => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => {
     await close?.();

@@ -2,12 +2,12 @@
  * `createCachedHTTPServer` (tRPC's standalone server with routecache's glue) on a free loopback
  * port for the enclosing `describe`, and a fetch for tRPC links that records `X-Cache`.
  */
-import type { AddressInfo } from 'node:net';
 import { createCachedHTTPServer } from '@routecache/trpc/node';
 import type { httpLink } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
 import type { CreateHTTPHandlerOptions } from '@trpc/server/adapters/standalone';
 import { afterAll, beforeAll } from 'vitest';
+import { listenServer } from './trpc-server.js';
 
 /** The `fetch` option of tRPC's HTTP links. */
 type LinkFetch = NonNullable<Parameters<typeof httpLink>[0]['fetch']>;
@@ -30,14 +30,11 @@ export function useCachedHttpServer<TRouter extends AnyTRPCRouter>(
     basePath: '/trpc/',
   } as CreateHTTPHandlerOptions<TRouter>);
   const live = { url: '' };
+  let close: () => Promise<void> = async () => {};
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    live.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
+    ({ url: live.url, close } = await listenServer(server));
   });
-  afterAll(() => {
-    server.closeAllConnections();
-    server.close();
-  });
+  afterAll(() => close());
   return live;
 }
 

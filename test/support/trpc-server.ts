@@ -1,16 +1,21 @@
 /**
  * Real tRPC HTTP servers on free loopback ports, with routecache's HTTP glue, for integration
- * tests: the standalone (node-http) adapter and the fetch adapter (served through a small
- * node:http ⇄ Request/Response bridge, as a Node host of a fetch handler would).
+ * tests: the standalone (node-http) adapter, Express's middleware, the fetch adapter (served
+ * through a small node:http ⇄ Request/Response bridge, as a Node host of a fetch handler would)
+ * and Fastify's plugin on a real `fastify` server. Every test that runs a server per adapter
+ * starts it here.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { type CreateContextOptionsLike, withCacheContext, withHttpCache } from '@routecache/trpc';
+import { withFastifyHttpCache } from '@routecache/trpc/fastify';
 import { withNodeHttpCache } from '@routecache/trpc/node';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { type CreateFastifyContextOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import { type FetchCreateContextFnOptions, fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { type CreateHTTPContextOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
+import Fastify from 'fastify';
 
 /** A running server: its tRPC endpoint URL and how to stop it. */
 export interface TrpcTestServer {
@@ -18,15 +23,28 @@ export interface TrpcTestServer {
   readonly url: string;
   /** Errors tRPC reported through `onError`, in order (to assert on causes). */
   readonly errors: unknown[];
+  /** Bytes the server wrote to its sockets so far (status lines, headers, bodies). */
+  bytesWritten(): number;
   close(): Promise<void>;
 }
 
 /**
  * Which adapter a test server uses. `express` mounts tRPC's Express middleware the way
  * `app.use('/trpc', …)` does (Express itself is not a dependency here: the mount only sets
- * `req.path` and calls the `(req, res, next)` middleware).
+ * `req.path` and calls the `(req, res, next)` middleware). `fastify` registers
+ * `fastifyTRPCPlugin` on a real Fastify server.
  */
-export type AdapterKind = 'standalone' | 'fetch' | 'express';
+export type AdapterKind = 'standalone' | 'fetch' | 'express' | 'fastify';
+
+/**
+ * Every adapter, for `describe.each(HTTP_ADAPTERS)`.
+ *
+ * @example
+ * ```ts
+ * describe.each(HTTP_ADAPTERS)('X-Cache (%s adapter)', (kind) => { … });
+ * ```
+ */
+export const HTTP_ADAPTERS: readonly AdapterKind[] = ['standalone', 'fetch', 'express', 'fastify'];
 
 /**
  * Which halves of routecache's HTTP glue a test server installs (both by default): leaving one
@@ -75,6 +93,12 @@ export async function startTrpcServer(
   const nodeContext = withContext(({ req, res }: CreateHTTPContextOptions) =>
     context(nodeHeaders(req), (name, value) => res.setHeader(name, value)),
   );
+  if (kind === 'fastify') {
+    const createContext = withContext(({ req, res }: CreateFastifyContextOptions) =>
+      context(nodeHeaders(req), (name, value) => res.header(name, value)),
+    );
+    return { ...(await listenFastify(router, httpCache, { onError, createContext })), errors };
+  }
   const listener =
     kind === 'standalone'
       ? wrapIf(
@@ -121,10 +145,56 @@ export async function startTrpcServer(
 export async function listen(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<Omit<TrpcTestServer, 'errors'>> {
-  const server = createServer(listener);
+  return listenServer(createServer(listener));
+}
+
+/**
+ * Listen with a node:http `server` built elsewhere (tRPC's `createHTTPServer`, routecache's
+ * `createCachedHTTPServer`) on a free loopback port; its tRPC endpoint is `/trpc`.
+ *
+ * @example
+ * ```ts
+ * const { url, close } = await listenServer(createCachedHTTPServer({ router, basePath: '/trpc/' }));
+ * ```
+ */
+export async function listenServer(server: Server): Promise<Omit<TrpcTestServer, 'errors'>> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/trpc`, close: () => closeServer(server) };
+  return {
+    url: `http://127.0.0.1:${port}/trpc`,
+    bytesWritten: countBytesWritten(server),
+    close: () => closeServer(server),
+  };
+}
+
+/** The bytes `server` writes to every socket it accepts from now on, closed ones included. */
+function countBytesWritten(server: Server): () => number {
+  const sockets: Socket[] = [];
+  server.on('connection', (socket) => sockets.push(socket));
+  return () => sockets.reduce((sum, socket) => sum + socket.bytesWritten, 0);
+}
+
+/**
+ * `fastifyTRPCPlugin` (wrapped in `withFastifyHttpCache` when `httpCache`) under `/trpc` on a
+ * Fastify server on a free loopback port. `maxParamLength` is raised as tRPC's Fastify docs say:
+ * Fastify's default (100) turns a batch's long `a,b,c` path into a 404.
+ */
+async function listenFastify(
+  router: AnyTRPCRouter,
+  httpCache: boolean,
+  trpcOptions: {
+    onError: (opts: { error: unknown }) => void;
+    createContext: (opts: CreateFastifyContextOptions) => Promise<TestContext> | TestContext;
+  },
+): Promise<Omit<TrpcTestServer, 'errors'>> {
+  // `forceCloseConnections`: close drops open connections, as `closeServer` does for node:http
+  // (a stream whose client went away keeps Fastify's request open otherwise).
+  const app = Fastify({ maxParamLength: 5000, forceCloseConnections: true });
+  const plugin = httpCache ? withFastifyHttpCache(fastifyTRPCPlugin) : fastifyTRPCPlugin;
+  await app.register(plugin, { prefix: '/trpc', trpcOptions: { router, ...trpcOptions } });
+  const bytesWritten = countBytesWritten(app.server);
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url: `${address}/trpc`, bytesWritten, close: () => app.close() };
 }
 
 /** `handler` wrapped by `wrap` when `apply`, as is otherwise. */
@@ -153,7 +223,7 @@ function context(
   return { user: headers.get('x-user'), lang: headers.get('accept-language'), setResponseHeader };
 }
 
-function nodeHeaders(req: IncomingMessage): { get(name: string): string | null } {
+function nodeHeaders(req: Pick<IncomingMessage, 'headers'>): { get(name: string): string | null } {
   return {
     get: (name) => {
       const value = req.headers[name.toLowerCase()];
@@ -162,8 +232,15 @@ function nodeHeaders(req: IncomingMessage): { get(name: string): string | null }
   };
 }
 
-/** Serve a fetch handler from node:http: what a Node host of a fetch handler does. */
-function bridge(
+/**
+ * Serve a fetch handler from node:http: what a Node host of a fetch handler does.
+ *
+ * @example
+ * ```ts
+ * const { url, close } = await listen(bridge(withHttpCache((req) => fetchRequestHandler({ … }))));
+ * ```
+ */
+export function bridge(
   handler: (req: Request) => Promise<Response>,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {

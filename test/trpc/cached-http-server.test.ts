@@ -2,13 +2,13 @@
  * createCachedHTTPServer: tRPC's standalone server with routecache's glue built in (the context
  * wrapper and the header/304 handling), with and without a createContext of the user's.
  */
-import type { AddressInfo } from 'node:net';
 import { createCache } from '@routecache/core';
 import { createCacheMiddleware } from '@routecache/trpc';
 import { createCachedHTTPServer } from '@routecache/trpc/node';
 import { initTRPC } from '@trpc/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { listenServer } from '../support/trpc-server.js';
 
 const t = initTRPC.context<{ user: string | undefined }>().create();
 
@@ -32,15 +32,13 @@ function buildRouter() {
   return { router, runs };
 }
 
-const servers: { close(): void }[] = [];
-afterEach(() => {
-  for (const server of servers.splice(0)) server.close();
-});
+const closers: (() => Promise<void>)[] = [];
+afterEach(() => Promise.all(closers.splice(0).map((close) => close())));
 
 async function listen(server: ReturnType<typeof createCachedHTTPServer>): Promise<string> {
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/trpc`;
+  const { url, close } = await listenServer(server);
+  closers.push(close);
+  return url;
 }
 
 describe('createCachedHTTPServer', () => {

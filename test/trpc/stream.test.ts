@@ -12,10 +12,10 @@ import {
   TRPCClientError,
 } from '@trpc/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type AdapterKind, startTrpcServer, type TrpcTestServer } from '../support/trpc-server.js';
+import { HTTP_ADAPTERS, startTrpcServer, type TrpcTestServer } from '../support/trpc-server.js';
 import { type AppRouter, buildApp, type Counters, inputQuery, trackFills } from './fixtures.js';
 
-describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapter)', (kind) => {
+describe.each(HTTP_ADAPTERS)('streamed queries (%s adapter)', (kind) => {
   let server: TrpcTestServer;
   let app: ReturnType<typeof buildApp>;
   let counters: Counters;
@@ -92,6 +92,21 @@ describe.each<AdapterKind>(['standalone', 'fetch'])('streamed queries (%s adapte
     expect(await drain(await client().countdown.query({ from: 2 }))).toEqual(expected);
     expect(counters.countdown).toBe(1);
     expect(openFills()).toBe(0);
+  });
+
+  it('gives a stored stream refused by a non-streaming request no cache status', async () => {
+    const expected = { chunks: [{ n: 2 }, { n: 1 }], returned: 'liftoff' };
+    expect(await drain(await client().countdown.query({ from: 2 }))).toEqual(expected);
+    // The entry is stored: a replay is a hit. A plain (non-jsonl) GET makes tRPC refuse the
+    // stream, so the call fails; were its HIT recorded, the error would carry X-Cache and the
+    // stored entry's ETag (a 304 could then answer for a response that never succeeded).
+    const url = `${server.url}/countdown?${inputQuery({ from: 2 })}`;
+    const response = await fetch(url);
+    expect(response.status).toBe(415);
+    expect(response.headers.get('x-cache')).toBeNull();
+    expect(response.headers.get('etag')).toBeNull();
+    await response.text();
+    expect(counters.countdown).toBe(1);
   });
 
   it('passes a stream over the buffer cap through whole but does not store it', async () => {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { closest } from 'fastest-levenshtein';
 import { diffSummary } from './check.js';
 import { loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/schema.js';
@@ -79,25 +80,8 @@ function unknownFlag(argv: readonly string[]): string | undefined {
   const token = tokens.find((t) => t.kind === 'option' && !Object.hasOwn(options, t.name));
   if (token?.kind !== 'option') return undefined;
   const flags = Object.keys(options);
-  const nearest = flags.reduce((best, flag) =>
-    editDistance(token.name, flag) < editDistance(token.name, best) ? flag : best,
-  );
+  const nearest = closest(token.name, flags);
   return `unknown flag ${token.rawName}, did you mean --${nearest}? (flags: ${flags.map((f) => `--${f}`).join(', ')})`;
-}
-
-/** Levenshtein distance between two flag names, keeping one row of the table. */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (const [i, ca] of [...a].entries()) {
-    let diagonal = row[0] ?? 0;
-    row[0] = i + 1;
-    for (const [j, cb] of [...b].entries()) {
-      const above = row[j + 1] ?? 0;
-      row[j + 1] = Math.min(above + 1, (row[j] ?? 0) + 1, diagonal + (ca === cb ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] ?? 0;
 }
 
 /** The version in this package's package.json (one level above both src/ and dist/). */

@@ -90,6 +90,7 @@ export {
   parseCacheControl,
   parseVaryHeader,
   strictestCacheControl,
+  strictestCdnCacheControl,
   strongEtag,
 } from './http/index.js';
 export {

@@ -21,7 +21,8 @@ export type RoutecacheErrorCode =
   | ConfigurationErrorCode
   | CodecErrorCode
   | StoreErrorCode
-  | KeyErrorCode;
+  | KeyErrorCode
+  | PurgeErrorCode;
 
 const INVALID_OPTION_CODES = ['ROUTECACHE_INVALID_OPTION'] as const;
 const CONFIGURATION_CODES = ['ROUTECACHE_CONFIGURATION'] as const;
@@ -37,6 +38,7 @@ const STORE_CODES = [
   'ROUTECACHE_BUS_MESSAGE_INVALID',
 ] as const;
 const KEY_CODES = ['ROUTECACHE_UNKEYABLE_INPUT'] as const;
+const PURGE_CODES = ['ROUTECACHE_PURGE_FAILED', 'ROUTECACHE_PURGE_TIMEOUT'] as const;
 
 /** The code of an {@link InvalidOptionError}. */
 export type InvalidOptionErrorCode = (typeof INVALID_OPTION_CODES)[number];
@@ -58,6 +60,11 @@ export type CodecErrorCode = (typeof CODEC_CODES)[number];
 export type StoreErrorCode = (typeof STORE_CODES)[number];
 /** The code of a {@link KeyError}. */
 export type KeyErrorCode = (typeof KEY_CODES)[number];
+/**
+ * The codes of a {@link PurgeError}: `ROUTECACHE_PURGE_FAILED` (the purger rejected: the CDN
+ * refused or could not be reached), `ROUTECACHE_PURGE_TIMEOUT` (it exceeded its time budget).
+ */
+export type PurgeErrorCode = (typeof PURGE_CODES)[number];
 
 /**
  * Options shared by every routecache error.
@@ -88,7 +95,13 @@ interface ErrorClass<E> {
 }
 
 /** Every concrete error class, for narrowing by code. */
-type KnownError = InvalidOptionError | ConfigurationError | CodecError | StoreError | KeyError;
+type KnownError =
+  | InvalidOptionError
+  | ConfigurationError
+  | CodecError
+  | StoreError
+  | KeyError
+  | PurgeError;
 
 /** The class whose codes include `C`, e.g. `StoreError` for `ROUTECACHE_STORE_TIMEOUT`. */
 type ClassOfCode<C> = KnownError extends infer K
@@ -290,5 +303,33 @@ export class KeyError extends RoutecacheError {
     });
     this.reason = reason;
     this.path = path;
+  }
+}
+
+/**
+ * A CDN purge failed or ran out of time. It never reaches the caller of the invalidation: the
+ * purge is retried in the background and reported through the `purgeError` event (or one
+ * `ROUTECACHE_PURGE_FAILED` warning when nobody listens). `keys` are the surrogate keys it
+ * purged; `cause` is what the purger threw.
+ *
+ * @example
+ * ```ts
+ * cache.on('purgeError', ({ error, willRetry }) => log.warn(error.code, error.keys, willRetry, error.cause));
+ * ```
+ */
+export class PurgeError extends RoutecacheError {
+  static override readonly codes: readonly PurgeErrorCode[] = PURGE_CODES;
+  declare readonly code: PurgeErrorCode;
+  /** The surrogate keys of the failed purge. */
+  readonly keys: readonly string[];
+
+  constructor(
+    code: PurgeErrorCode,
+    message: string,
+    keys: readonly string[],
+    options: RoutecacheErrorOptions = {},
+  ) {
+    super(code, message, { ...options, context: { keys, ...options.context } });
+    this.keys = keys;
   }
 }

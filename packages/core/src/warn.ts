@@ -29,7 +29,9 @@ export type WarningCode =
   | 'ROUTECACHE_CODEC_NOT_READABLE'
   | 'ROUTECACHE_UNKEYABLE_INPUT'
   | 'ROUTECACHE_BUS_MESSAGE_INVALID'
-  | 'ROUTECACHE_INVALIDATION_FAILED';
+  | 'ROUTECACHE_INVALIDATION_FAILED'
+  | 'ROUTECACHE_PURGE_FAILED'
+  | 'ROUTECACHE_STREAMED_MUTATION';
 
 /**
  * Emit `message` once per `code` (and optional `detail` discriminator) for this process.

@@ -47,8 +47,9 @@ export interface RequestCallLike {
 /**
  * Wrap a tRPC `createContext` so the cache middleware can read request headers (for `vary`),
  * see response headers set by resolvers (`Set-Cookie`, `Vary: *` are never stored), and report
- * per-call results to the HTTP glue (`withHttpCache`, `withNodeHttpCache`). Works with the fetch,
- * standalone, Express and other Node adapters. The returned context is a copy of yours with one
+ * per-call results to the HTTP glue (`withHttpCache`, `withNodeHttpCache`,
+ * `withFastifyHttpCache`). Works with the fetch, standalone, Express, Fastify and other Node
+ * adapters. The returned context is a copy of yours with one
  * hidden symbol key.
  *
  * Without it, a cached procedure called over HTTP is served uncached: the cache could not tell a
@@ -98,12 +99,18 @@ function assertCacheAfterInputs({ path, procedure }: RequestCallLike): void {
 
 /** A request no handler wrapper saw: the calls are still cached, their headers never sent. */
 function unwrappedRequestState(req: object): RequestCacheState {
-  // A fetch `Request` carries `Headers`; a Node `IncomingMessage` a plain object.
+  // A fetch `Request` carries `Headers`; a Node `IncomingMessage` a plain object; a
+  // `FastifyRequest` a plain object and the `IncomingMessage` it wraps as `raw`.
   const headers = (req as { headers?: { get?: unknown } }).headers;
-  const wrapper = typeof headers?.get === 'function' ? 'withHttpCache' : 'withNodeHttpCache';
+  const wrapper =
+    typeof headers?.get === 'function'
+      ? 'withHttpCache'
+      : 'raw' in req
+        ? 'withFastifyHttpCache'
+        : 'withNodeHttpCache';
   warnOnce(
     'ROUTECACHE_NO_HTTP_GLUE',
-    `withCacheContext built a context for a request no ${wrapper}(…) handler saw: its cache headers (X-Cache, ETag, Cache-Control) and 304 answers are lost. Wrap the tRPC handler in ${wrapper} (or use createCachedHTTPServer)`,
+    `withCacheContext built a context for a request no ${wrapper}(…) handler saw: its cache headers (X-Cache, ETag, Cache-Control) and 304 answers are lost. Wrap the tRPC handler in ${wrapper}${wrapper === 'withNodeHttpCache' ? ' (or use createCachedHTTPServer)' : ''}`,
     wrapper,
   );
   return requestStateFor(req);

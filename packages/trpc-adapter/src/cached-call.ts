@@ -8,6 +8,7 @@ import {
   type LoadResult,
   warnOnce,
 } from '@routecache/core/adapter';
+import { baseKeySurrogateKey, tagSurrogateKey } from '@routecache/core/cdn';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import { isStreamedRequest } from './http/fold.js';
 import type { CacheMiddlewareCallOptions } from './middleware.js';
@@ -43,14 +44,20 @@ function ignoreEtag(): void {}
  * The `X-Cache` status of a served result. A miss whose value was never encoded for storing —
  * refused by its response (`Set-Cookie`, `no-store`, `Vary: *`), by the codec, or by a zero ttl
  * — did not use the cache: `BYPASS`. A miss the store failed to keep (fail-open) or an
- * invalidation fenced out was encoded (it has its ETag): `MISS`. A stream is encoded only when
- * it completes, after its headers are sent: its miss is `MISS` when the response let it be
- * stored (`storable`), else `BYPASS`.
+ * invalidation fenced out was encoded (it has its ETag): `MISS`. A stream's miss has no ETag yet
+ * (it is encoded when it completes) and so reads `BYPASS`; no header ever shows it, since only
+ * a jsonl request (which gets no cache headers) or a server-side caller reads a stream.
  */
-function statusOf(loaded: LoadResult<unknown>, storable: boolean): CacheStatus {
+function statusOf(loaded: LoadResult<unknown>): CacheStatus {
   if (loaded.status !== 'MISS') return loaded.status;
-  if (loaded.kind === 'stream') return storable ? 'MISS' : 'BYPASS';
   return loaded.etag === undefined ? 'BYPASS' : 'MISS';
+}
+
+/** What one call's loader leaves for the rest of `run`: the resolver's own ETag, if it set one. */
+interface LoadTrace {
+  etag: string | undefined;
+  /** Only for an engine that rejects: whether answering uncached would run the resolver twice. */
+  ranResolver: boolean;
 }
 
 /**
@@ -118,62 +125,86 @@ export class CachedCall {
   }
 
   async run(opts: CacheMiddlewareCallOptions<unknown, unknown>): Promise<MiddlewareResult<object>> {
-    const { options } = this;
     const state = requestStateOf(opts.ctx);
     this.assertUsable(opts, state);
     // Without the context the cache cannot see a Set-Cookie: never store an HTTP call's result.
     if (state === undefined && this.isHttpWithoutContext(opts)) return this.next(opts);
+    const principal = this.principalFor(opts);
     // Private by default: only a route declared public is shared by callers with a principal.
-    const principal =
-      options.scope === 'public' || this.principalOf === undefined
-        ? undefined
-        : principalKey(this.principalOf(opts.ctx), opts.path);
-    const scope = options.scope ?? (principal === undefined ? 'public' : 'private');
+    const scope = this.options.scope ?? (principal === undefined ? 'public' : 'private');
     // The declared tags, reported to the client (Routecache-Tags) also when served uncached.
-    const declared = routeTags(options, opts.path, opts.input, opts.ctx);
-    const served = { scope, tags: declared };
+    const served: Served = {
+      scope,
+      tags: routeTags(this.options, opts.path, opts.input, opts.ctx),
+    };
     // No one to key a private entry by: never share it, serve it uncached.
     if (scope === 'private' && principal === undefined) return this.uncached(opts, state, served);
-    // An ETag the resolver gives its result with setETag(ctx, tag).
-    let ownEtag: string | undefined;
-    // What the response said about storing this call's result (a stream's status needs it).
-    let storable = true;
-    // Only for an engine that rejects: whether answering uncached would run the resolver twice.
-    let ranResolver = false;
-    const request: CallRequest<unknown, MiddlewareResult<object>> = {
-      route: opts.path,
-      input: opts.input,
-      key: routeCustomKey(options, opts.path, opts.input, opts.ctx),
-      namespace: options.namespace,
-      variant: this.variantOf(state, scope === 'private' ? principal : undefined),
-      tags: this.entryTags(opts.path, declared),
-      load: async () => {
-        ranResolver = true;
-        const result = await this.next(opts, (tag) => {
-          ownEtag = tag;
-        });
-        return result.ok ? { ok: true, value: result.data } : { ok: false, failure: result };
-      },
-      cacheable: (_value, kind) => {
-        storable =
-          (kind === 'value' || readsStream(state)) && this.responseAllowsStoring(state, scope);
-        return storable;
-      },
-      etag: () => ownEtag ?? responseEtag(state),
-      stream: options.stream,
-      // Spread last: with the spread first, V8 built this object on a slow path (measured about
-      // 25% fewer hits per CPU second).
-      ...this.policy,
-    };
-
+    const trace: LoadTrace = { etag: undefined, ranResolver: false };
+    const request = this.callRequest(opts, state, served, principal, trace);
     let answer: CallResult<unknown, MiddlewareResult<object>>;
     try {
       answer = await this.cache.call(request);
     } catch (error) {
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
-      if (ranResolver) throw error;
+      if (trace.ranResolver) throw error;
       return this.uncached(opts, state, served);
     }
+    return this.answer(opts, state, served, request, answer);
+  }
+
+  /** The caller's principal key, unless the route is public or the cache has no `principal`. */
+  private principalFor(opts: CacheMiddlewareCallOptions<unknown, unknown>): string | undefined {
+    if (this.options.scope === 'public' || this.principalOf === undefined) return undefined;
+    return principalKey(this.principalOf(opts.ctx), opts.path);
+  }
+
+  /**
+   * The call as the engine takes it: the key parts, variant, tags (declared and `@path`),
+   * policy, stream limits, the response's say over storing, the host's `waitUntil`, and a loader
+   * that runs the rest of the chain and returns a failed tRPC result as a failure.
+   */
+  private callRequest(
+    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    state: RequestCacheState | undefined,
+    { scope, tags }: Served,
+    principal: string | undefined,
+    trace: LoadTrace,
+  ): CallRequest<unknown, MiddlewareResult<object>> {
+    const { options } = this;
+    return {
+      route: opts.path,
+      input: opts.input,
+      key: routeCustomKey(options, opts.path, opts.input, opts.ctx),
+      namespace: options.namespace,
+      variant: this.variantOf(state, scope === 'private' ? principal : undefined),
+      tags: this.entryTags(opts.path, tags),
+      load: async () => {
+        trace.ranResolver = true;
+        // An ETag the resolver gives its result with setETag(ctx, tag).
+        const result = await this.next(opts, (tag) => {
+          trace.etag = tag;
+        });
+        return result.ok ? { ok: true, value: result.data } : { ok: false, failure: result };
+      },
+      cacheable: (_value, kind) =>
+        (kind === 'value' || readsStream(state)) && this.responseAllowsStoring(state, scope),
+      etag: () => trace.etag ?? responseEtag(state),
+      stream: options.stream,
+      waitUntil: state?.waitUntil,
+      // Spread last: with the spread first, V8 built this object on a slow path (measured about
+      // 25% fewer hits per CPU second).
+      ...this.policy,
+    };
+  }
+
+  /** Turn the engine's answer into the middleware's result, recording the call's status. */
+  private answer(
+    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    state: RequestCacheState | undefined,
+    served: Served,
+    request: CallRequest<unknown, unknown>,
+    answer: CallResult<unknown, MiddlewareResult<object>>,
+  ): MiddlewareResult<object> | Promise<MiddlewareResult<object>> {
     if (answer.outcome === 'unkeyable') {
       // Too deep, cyclic, too large, an unknown class: the call is served, only not cached.
       warnOnce(
@@ -186,21 +217,17 @@ export class CachedCall {
     if (answer.outcome === 'failed') {
       // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
       // and no status (a batch shows the call as BYPASS).
-      if (scope === 'public') warnIfAuthBelowCache(answer.failure, opts.path);
+      if (served.scope === 'public') warnIfAuthBelowCache(answer.failure, opts.path);
       return answer.failure;
     }
     // tRPC refuses a stream on a non-streaming link: that call fails, and a failed call has no
-    // status.
+    // status (a stored stream's HIT and ETag must not reach the error response).
     if (answer.kind === 'stream' && !readsStream(state)) return ok(answer.value);
-    this.report(
-      state,
-      opts,
-      statusOf(answer, storable),
-      answer.etag,
-      answer.maxAge,
-      answer.etag !== undefined,
-      served,
-    );
+    const { etag, maxAge } = answer;
+    const stored = etag !== undefined;
+    const keys =
+      stored && served.scope === 'public' ? this.surrogateKeysOf(state, request) : undefined;
+    this.report(state, opts, statusOf(answer), etag, maxAge, stored, served, keys);
     return ok(answer.value);
   }
 
@@ -213,6 +240,21 @@ export class CachedCall {
     const result = await this.next(opts);
     if (result.ok) this.report(state, opts, 'BYPASS', undefined, 0, false, served);
     return result;
+  }
+
+  /**
+   * A shared-cacheable call's surrogate keys, when the HTTP glue has a CDN: its entry's tags
+   * (declared and `@path` ones) and its base key — the names its invalidations purge by
+   * (`@routecache/core/cdn`).
+   */
+  private surrogateKeysOf(
+    state: RequestCacheState | undefined,
+    request: CallRequest<unknown, unknown>,
+  ): readonly string[] | undefined {
+    if (state?.cdn === undefined) return undefined;
+    const keys = (request.tags ?? []).map(tagSurrogateKey);
+    keys.push(baseKeySurrogateKey(this.cache.keyFor(request)));
+    return keys;
   }
 
   /**
@@ -319,9 +361,10 @@ export class CachedCall {
     freshness: number,
     cacheable: boolean,
     { scope, tags }: Served,
+    surrogateKeys?: readonly string[],
   ): void {
     if (state === undefined) return;
-    const { maxAge, sMaxAge, staleWhileRevalidate, vary } = this.options;
+    const { maxAge, sMaxAge, staleWhileRevalidate, staleIfError, vary } = this.options;
     state.record(opts.batchIndex, {
       path: opts.path,
       tags,
@@ -332,6 +375,9 @@ export class CachedCall {
       maxAge: maxAge === undefined ? undefined : Math.min(maxAge, freshness),
       sMaxAge: sMaxAge === undefined ? undefined : Math.min(sMaxAge, freshness),
       staleWhileRevalidate,
+      staleIfError,
+      ttl: freshness,
+      surrogateKeys,
       vary,
     });
   }

@@ -1,4 +1,5 @@
 import type { CacheStatus } from '@routecache/core';
+import type { SurrogateKeyHeader } from './http/cdn.js';
 import type { Invalidation } from './wire/headers.js';
 
 /**
@@ -37,6 +38,15 @@ export interface CallRecord {
   readonly maxAge: number | undefined;
   readonly sMaxAge: number | undefined;
   readonly staleWhileRevalidate: number | undefined;
+  /** The route's `staleIfError` window, for `CDN-Cache-Control: stale-if-error`. */
+  readonly staleIfError?: number | undefined;
+  /** Seconds of freshness left in the cache (`Cache-Status: …; ttl=`). */
+  readonly ttl?: number | undefined;
+  /**
+   * The call's surrogate keys (its tags, its path tags, its base key), when the HTTP glue has
+   * a `cdn` and the call is shared-cacheable; `undefined` otherwise.
+   */
+  readonly surrogateKeys?: readonly string[] | undefined;
   /** The route's `vary` header names (lower-cased). */
   readonly vary: readonly string[];
 }
@@ -61,12 +71,18 @@ export class RequestCacheState {
   requestHeaders: HeaderReader | undefined;
   /** The headers resolvers may set (`resHeaders` of the fetch adapter, `res` of Node adapters). */
   responseHeaders: HeaderReader | undefined;
+  /** Where the HTTP glue's CDN reads surrogate keys; `undefined`: compute none. */
+  cdn: SurrogateKeyHeader | undefined;
+  /** Header names the glue adds to every cached response's `Vary` (`HttpCacheOptions.vary`). */
+  extraVary: readonly string[] = [];
 
   /**
    * What each successful mutation of the request invalidated, by batch index (its declared
    * targets, never keys or principals); empty where no `invalidates` middleware completed.
    */
   readonly invalidations: (Invalidation | undefined)[] = [];
+  /** The host's `waitUntil` for background refreshes (a Workers `ctx.waitUntil`), if any. */
+  waitUntil: ((promise: Promise<unknown>) => void) | undefined;
 
   record(batchIndex: number, record: CallRecord): void {
     this.calls[batchIndex] = record;

@@ -111,6 +111,8 @@ export type RouterSource = AnyTRPCRouter | (() => AnyTRPCRouter);
  * const cyclic = createRouteHelpers(() => appRouter);
  * ```
  */
+// Long on purpose (~65 lines): the factory's closure holds the router resolved once (lazily for a
+// function source); its methods are each a few lines over `loadedRoute` and `parsedInput`.
 export function createRouteHelpers(source: RouterSource): RouteHelpers {
   let resolved = typeof source === 'function' ? undefined : checkedRouter(source);
   const routerOf = (): AnyTRPCRouter =>

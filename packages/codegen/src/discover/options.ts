@@ -116,6 +116,8 @@ function reportDynamic(
  * // { namespace: 'users', tags: ['users'], vary: ['accept-language'], customKey: undefined, … }
  * ```
  */
+// Long on purpose (~85 lines): the one table of what codegen reads statically, one branch per
+// option (key, namespace/scope, vary, tags), each with its diagnostic when it is not a literal.
 export function readCacheOptions(
   context: DiscoveryContext,
   argument: ts.Expression | undefined,

@@ -43,6 +43,8 @@ function scanTarget(declaration: ts.Declaration): ts.Node | undefined {
  * mayReachCache(context, parse('makeRouter()')); // false: nothing under it can be cached
  * ```
  */
+// Long on purpose (~65 lines): one worklist walk whose visitor has a branch per construct it
+// follows (resolver calls, inline middleware, lazy imports, identifiers to their declarations).
 export function mayReachCache(context: DiscoveryContext, node: ts.Node): boolean {
   const { checker } = context;
   const scanned = new Set<ts.Node>();

@@ -1,3 +1,5 @@
+import { isPromiseLike } from '../async.js';
+import type { Codec } from '../codec/types.js';
 import { strongEtag } from '../http/etag.js';
 import type { CacheEntry, EntryAddress, Fence } from '../stores/types.js';
 import { ENTRY_FORMAT } from '../stores/types.js';
@@ -5,7 +7,7 @@ import { warnOnce } from '../warn.js';
 import type { CacheEvents } from './events.js';
 import type { ResolvedCacheOptions } from './options.js';
 import type { FillOutcome } from './single-flight.js';
-import { FAILED, type Failed, isPromiseLike, type StoreCalls } from './store-calls.js';
+import { FAILED, type Failed, type StoreCalls } from './store-calls.js';
 import type { CacheEventMap } from './types.js';
 
 /** What a fill commits by: the call's policy and its hooks (a {@link LoadRequest} is one). */
@@ -31,21 +33,29 @@ export function windowMs(seconds: number | undefined, defaultMs: number): number
   return seconds === undefined ? defaultMs : seconds * 1000;
 }
 
-/**
- * Report a fill that stored nothing (a `skipped` event, built only when someone listens).
- *
- * @example
- * ```ts
- * reportSkipped(events, address, 'aborted');
- * ```
- */
-export function reportSkipped(
-  events: CacheEvents,
-  address: EntryAddress,
-  reason: CacheEventMap['skipped']['reason'],
-): void {
-  if (events.listening.skipped > 0) {
-    events.emit('skipped', { key: address.key, baseKey: address.baseKey, reason });
+/** The entry's freshness and stale horizon (ms since the epoch), from the call's policy. */
+function lifetime(options: ResolvedCacheOptions, policy: CommitRequest, now: number) {
+  const ttlMs = windowMs(policy.ttl, options.ttlMs);
+  const { jitter } = options;
+  const freshUntil = now + (jitter === 0 ? ttlMs : ttlMs * (1 + jitter * Math.random()));
+  const staleMs = Math.max(
+    windowMs(policy.staleWhileRevalidate, options.staleWhileRevalidateMs),
+    windowMs(policy.staleIfError, options.staleIfErrorMs),
+  );
+  return { freshUntil, staleUntil: freshUntil + staleMs };
+}
+
+/** The value's codec bytes, or `undefined` (warned once) when the codec refuses it. */
+function encode(codec: Codec, address: EntryAddress, value: unknown): Uint8Array | undefined {
+  try {
+    return codec.encode(value);
+  } catch (error) {
+    warnOnce(
+      'ROUTECACHE_UNCACHEABLE_VALUE',
+      `Codec "${codec.id}" cannot encode a value of ${address.baseKey}; it is served uncached: ${String(error)}`,
+      codec.id,
+    );
+    return undefined;
   }
 }
 
@@ -70,7 +80,7 @@ export function createCommitter(
   calls: StoreCalls,
   events: CacheEvents,
 ): Committer {
-  const { store, codec, jitter } = options;
+  const { store, codec } = options;
 
   function skip(
     address: EntryAddress,
@@ -79,42 +89,23 @@ export function createCommitter(
     reason: CacheEventMap['skipped']['reason'],
     etag: string | undefined,
   ): FillOutcome {
-    reportSkipped(events, address, reason);
+    events.skipped(address, reason);
     return { value, kind, etag, stored: false, maxAge: 0 };
   }
 
   return async function commit(address, value, kind, fence, request) {
-    const policy = request;
-    const hooks = request;
     // `never` parameters: the hooks were typed for the caller's own T, which `value` is.
     const typed = value as never;
-    if (hooks.cacheable !== undefined && !hooks.cacheable(typed, kind)) {
+    if (request.cacheable !== undefined && !request.cacheable(typed, kind)) {
       return skip(address, value, kind, 'uncacheable', undefined);
     }
     const now = Date.now();
-    const ttlMs = windowMs(policy.ttl, options.ttlMs);
-    const freshUntil = now + (jitter === 0 ? ttlMs : ttlMs * (1 + jitter * Math.random()));
-    const staleUntil =
-      freshUntil +
-      Math.max(
-        windowMs(policy.staleWhileRevalidate, options.staleWhileRevalidateMs),
-        windowMs(policy.staleIfError, options.staleIfErrorMs),
-      );
+    const { freshUntil, staleUntil } = lifetime(options, request, now);
     // ttl 0 without stale windows: nothing would survive the store's expiry check.
     if (staleUntil <= now) return skip(address, value, kind, 'uncacheable', undefined);
-
-    let bytes: Uint8Array;
-    try {
-      bytes = codec.encode(value);
-    } catch (error) {
-      warnOnce(
-        'ROUTECACHE_UNCACHEABLE_VALUE',
-        `Codec "${codec.id}" cannot encode a value of ${address.baseKey}; it is served uncached: ${String(error)}`,
-        codec.id,
-      );
-      return skip(address, value, kind, 'codec', undefined);
-    }
-    const etag = hooks.etag?.(typed) ?? strongEtag(bytes);
+    const bytes = encode(codec, address, value);
+    if (bytes === undefined) return skip(address, value, kind, 'codec', undefined);
+    const etag = request.etag?.(typed) ?? strongEtag(bytes);
     if (fence === FAILED) return skip(address, value, kind, 'store', etag);
 
     const entry: CacheEntry = {
@@ -136,9 +127,7 @@ export function createCommitter(
     if (stored === FAILED) return skip(address, value, kind, 'store', etag);
     // Refused: fenced out by an invalidation since the load started (or too large for the store).
     if (!stored) return skip(address, value, kind, 'invalidated', etag);
-    if (events.listening.stored > 0) {
-      events.emit('stored', { key: address.key, baseKey: address.baseKey, size: bytes.length });
-    }
+    events.stored(address, bytes.length);
     return { value, kind, etag, stored: true, maxAge: Math.floor((freshUntil - now) / 1000) };
   };
 }

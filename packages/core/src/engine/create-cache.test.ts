@@ -173,6 +173,25 @@ describe('createCache: stale serving', () => {
     expect(await cache.getOrLoad(request)).toMatchObject({ value: 2, status: 'HIT' });
   });
 
+  it('hands the background refresh to waitUntil, settling once the refresh is stored', async () => {
+    const cache = createCache({ ttl: 10, staleWhileRevalidate: 20 });
+    let version = 0;
+    const handed: Promise<unknown>[] = [];
+    const request = {
+      baseKey: 'k',
+      load: async () => ++version,
+      waitUntil: (promise: Promise<unknown>) => handed.push(promise),
+    };
+    await cache.getOrLoad(request);
+    expect(handed).toEqual([]);
+    vi.advanceTimersByTime(15_000);
+    expect(await cache.getOrLoad(request)).toMatchObject({ value: 1, status: 'STALE' });
+    expect(handed).toHaveLength(1);
+    await handed[0];
+    expect(await cache.getOrLoad(request)).toMatchObject({ value: 2, status: 'HIT' });
+    expect(handed).toHaveLength(1);
+  });
+
   it('keeps serving stale when the background refresh fails, without caching the error', async () => {
     const cache = createCache({ ttl: 10, staleWhileRevalidate: 20 });
     const load = vi.fn().mockResolvedValueOnce('v1').mockRejectedValue(new Error('down'));

@@ -1,17 +1,21 @@
+import type { StoreError } from '../errors.js';
+import type { EntryAddress, EvictionReason } from '../stores/types.js';
 import { warnOnce } from '../warn.js';
 import type { CacheEventMap, CacheListener } from './types.js';
 
 type EventName = keyof CacheEventMap;
 
 /**
- * The cache's event emitter. `listening[event]` is the listener count, checked by the engine
- * before it builds a payload, so an event nobody listens to costs one property read.
+ * The cache's event emitter. `listening[event]` is the listener count. The engine reports through
+ * the named methods ({@link CacheEvents.keyed}, {@link CacheEvents.stored}, …), each of which
+ * checks it before building a payload, so an event nobody listens to costs one property read:
+ * the one guard, instead of an `if (listening.x > 0)` at every call site.
  *
  * @example
  * ```ts
  * const events = new CacheEvents();
  * const off = events.on('hit', ({ key }) => console.log(key));
- * if (events.listening.hit > 0) events.emit('hit', { key: 'k', baseKey: 'k' });
+ * events.keyed('hit', 'k', 'k');
  * off();
  * ```
  */
@@ -25,6 +29,8 @@ export class CacheEvents {
     skipped: 0,
     invalidated: 0,
     storeError: 0,
+    purged: 0,
+    purgeError: 0,
     evicted: 0,
   };
   readonly #listeners = new Map<EventName, Set<CacheListener<EventName>>>();
@@ -59,6 +65,37 @@ export class CacheEvents {
     if (this.listening[event] === 0) return;
     if (event === 'stale') this.emit('stale', { key, baseKey, reason: reason ?? 'revalidate' });
     else this.emit(event, { key, baseKey });
+  }
+
+  /** A fill stored its entry of `size` bytes. */
+  stored(address: EntryAddress, size: number): void {
+    if (this.listening.stored === 0) return;
+    this.emit('stored', { key: address.key, baseKey: address.baseKey, size });
+  }
+
+  /** A fill served its value but stored nothing, for `reason`. */
+  skipped(address: EntryAddress, reason: CacheEventMap['skipped']['reason']): void {
+    if (this.listening.skipped === 0) return;
+    this.emit('skipped', { key: address.key, baseKey: address.baseKey, reason });
+  }
+
+  /** An invalidation of `baseKeys` or `tags` removed `removed` entries (`tags` is copied). */
+  invalidated(baseKeys: readonly string[], tags: readonly string[], removed: number): void {
+    if (this.listening.invalidated === 0) return;
+    this.emit('invalidated', { baseKeys, tags: [...tags], removed });
+  }
+
+  /** The store evicted `key`. */
+  evicted(key: string, reason: EvictionReason): void {
+    if (this.listening.evicted === 0) return;
+    this.emit('evicted', { key, reason });
+  }
+
+  /** A store call failed; `false` when nobody listens (the caller then warns instead). */
+  storeError(operation: string, error: StoreError): boolean {
+    if (this.listening.storeError === 0) return false;
+    this.emit('storeError', { operation, error });
+    return true;
   }
 
   /** Call every listener of `event`. A throwing listener is reported once and never breaks the cache. */

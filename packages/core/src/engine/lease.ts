@@ -1,6 +1,7 @@
+import { ignore } from '../async.js';
 import type { CacheStore, EntryAddress } from '../stores/types.js';
 import { FailedFill, type Filled } from './single-flight.js';
-import { FAILED, ignore, type StoreCalls } from './store-calls.js';
+import { FAILED, type StoreCalls } from './store-calls.js';
 
 /**
  * Cross-instance single-flight for stores shared between processes (`acquireLease`, e.g. Redis).

@@ -9,6 +9,7 @@ import {
   optionsObject,
   received,
 } from '../options/validate.js';
+import { checkStore } from '../stores/check-store.js';
 import { memoryStore } from '../stores/memory.js';
 import type { CacheStore } from '../stores/types.js';
 import type { CacheOptions, NamespacePolicy } from './types.js';
@@ -55,16 +56,6 @@ export const DEFAULT_STORE_TIMEOUT = 50;
  */
 export const DEFAULT_LEASE_TIMEOUT = 5_000;
 
-const STORE_METHODS = [
-  'get',
-  'fence',
-  'set',
-  'delete',
-  'invalidate',
-  'invalidateTags',
-  'clear',
-] as const;
-
 const KNOWN_OPTIONS = optionKeys<CacheOptions>({
   store: true,
   namespace: true,
@@ -77,6 +68,8 @@ const KNOWN_OPTIONS = optionKeys<CacheOptions>({
   staleIfError: true,
   storeTimeout: true,
   leaseTimeout: true,
+  // Validated by createPurges, which needs the cache's events.
+  purger: true,
 });
 const SECONDS: NumberRule = { min: 0, unit: 'seconds' };
 const MILLISECONDS: NumberRule = { min: 0, aboveMin: true, unit: 'milliseconds' };
@@ -107,7 +100,7 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
   const seconds = (option: keyof CacheOptions, fallback: number) =>
     (numberOption(option, options[option], SECONDS) ?? fallback) * 1000;
   return {
-    store: options.store === undefined ? memoryStore() : checkStore(options.store),
+    store: options.store === undefined ? memoryStore() : checkStore(options.store, 'store'),
     namespace: options.namespace,
     namespacePolicy,
     codec,
@@ -120,27 +113,4 @@ export function resolveCacheOptions(options: CacheOptions): ResolvedCacheOptions
     leaseTimeoutMs:
       numberOption('leaseTimeout', options.leaseTimeout, MILLISECONDS) ?? DEFAULT_LEASE_TIMEOUT,
   };
-}
-
-function checkStore(store: CacheStore): CacheStore {
-  if (typeof store !== 'object' || store === null) {
-    throw new InvalidOptionError(
-      'store',
-      `must be a CacheStore object (e.g. memoryStore()), ${received(store)}`,
-    );
-  }
-  if (typeof store.name !== 'string' || typeof store.requiresBytes !== 'boolean') {
-    throw new InvalidOptionError(
-      'store',
-      'must have a string `name` and a boolean `requiresBytes`',
-    );
-  }
-  for (const method of STORE_METHODS) {
-    if (typeof store[method] !== 'function') {
-      throw new InvalidOptionError('store', `must implement ${method}()`, {
-        context: { store: store.name },
-      });
-    }
-  }
-  return store;
 }

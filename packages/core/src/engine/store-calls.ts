@@ -1,3 +1,4 @@
+import { isPromiseLike, TIMED_OUT, withTimeout } from '../async.js';
 import { StoreError } from '../errors.js';
 import type { CacheStore } from '../stores/types.js';
 import type { MaybePromise } from '../types.js';
@@ -7,18 +8,6 @@ import type { CacheEvents } from './events.js';
 /** What a guarded store call yields when the store failed or ran out of time. */
 export const FAILED: unique symbol = Symbol('routecache.storeFailed');
 export type Failed = typeof FAILED;
-
-/** A rejection handler for promises whose outcome nobody awaits (a background refresh, a release). */
-export function ignore(): void {}
-
-/** Whether a store answer is a promise (or any thenable) rather than a plain value. */
-export function isPromiseLike<T>(value: MaybePromise<T>): value is PromiseLike<T> & Promise<T> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * Store calls that fail open: a throw, a rejection or a promise slower than `timeoutMs` yields
@@ -80,9 +69,7 @@ export class StoreCalls {
             cause,
             context: { store, operation },
           });
-    if (this.#events.listening.storeError > 0)
-      this.#events.emit('storeError', { operation, error });
-    else
+    if (!this.#events.storeError(operation, error))
       warnOnce(
         'ROUTECACHE_STORE_UNAVAILABLE',
         `${error.message}; serving without the cache`,
@@ -103,31 +90,16 @@ export class StoreCalls {
       });
     }
     const timeoutMs = budgetMs ?? this.timeoutMs;
-    return new Promise((resolve) => {
-      let done = false;
-      const timer = setTimeout(() => {
-        if (done) return;
-        done = true;
+    return withTimeout(answer, timeoutMs).then(
+      (value) => {
+        if (value !== TIMED_OUT) return value;
         this.fail(operation, undefined, 'ROUTECACHE_STORE_TIMEOUT', timeoutMs);
-        resolve(FAILED);
-      }, timeoutMs);
-      // A slow store must not keep the process alive; `unref` exists on Node/Bun/Deno timers only.
-      (timer as { unref?: () => void }).unref?.();
-      answer.then(
-        (value) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          this.fail(operation, error, 'ROUTECACHE_STORE_ERROR');
-          resolve(FAILED);
-        },
-      );
-    });
+        return FAILED;
+      },
+      (error: unknown) => {
+        this.fail(operation, error, 'ROUTECACHE_STORE_ERROR');
+        return FAILED;
+      },
+    );
   }
 }

@@ -1,8 +1,9 @@
+import { ignore } from '../async.js';
 import type { CacheEntry, EntryAddress, Fence, StreamRecord } from '../stores/types.js';
-import { type CommitRequest, type Committer, reportSkipped } from './commit.js';
+import type { CommitRequest, Committer } from './commit.js';
 import type { CacheEvents } from './events.js';
 import type { FillOutcome } from './single-flight.js';
-import { type Failed, ignore } from './store-calls.js';
+import type { Failed } from './store-calls.js';
 import type { EntryPolicy, LoadRequest, StreamLimits } from './types.js';
 
 const SETTLED: Promise<void> = Promise.resolve();
@@ -137,7 +138,7 @@ const dropped =
  * for await (const chunk of outcome.value as AsyncIterable<unknown>) send(chunk);
  * ```
  */
-export function createStreamFiller(commit: Committer, events: CacheEvents) {
+export function createStreamFiller(commit: Committer, events: CacheEvents): StreamFiller {
   return function fillFromStream(
     address: EntryAddress,
     fence: Fence | Failed,
@@ -147,7 +148,7 @@ export function createStreamFiller(commit: Committer, events: CacheEvents) {
   ): Promise<FillOutcome> {
     const limits = request.stream;
     if (limits === undefined || request.cacheable?.(stream, 'stream') === false) {
-      reportSkipped(events, address, 'uncacheable');
+      events.skipped(address, 'uncacheable');
       if (!background) return Promise.resolve(handOver(stream, SETTLED));
       stream[Symbol.asyncIterator]().return?.()?.then(ignore, ignore);
       return Promise.resolve(NOT_STORED);
@@ -157,7 +158,7 @@ export function createStreamFiller(commit: Committer, events: CacheEvents) {
     const policy: CommitRequest = { ttl, staleWhileRevalidate, staleIfError };
     const fill = new StreamFill(
       (record) => commit(address, record, 'stream', fence, policy),
-      () => reportSkipped(events, address, 'aborted'),
+      () => events.skipped(address, 'aborted'),
     );
     const tee = teeIntoFill(stream, fill, limits);
     if (background) return readThrough(tee, fill);
@@ -165,6 +166,15 @@ export function createStreamFiller(commit: Committer, events: CacheEvents) {
     return Promise.resolve(handOver(tee, fill.settled.then(ignore)));
   };
 }
+
+/** Fills an entry from a stream as it is read: {@link createStreamFiller}. */
+export type StreamFiller = (
+  address: EntryAddress,
+  fence: Fence | Failed,
+  request: StreamFillRequest,
+  stream: AsyncIterable<unknown, unknown>,
+  background: boolean,
+) => Promise<FillOutcome>;
 
 /** The outcome of a foreground stream fill: the stream is for the caller whose load ran. */
 function handOver(stream: AsyncIterable<unknown, unknown>, settled: Promise<void>): FillOutcome {

@@ -1,5 +1,6 @@
+import type { Purger, PurgerOptions } from '../cdn/purges.js';
 import type { Codec } from '../codec/types.js';
-import type { KeyError, StoreError } from '../errors.js';
+import type { KeyError, PurgeError, StoreError } from '../errors.js';
 import type { NamespacePolicy } from '../keying/namespace.js';
 import type { CacheEntry, CacheStore, EvictionReason } from '../stores/types.js';
 
@@ -45,6 +46,15 @@ export interface CacheOptions {
    * of loading too. A waiter that sees no fill by then loads itself. @default 5000
    */
   leaseTimeout?: number;
+  /**
+   * Purge a CDN on every invalidation (`invalidate`, `invalidateTags`, and so everything built on
+   * them), by the same surrogate keys the HTTP glue puts on public responses. A purger function
+   * or one with its timing; built-ins in `@routecache/core/cdn`. The invalidation waits for the
+   * first attempt at most `timeout` and never fails because of it; failures are retried in the
+   * background and reported as `purgeError` events. Only the instance that invalidates purges:
+   * invalidations arriving over a bus do not. @default undefined (no CDN)
+   */
+  purger?: Purger | PurgerOptions;
 }
 
 /**
@@ -114,7 +124,14 @@ export interface LoadRequest<T> extends EntryPolicy {
    * a hit replays the chunks and the return value. Callers that join the fill run their own
    * `load` (a stream has one reader). Without them a stream is served uncached.
    */
-  stream?: StreamLimits;
+  stream?: StreamLimits /**
+   * Hand a background refresh (a stale entry served under `staleWhileRevalidate`) to the host, so
+   * it outlives the response that served the stale value: on Cloudflare Workers the fetch
+   * handler's `ctx.waitUntil`. A host that stops a request's work once its response is sent
+   * (workerd) otherwise strands the refresh mid-load: it never stores, and the key keeps serving
+   * the stale entry. Node.js needs none.
+   */;
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
 }
 
 /**
@@ -218,7 +235,8 @@ export interface CallRequest<T, F> extends KeyRequest, EntryPolicy {
   /** As {@link LoadRequest.etag}. */
   etag?: (value: T) => string | undefined;
   /** As {@link LoadRequest.stream}. */
-  stream?: StreamLimits;
+  stream?: StreamLimits /** As {@link LoadRequest.waitUntil}. */;
+  waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
 }
 
 /**
@@ -265,6 +283,15 @@ export interface CacheEventMap {
   };
   invalidated: { baseKeys: readonly string[]; tags: readonly string[]; removed: number };
   storeError: { operation: string; error: StoreError };
+  /** A CDN purge (the `purger` option) was accepted, after `attempts` tries. */
+  purged: { keys: readonly string[]; attempts: number };
+  /** A CDN purge attempt failed; `willRetry` says whether it is tried again later. */
+  purgeError: {
+    keys: readonly string[];
+    error: PurgeError;
+    attempts: number;
+    willRetry: boolean;
+  };
   evicted: { key: string; reason: EvictionReason };
 }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseCacheControl } from './cache-control.js';
-import { type CallCachePolicy, strictestCacheControl } from './cache-policy.js';
+import {
+  type CallCachePolicy,
+  strictestCacheControl,
+  strictestCdnCacheControl,
+} from './cache-policy.js';
 
 const pub = (extra: Partial<CallCachePolicy> = {}): CallCachePolicy => ({
   cacheable: true,
@@ -93,5 +97,32 @@ describe('strictestCacheControl', () => {
   it('is independent of call order', () => {
     const calls = [priv({ maxAge: 30 }), pub({ maxAge: 10, sMaxAge: 5 }), pub({ maxAge: 20 })];
     expect(strictestCacheControl([...calls].reverse())).toBe(strictestCacheControl(calls));
+  });
+});
+
+describe('strictestCdnCacheControl (CDN-Cache-Control, Surrogate-Control)', () => {
+  it.each([
+    ['no calls', [], 'no-store'],
+    ['no sMaxAge: the CDN keeps nothing', [pub({ maxAge: 60 })], 'no-store'],
+    ['sMaxAge', [pub({ sMaxAge: 300 })], 'max-age=300'],
+    ['the minimum over a batch', [pub({ sMaxAge: 300 }), pub({ sMaxAge: 30 })], 'max-age=30'],
+    ['one call without sMaxAge', [pub({ sMaxAge: 300 }), pub()], 'no-store'],
+    ['a private call', [pub({ sMaxAge: 300 }), priv()], 'no-store'],
+    ['an uncacheable call', [pub({ sMaxAge: 300, cacheable: false })], 'no-store'],
+    [
+      'stale windows when every call set them (minimum)',
+      [
+        pub({ sMaxAge: 300, staleWhileRevalidate: 30, staleIfError: 600 }),
+        pub({ sMaxAge: 200, staleWhileRevalidate: 10, staleIfError: 60 }),
+      ],
+      'max-age=200, stale-while-revalidate=10, stale-if-error=60',
+    ],
+    [
+      'a stale window one call lacks is dropped',
+      [pub({ sMaxAge: 300, staleIfError: 600 }), pub({ sMaxAge: 300 })],
+      'max-age=300',
+    ],
+  ])('%s', (_name, calls, expected) => {
+    expect(strictestCdnCacheControl(calls)).toBe(expected);
   });
 });

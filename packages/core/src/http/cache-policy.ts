@@ -25,6 +25,8 @@ export interface CallCachePolicy {
   sMaxAge?: number | undefined;
   /** Seconds a stale response may be served while it is refetched (`stale-while-revalidate`). */
   staleWhileRevalidate?: number | undefined;
+  /** Seconds a stale response may be served when the origin fails (`stale-if-error`); CDN only. */
+  staleIfError?: number | undefined;
 }
 
 /**
@@ -77,6 +79,36 @@ export function strictestCacheControl(calls: readonly CallCachePolicy[]): string
     const swr = minOverAll(calls, (call) => call.staleWhileRevalidate);
     if (swr !== undefined) directives.push(`stale-while-revalidate=${swr}`);
   }
+  return directives.join(', ');
+}
+
+/**
+ * The `CDN-Cache-Control` (RFC 9213) value of one response carrying `calls`, also used as its
+ * `Surrogate-Control`: what a CDN may do, independently of what browsers see in
+ * `Cache-Control`. `max-age=<min sMaxAge>` only when **every** call is cacheable, public and set
+ * `sMaxAge`; then `stale-while-revalidate=<min>` and `stale-if-error=<min>` when every call set
+ * them. Anything else is `no-store`: a private call, an uncacheable one, or one that leaves
+ * shared caches out must keep the whole response out of the CDN (RFC 9213 §2: a CDN that
+ * honours the field ignores `Cache-Control`, so `no-store` cannot be left implicit).
+ *
+ * @example
+ * ```ts
+ * strictestCdnCacheControl([{ cacheable: true, scope: 'public', maxAge: undefined, sMaxAge: 300, staleIfError: 60 }]);
+ * // 'max-age=300, stale-if-error=60'
+ * strictestCdnCacheControl([{ cacheable: true, scope: 'private', maxAge: 60 }]); // 'no-store'
+ * ```
+ */
+export function strictestCdnCacheControl(calls: readonly CallCachePolicy[]): string {
+  if (calls.length === 0 || calls.some((call) => !call.cacheable || call.scope === 'private')) {
+    return 'no-store';
+  }
+  const sMaxAge = minOverAll(calls, (call) => call.sMaxAge);
+  if (sMaxAge === undefined) return 'no-store';
+  const directives = [`max-age=${sMaxAge}`];
+  const swr = minOverAll(calls, (call) => call.staleWhileRevalidate);
+  if (swr !== undefined) directives.push(`stale-while-revalidate=${swr}`);
+  const sie = minOverAll(calls, (call) => call.staleIfError);
+  if (sie !== undefined) directives.push(`stale-if-error=${sie}`);
   return directives.join(', ');
 }
 

@@ -1,6 +1,10 @@
 // Pure HTTP caching helpers (RFC 9110 / RFC 9111). Curated: syntax primitives stay internal.
 export { type CacheControlDirectives, parseCacheControl } from './cache-control.js';
-export { type CallCachePolicy, strictestCacheControl } from './cache-policy.js';
+export {
+  type CallCachePolicy,
+  strictestCacheControl,
+  strictestCdnCacheControl,
+} from './cache-policy.js';
 export {
   etagMatches,
   MAX_IF_NONE_MATCH_ENTRIES,

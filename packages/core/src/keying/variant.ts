@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { sha256Base64Url } from '../hash.js';
 import { quote } from './escape.js';
 
@@ -6,11 +7,11 @@ import { quote } from './escape.js';
  * and pure-JS SHA-256 costs several times a whole cache hit, while the distinct (header values,
  * principal) combinations in use at any time are few. Bounded twice, so hostile headers cannot
  * grow it: at most {@link MEMO_ENTRIES} texts, each at most {@link MEMO_TEXT_LENGTH} code units
- * (longer ones are hashed every time); the oldest insertion leaves first.
+ * (longer ones are hashed every time); the least recently used leaves first.
  */
-const memo = new Map<string, string>();
 const MEMO_ENTRIES = 1024;
 const MEMO_TEXT_LENGTH = 256;
+const memo = new LRUCache<string, string>({ max: MEMO_ENTRIES });
 
 /**
  * The variant of a base key: a digest of the request facts an entry varies on — the values of
@@ -46,10 +47,6 @@ export function deriveVariant(
   let digest = memo.get(text);
   if (digest === undefined) {
     digest = sha256Base64Url(text);
-    if (memo.size >= MEMO_ENTRIES) {
-      const oldest = memo.keys().next();
-      if (oldest.done !== true) memo.delete(oldest.value);
-    }
     memo.set(text, digest);
   }
   return digest;

@@ -1,3 +1,4 @@
+import { closest as nearest } from 'fastest-levenshtein';
 /**
  * The one place factory options are checked (`createCache`, the stores, the bus, the tRPC
  * adapter): unknown keys, number ranges and how a rejected value reads in the error. Options
@@ -171,28 +172,7 @@ export function optionsObject<T extends object>(
 
 /** The valid key nearest to `key` by edit distance, ignoring case (ties: the first listed). */
 function closest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of known) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance (insert, delete, substitute), one row at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitute = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, substitute);
-    }
-    previous = row;
-  }
-  return previous[b.length] ?? 0;
+  if (known.length === 0) return undefined;
+  const lower = known.map((candidate) => candidate.toLowerCase());
+  return known[lower.indexOf(nearest(key.toLowerCase(), lower))];
 }

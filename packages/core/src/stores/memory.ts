@@ -104,31 +104,11 @@ class MemoryRecord {
  * const cache = createCache({ store: memoryStore({ maxBytes: 32 * 1024 * 1024 }) });
  * ```
  */
+// One closure, ~95 lines, on purpose: the store's methods are plain own properties of the
+// returned object, so a store can be wrapped by spreading it (`{ ...memoryStore(), get }`, as
+// the tests and tiered-store users do), and each method is a few lines over the shared LRU.
 export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
-  optionsObject(options, KNOWN_OPTIONS);
-  const maxBytes =
-    numberOption('maxBytes', options.maxBytes, {
-      ...POSITIVE_INTEGER,
-      infinity: true,
-      unit: 'bytes',
-    }) ?? DEFAULT_MAX_BYTES;
-  const unbounded = maxBytes === Number.POSITIVE_INFINITY;
-  if (unbounded) {
-    warnOnce(
-      'ROUTECACHE_UNBOUNDED_STORE',
-      'memoryStore({ maxBytes: Infinity }) never evicts for capacity: memory grows with key cardinality',
-    );
-  }
-  const maxEntrySize =
-    numberOption('maxEntrySize', options.maxEntrySize, {
-      ...POSITIVE_INTEGER,
-      max: maxBytes,
-      unit: 'bytes',
-    }) ?? Math.min(DEFAULT_MAX_ENTRY_SIZE, maxBytes);
-  const history =
-    numberOption('invalidationHistory', options.invalidationHistory, POSITIVE_INTEGER) ??
-    DEFAULT_INVALIDATION_HISTORY;
-
+  const { maxBytes, unbounded, maxEntrySize, history } = resolveMemoryOptions(options);
   const byBaseKey: Index = new Map();
   const byTag: Index = new Map();
   const clock = new InvalidationClock(history);
@@ -207,13 +187,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
     },
     invalidateTags(tags) {
       clock.invalidateTags(tags);
-      const keys = new Set<string>();
-      for (const tag of tags) {
-        const tagged = byTag.get(tag);
-        if (typeof tagged === 'string') keys.add(tagged);
-        else if (tagged !== undefined) for (const key of tagged) keys.add(key);
-      }
-      return removeAll(keys);
+      return removeAll(indexed(byTag, tags));
     },
     clear() {
       clock.invalidateAll();
@@ -227,6 +201,35 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
       evictListeners.length = 0;
     },
   };
+}
+
+/** {@link MemoryStoreOptions} validated, with their defaults (warns once for an unbounded store). */
+function resolveMemoryOptions(options: MemoryStoreOptions) {
+  optionsObject(options, KNOWN_OPTIONS);
+  const maxBytes =
+    numberOption('maxBytes', options.maxBytes, {
+      ...POSITIVE_INTEGER,
+      infinity: true,
+      unit: 'bytes',
+    }) ?? DEFAULT_MAX_BYTES;
+  const unbounded = maxBytes === Number.POSITIVE_INFINITY;
+  if (unbounded) {
+    warnOnce(
+      'ROUTECACHE_UNBOUNDED_STORE',
+      'memoryStore({ maxBytes: Infinity }) never evicts for capacity: memory grows with key cardinality',
+    );
+  }
+  const maxEntrySize =
+    numberOption('maxEntrySize', options.maxEntrySize, {
+      ...POSITIVE_INTEGER,
+      max: maxBytes,
+      unit: 'bytes',
+    }) ?? Math.min(DEFAULT_MAX_ENTRY_SIZE, maxBytes);
+  const history =
+    numberOption('invalidationHistory', options.invalidationHistory, POSITIVE_INTEGER) ??
+    DEFAULT_INVALIDATION_HISTORY;
+
+  return { maxBytes, unbounded, maxEntrySize, history };
 }
 
 /**
@@ -274,4 +277,15 @@ function unindex(map: Index, name: string, key: string): void {
   }
   keys.delete(key);
   if (keys.size === 0) map.delete(name);
+}
+
+/** Every key indexed under one of `names`, once. */
+function indexed(map: Index, names: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const name of names) {
+    const held = map.get(name);
+    if (typeof held === 'string') keys.add(held);
+    else if (held !== undefined) for (const key of held) keys.add(key);
+  }
+  return keys;
 }

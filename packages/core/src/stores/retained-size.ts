@@ -194,7 +194,7 @@ function primitiveBytes(value: unknown): number {
 
 /**
  * @internal Estimated heap bytes an entry keeps alive: its object, ETag, tag list, encoded
- * `bytes` when it holds them (a tiered L1 entry holds both those and the live value) and the
+ * `bytes` when it holds them (an entry decoded from Redis holds both those and the live value) and the
  * live value. Not its keys: whoever keys it counts those. Stops past `limit` like
  * {@link valueBytes}.
  *

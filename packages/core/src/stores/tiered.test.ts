@@ -4,7 +4,7 @@ import { storeContractSuite } from '../testing/store-contract.js';
 import type { Bus, BusHandlers, BusMessage } from './bus.js';
 import { memoryStore } from './memory.js';
 import { tieredStore } from './tiered.js';
-import { type CacheStore, type EntryAddress, UNAVAILABLE_FENCE } from './types.js';
+import { type CacheEntry, type CacheStore, type EntryAddress, UNAVAILABLE_FENCE } from './types.js';
 
 /** An in-process bus joining several tiered stores of one test (no transport). */
 function busNetwork() {
@@ -86,6 +86,25 @@ describe('tieredStore', () => {
     await Promise.resolve();
     expect(l1.get(address.key)).toMatchObject({ value: 'from l2' });
     expect(l1.invalidateTags([tag])).toBe(1);
+  });
+
+  it('keeps L1 copies without the encoded bytes an in-process L1 never reads', async () => {
+    const l1 = memoryStore();
+    const l2: CacheStore = { ...memoryStore(), requiresBytes: true };
+    const store = tieredStore({ l1, l2, baseKeyOf: testBaseKeyOf });
+    const filled = names.address();
+    await put(store, filled, 'filled');
+    const read = names.address();
+    await put(l2, read, 'read from l2');
+    expect((await store.get(read.key))?.value).toBe('read from l2');
+    await Promise.resolve();
+
+    for (const address of [filled, read]) {
+      expect(l2.get(address.key)).toMatchObject({ bytes: expect.any(Uint8Array) });
+      const copy = l1.get(address.key) as CacheEntry | undefined;
+      expect(copy?.value).toBe(address === filled ? 'filled' : 'read from l2');
+      expect(copy?.bytes).toBeUndefined();
+    }
   });
 
   it('invalidates every instance L1 through the bus and counts L2 removals', async () => {

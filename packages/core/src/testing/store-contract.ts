@@ -42,6 +42,8 @@ export interface StoreContractOptions {
  * storeContractSuite('memoryStore', () => memoryStore());
  * ```
  */
+// Long on purpose (~230 lines): a test suite, one short `it` per clause of the CacheStore
+// contract inside one `describe`, so a third-party store runs the whole contract with one call.
 export function storeContractSuite(
   name: string,
   makeStore: () => MaybePromise<CacheStore>,

@@ -1,8 +1,8 @@
 import type { CallRecord } from '../request-state.js';
 
 /**
- * A call record as the cache middleware reports it: a public HIT of `post.get` (no tags) with ETag `"a"` and no opt-in
- * directives, unless `overrides` says otherwise.
+ * A call record as the cache middleware reports it: a public HIT of `post.get` (no tags) with
+ * ETag `"a"`, 30 s of freshness left and no opt-in directives, unless `overrides` says otherwise.
  *
  * @example
  * ```ts
@@ -20,6 +20,7 @@ export function callRecord(overrides: Partial<CallRecord> = {}): CallRecord {
     maxAge: undefined,
     sMaxAge: undefined,
     staleWhileRevalidate: undefined,
+    ttl: 30,
     vary: [],
     ...overrides,
   };

@@ -25,6 +25,7 @@ describe('withHttpCache', () => {
     expect(response.status).toBe(200);
     expect(Object.fromEntries(response.headers)).toEqual({
       'cache-control': 'no-cache',
+      'cache-status': 'routecache; hit; ttl=30',
       'content-type': 'application/json',
       etag: '"abc"',
       'routecache-tags': '1;[["post.get",[]]]',
@@ -41,11 +42,21 @@ describe('withHttpCache', () => {
     // Routecache-Tags stays: it guides the client's tag index, the same as the 200 it stands for.
     expect(Object.fromEntries(response.headers)).toEqual({
       'cache-control': 'no-cache',
+      'cache-status': 'routecache; hit; ttl=30',
       etag: '"abc"',
       'routecache-tags': '1;[["post.get",[]]]',
       vary: 'trpc-accept, accept',
       'x-cache': 'HIT',
     });
+  });
+
+  it('validates its options', () => {
+    expect(() => withHttpCache(trpcLike, { cdn: 'akamai' as never })).toThrow(
+      /Invalid option "cdn": must be 'fastly', 'cloudflare' or 'varnish', got "akamai"/,
+    );
+    expect(() => withHttpCache(trpcLike, { cnd: 'varnish' } as never)).toThrow(
+      /"cnd": unknown option, did you mean "cdn"/,
+    );
   });
 
   it('never answers 304 to a POST or an error response', async () => {
@@ -60,5 +71,22 @@ describe('withHttpCache', () => {
     const streamed = await handler(get({ 'trpc-accept': 'application/jsonl' }));
     expect(streamed.headers.get('x-cache')).toBeNull();
     expect(streamed.headers.get('etag')).toBeNull();
+  });
+
+  it('adds the vary option to the 200 and to its 304 alike', async () => {
+    const compressed = withHttpCache(trpcLike, { vary: ['Accept-Encoding'] });
+    const ok = await compressed(get(), 200, true);
+    expect(ok.headers.get('vary')).toBe('trpc-accept, accept, accept-encoding');
+    const notModified = await compressed(get({ 'if-none-match': '"abc"' }), 200, true);
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('vary')).toBe('trpc-accept, accept, accept-encoding');
+    const uncached = await compressed(get(), 200, false);
+    expect(uncached.headers.get('vary')).toBe('trpc-accept, accept');
+  });
+
+  it('refuses a bad vary option or an unknown option at wrap time', () => {
+    expect(() => withHttpCache(trpcLike, { vary: ['*'] })).toThrow(/Vary: \* makes/);
+    expect(() => withHttpCache(trpcLike, { vary: ['bad header'] })).toThrow(/RFC 9110 token/);
+    expect(() => withHttpCache(trpcLike, { vray: [] } as never)).toThrow(/did you mean "vary"/);
   });
 });

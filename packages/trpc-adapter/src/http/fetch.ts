@@ -1,6 +1,7 @@
 import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
-import { requestStateFor } from '../request-state.js';
+import { type HeaderReader, type RequestCacheState, requestStateFor } from '../request-state.js';
 import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
+import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from './options.js';
 
 /**
  * Wrap a Fetch-API handler (one calling tRPC's `fetchRequestHandler`) so its responses carry
@@ -17,51 +18,103 @@ import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } f
  * answered with a 304. Streamed (jsonl) responses are passed through untouched: their headers
  * go out before the calls finish.
  *
+ * A handler argument with a `waitUntil` method (the `ctx` of a Cloudflare Workers fetch
+ * handler, `(req, env, ctx)`) receives each stale-while-revalidate refresh the request starts,
+ * so the refresh outlives the response (see `LoadRequest.waitUntil` in `@routecache/core`).
+ *
  * tRPC's `responseMeta` cannot send a 304 (its `Response` would get a body), which is why this
  * wraps the handler instead.
  *
+ * Behind a CDN, `options.cdn` (`'fastly'`, `'cloudflare'`, `'varnish'`) adds the surrogate keys
+ * of shared-cacheable responses in the header that CDN reads; pair it with the cache's
+ * `purger` (`@routecache/core/cdn`). `Cache-Status`, `CDN-Cache-Control` and
+ * `Surrogate-Control` are sent either way (see the README, "Behind a CDN").
+ *
+ * `options.vary` adds header names to the `Vary` of every cached response and its 304, for a
+ * layer after the handler that varies the 200 only (Next.js's compression adds `Accept-Encoding`
+ * to a JSON 200, not to the 304).
+ *
+ * @throws {InvalidOptionError} for an unknown option or `cdn`, or a `vary` that is not a list of
+ *   header names (or holds `*`).
  * @example
  * ```ts
  * const handler = withHttpCache((req: Request) =>
  *   fetchRequestHandler({ endpoint: '/trpc', req, router, createContext: withCacheContext(createContext) }),
  * );
- * export default { fetch: handler };
+ * export default { fetch: handler }; // Workers: fetch(req, env, ctx) — ctx.waitUntil is used
+ * // behind Varnish with vmod xkey: withHttpCache(fetchHandler, { cdn: 'varnish' })
+ * // Next.js route handler: export const GET = withHttpCache(trpcHandler, { vary: ['accept-encoding'] });
  * ```
  */
 export function withHttpCache<TArgs extends unknown[]>(
   handler: (req: Request, ...rest: TArgs) => Promise<Response>,
+  options?: HttpCacheOptions,
 ): (req: Request, ...rest: TArgs) => Promise<Response> {
+  const glue = resolveHttpCacheOptions(options);
   return async function cachedFetchHandler(req, ...rest) {
     const state = requestStateFor(req);
-    const response = await handler(req, ...rest);
-    if (isStreamedRequest(req.headers)) return response;
-    const cacheHeaders = foldCacheHeaders(state, response.headers);
-    const wireHeaders = foldWireHeaders(state);
-    if (cacheHeaders === undefined && wireHeaders === undefined) return response;
-
-    const headers = new Headers(response.headers);
-    for (const [name, value] of Object.entries({ ...cacheHeaders, ...wireHeaders })) {
-      headers.set(name, value);
-    }
-    if (
-      cacheHeaders !== undefined &&
-      isNotModified(
-        req.method,
-        response.status,
-        req.headers.get('if-none-match'),
-        cacheHeaders.etag,
-      )
-    ) {
-      // The body is already serialized; drop it so its stream is released.
-      await response.body?.cancel();
-      for (const name of OMITTED_304_HEADERS) headers.delete(name);
-      return new Response(null, { status: 304, headers });
-    }
-    // A fetched Response's headers are immutable, so build a new one around the same body.
-    return new Response(response.body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers,
-    });
+    applyHttpGlue(state, glue);
+    state.waitUntil = hostWaitUntil(rest);
+    return cachedResponse(state, req.method, req.headers, await handler(req, ...rest));
   };
+}
+
+/**
+ * `response`, a tRPC response to a `method` request with `requestHeaders`, with the cache
+ * headers `state` folds to — or an empty `304` when the request's `If-None-Match` matches. A
+ * streamed response, or one no cache middleware saw, is returned as is. `headers` is what the
+ * fold reads the response's own headers from (default: `response.headers`); a host that merges
+ * headers of its own into the response (Fastify's reply) passes that merged view.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * return cachedResponse(requestStateFor(req), req.method, req.headers, await handler(req));
+ * ```
+ */
+export async function cachedResponse(
+  state: RequestCacheState,
+  method: string | undefined,
+  requestHeaders: HeaderReader,
+  response: Response,
+  headers: HeaderReader = response.headers,
+): Promise<Response> {
+  if (isStreamedRequest(requestHeaders)) return response;
+  const cacheHeaders = foldCacheHeaders(state, headers);
+  const wireHeaders = foldWireHeaders(state);
+  if (cacheHeaders === undefined && wireHeaders === undefined) return response;
+
+  const sent = new Headers(response.headers);
+  for (const [name, value] of Object.entries({ ...cacheHeaders, ...wireHeaders })) {
+    sent.set(name, value);
+  }
+  if (
+    cacheHeaders !== undefined &&
+    isNotModified(method, response.status, requestHeaders.get('if-none-match'), cacheHeaders.etag)
+  ) {
+    // The body is already serialized; drop it so its stream is released.
+    await response.body?.cancel();
+    for (const name of OMITTED_304_HEADERS) sent.delete(name);
+    return new Response(null, { status: 304, headers: sent });
+  }
+  // A fetched Response's headers are immutable, so build a new one around the same body.
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: sent,
+  });
+}
+
+/** The `waitUntil` of the first handler argument that has one (a Workers `ExecutionContext`). */
+function hostWaitUntil(
+  args: readonly unknown[],
+): ((promise: Promise<unknown>) => void) | undefined {
+  for (const arg of args) {
+    const host = arg as { waitUntil?: unknown } | null;
+    if (typeof host === 'object' && host !== null && typeof host.waitUntil === 'function') {
+      const waitUntil = host.waitUntil as (promise: Promise<unknown>) => void;
+      return (promise) => waitUntil.call(host, promise);
+    }
+  }
+  return undefined;
 }

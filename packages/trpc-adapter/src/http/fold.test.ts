@@ -61,6 +61,7 @@ describe('foldCacheHeaders', () => {
       foldCacheHeaders(state([callRecord({ vary: ['accept-language'] })]), trpcHeaders),
     ).toEqual({
       'x-cache': 'HIT',
+      'cache-status': 'routecache; hit; ttl=30',
       etag: '"a"',
       'cache-control': 'no-cache',
       vary: 'trpc-accept, accept, accept-language',
@@ -77,6 +78,7 @@ describe('foldCacheHeaders', () => {
     );
     expect(headers).toEqual({
       'x-cache': 'HIT, MISS',
+      'cache-status': 'routecache; fwd=partial',
       etag: combineEtags(['"a"', '"b"']),
       'cache-control': 'private, max-age=30',
       vary: 'trpc-accept, accept',
@@ -86,6 +88,7 @@ describe('foldCacheHeaders', () => {
   it('shows an unhandled call as BYPASS and gives the batch no tag and no-store', () => {
     expect(foldCacheHeaders(state([callRecord(), undefined]), trpcHeaders)).toEqual({
       'x-cache': 'HIT, BYPASS',
+      'cache-status': 'routecache; fwd=partial',
       'cache-control': 'no-store',
       vary: 'trpc-accept, accept',
     });

@@ -14,6 +14,8 @@ import {
   INVALIDATE_HEADER,
   TAGS_HEADER,
 } from '../wire/headers.js';
+import { cacheStatus } from './cache-status.js';
+import { type CdnHeaders, cdnHeaders, surrogateKeysOf } from './cdn.js';
 
 /**
  * The cache headers of one response, lower-case names.
@@ -24,8 +26,9 @@ import {
  * const headers: CacheHeaders = { 'x-cache': 'HIT', 'cache-control': 'no-cache', etag: '"a"' };
  * ```
  */
-export interface CacheHeaders {
+export interface CacheHeaders extends CdnHeaders {
   'x-cache': string;
+  'cache-status': string;
   'cache-control': string;
   etag?: string;
   vary?: string;
@@ -41,7 +44,12 @@ export interface CacheHeaders {
  *   response already carries (a `responseMeta` or resolver may be stricter); uncached calls
  *   count as `no-store`, and a `Set-Cookie` makes the response `private`.
  * - `Vary`: the response's `Vary` (tRPC's `trpc-accept, accept`) merged with every call's
- *   `vary` names, lower-cased and de-duplicated.
+ *   `vary` names and the glue's `vary` option, lower-cased and de-duplicated.
+ * - `Cache-Status` (RFC 9211): one `routecache` member for the response (`cacheStatus`).
+ * - `CDN-Cache-Control` / `Surrogate-Control`: `strictestCdnCacheControl` when a call set
+ *   `sMaxAge`; with a `cdn`, the union of the calls' surrogate keys in its header when every
+ *   call is shared-cacheable. Keys past `MAX_SURROGATE_HEADER_LENGTH` keep the response out of
+ *   the CDN (`no-store`, no `s-maxage`) rather than send a list a purge would miss.
  *
  * @returns `undefined` when no call of the response went through a cache middleware — the
  *   response then keeps its headers untouched.
@@ -64,14 +72,19 @@ export function foldCacheHeaders(
   if (existing !== null) policies.push(policyOf(existing));
   // A cookie is meant for this client only: shared caches must not keep the response with it.
   if (response.get('set-cookie') !== null) policies.push(PRIVATE);
+  const keys = state.cdn === undefined ? undefined : surrogateKeysOf(calls, state.cdn);
+  // Keys that do not fit: no shared cache may keep the response, s-maxage included.
+  const shared = keys === 'overflow' ? policies.map(withoutSharedLifetime) : policies;
 
   const headers: CacheHeaders = {
     'x-cache': calls.map((call) => call?.status ?? 'BYPASS').join(', '),
-    'cache-control': strictestCacheControl(policies),
+    'cache-status': cacheStatus(calls),
+    'cache-control': strictestCacheControl(shared),
+    ...cdnHeaders(calls, shared, state.cdn, keys),
   };
   const etag = combineEtags(calls.map((call) => call?.etag));
   if (etag !== undefined) headers.etag = etag;
-  const vary = mergeVary(response.get('vary'), ...calls.map((call) => call?.vary));
+  const vary = mergeVary(response.get('vary'), ...calls.map((call) => call?.vary), state.extraVary);
   if (vary !== undefined) headers.vary = vary;
   return headers;
 }
@@ -162,6 +175,10 @@ export function isStreamedRequest(request: HeaderReader): boolean {
 
 const UNCACHED: CallCachePolicy = { cacheable: false, scope: 'public', maxAge: undefined };
 const PRIVATE: CallCachePolicy = { cacheable: true, scope: 'private', maxAge: undefined };
+
+function withoutSharedLifetime(policy: CallCachePolicy): CallCachePolicy {
+  return { ...policy, sMaxAge: undefined };
+}
 
 function policyOf(cacheControl: string): CallCachePolicy {
   const directives = parseCacheControl(cacheControl);

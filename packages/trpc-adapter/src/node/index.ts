@@ -9,6 +9,7 @@ import {
   isNotModified,
   isStreamedRequest,
 } from '../http/fold.js';
+import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from '../http/options.js';
 import {
   type HeaderReader,
   headerReader,
@@ -30,8 +31,10 @@ import {
  * responses get no cache headers. A `Vary` a resolver or middleware set on `res` is kept: tRPC's
  * node-http adapter sets its own `Vary` with `res.setHeader` after the calls ran, so on this
  * response setting `Vary` merges with the value already there (as the fetch adapter does)
- * instead of replacing it. Node-only: import from `@routecache/trpc/node`.
+ * instead of replacing it. Node-only: import from `@routecache/trpc/node`. `options.cdn` adds
+ * surrogate keys for the CDN in front, as for `withHttpCache`.
  *
+ * @throws {InvalidOptionError} when `options` is invalid (an unknown `cdn`).
  * @example
  * ```ts
  * import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -40,9 +43,13 @@ import {
  *
  * const handler = createHTTPHandler({ router, createContext: withCacheContext(createContext) });
  * http.createServer(withNodeHttpCache(handler)).listen(3000);
+ * // behind Fastly: withNodeHttpCache(handler, { cdn: 'fastly' }) sends Surrogate-Key
  * // Express: app.use('/trpc', withNodeHttpCache(createExpressMiddleware({ router, createContext: … })));
  * ```
  */
+export type { CdnName } from '../http/cdn.js';
+export type { HttpCacheOptions } from '../http/options.js';
+
 export function withNodeHttpCache<
   TReq extends IncomingMessage,
   TRes extends ServerResponse,
@@ -50,9 +57,11 @@ export function withNodeHttpCache<
   TReturn,
 >(
   handler: (req: TReq, res: TRes, ...rest: TRest) => TReturn,
+  options?: HttpCacheOptions,
 ): (req: TReq, res: TRes, ...rest: TRest) => TReturn {
+  const glue = resolveHttpCacheOptions(options);
   return function cachedNodeHandler(req, res, ...rest) {
-    requestStateFor(req);
+    applyHttpGlue(requestStateFor(req), glue);
     mergeVaryOnSet(res);
     interceptHead(req, res);
     return handler(req, res, ...rest);
@@ -130,17 +139,19 @@ function dropBody(): boolean {
 /**
  * `createHTTPServer` of `@trpc/server/adapters/standalone`, with routecache's glue built in:
  * `createContext` is wrapped in `withCacheContext` and the handler in `withNodeHttpCache`. The
- * options are tRPC's own; the server is not listening yet.
+ * options are tRPC's own, `httpOptions` the glue's (`{ cdn }`); the server is not listening yet.
  *
  * @example
  * ```ts
  * import { createCachedHTTPServer } from '@routecache/trpc/node';
  *
  * createCachedHTTPServer({ router: appRouter, createContext }).listen(3000);
+ * createCachedHTTPServer({ router: appRouter, createContext }, { cdn: 'varnish' }); // behind Varnish
  * ```
  */
 export function createCachedHTTPServer<TRouter extends AnyTRPCRouter>(
   opts: CreateHTTPHandlerOptions<TRouter>,
+  httpOptions?: HttpCacheOptions,
 ): Server {
   const createContext = withCacheContext(
     (opts.createContext ?? (() => ({}))) as (o: CreateContextOptionsLike) => MaybePromise<object>,
@@ -151,5 +162,5 @@ export function createCachedHTTPServer<TRouter extends AnyTRPCRouter>(
     ...opts,
     createContext,
   } as CreateHTTPHandlerOptions<TRouter>);
-  return createServer(withNodeHttpCache(handler));
+  return createServer(withNodeHttpCache(handler, httpOptions));
 }

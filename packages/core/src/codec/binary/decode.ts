@@ -33,6 +33,8 @@ class Decoder {
 
   constructor(readonly input: ByteReader) {}
 
+  // Long on purpose (~75 lines): one `switch` over the wire tags, a few lines per tag. It is the
+  // decoder's dispatch, run once per decoded value; a call per tag group would add a call per value.
   value(): unknown {
     const tag = this.input.u8();
     switch (tag) {

@@ -79,6 +79,8 @@ class Encoder {
     }
   }
 
+  // Long on purpose (~65 lines): the shared-reference check, then one `switch` over the built-in
+  // kinds (a few lines each), the encoder's dispatch for every non-plain object.
   private object(value: object): void {
     const ref = this.refs.get(value);
     if (ref !== undefined) {

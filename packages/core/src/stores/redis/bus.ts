@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidOptionError, StoreError } from '../../errors.js';
 import { type NumberRule, numberOption, optionsObject, received } from '../../options/validate.js';
-import { warnOnce } from '../../warn.js';
-import type { Bus, BusHandlers } from '../bus.js';
-import { type Envelope, readEnvelope } from './bus-message.js';
+import type { Bus, BusHandlers, BusMessage } from '../bus.js';
+import type { Envelope } from './bus-message.js';
+import { BusSubscriber, type SubscriberSettings } from './bus-subscriber.js';
 import { Guard } from './guard.js';
 import {
   connectionOptionKeys,
   isClient,
-  isCluster,
   type RedisConnectionOptions,
+  type ResolvedConnection,
   resolveConnection,
 } from './options.js';
 
@@ -81,8 +81,8 @@ export interface RedisBus extends Bus {
  * handlers get `reconnected()` once Redis answers again. Such an outage is reported once through
  * `onStatus` (`'down'` with a `ROUTECACHE_STORE_TIMEOUT` error of operation `health check`, then
  * `'up'`). Every message read from the channel is validated: anything else published there is
- * ignored and reported (`onInvalidMessage`, one warning), never thrown inside ioredis. A silent path is noticed within `healthCheckInterval + healthCheckTimeout` ms; while
- * it stays silent, L1 copies serve until their ttl as in any outage, and once the subscription is
+ * ignored and reported (`onInvalidMessage`, one warning), never thrown inside ioredis. A silent
+ * path is noticed within `healthCheckInterval + healthCheckTimeout` ms; while it stays silent, L1 copies serve until their ttl as in any outage, and once the subscription is
  * live again the tiered store drops its L1 (without the check, that would never happen).
  *
  * @throws {InvalidOptionError} for an invalid option (named).
@@ -104,182 +104,71 @@ export function redisBus(options: RedisBusOptions | Redis | Cluster): RedisBus {
   if (typeof channel !== 'string' || channel.length === 0) {
     throw new InvalidOptionError('channel', `must be a non-empty string, ${received(channel)}`);
   }
-  const readyTimeout = numberOption('readyTimeout', given.readyTimeout, POSITIVE_MS) ?? 5_000;
-  // 0 turns the health check off.
-  const healthCheckInterval =
-    numberOption('healthCheckInterval', given.healthCheckInterval, {
-      min: 0,
-      unit: 'milliseconds',
-    }) ?? 5_000;
   const healthCheckTimeout =
     numberOption('healthCheckTimeout', given.healthCheckTimeout, POSITIVE_MS) ?? 1_000;
-  const onInvalidMessage = given.onInvalidMessage;
-  const { client } = resolved;
-  const guard = new Guard('redis-bus', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
-  // The subscriber's own budget, breaker and once-per-outage report: a PING on it must not
-  // spend (or open) the publishing budget, and gets more time, since a wrong verdict costs L1.
-  const healthGuard = new Guard(
-    'redis-bus',
-    healthCheckTimeout,
-    resolved.breaker,
-    resolved.onStatus,
-  );
-  let healthTimer: ReturnType<typeof setInterval> | undefined;
-  const origin = randomUUID();
-  const handlers = new Set<BusHandlers>();
-  let subscriber: Redis | Cluster | undefined;
-  let live = false;
-  let lastError: unknown;
-  /** Callers of `ready()` still waiting: settled with nothing (live) or an error. */
-  const waiting = new Set<(error?: StoreError) => void>();
+  return new RedisPubSubBus(resolved, {
+    channel,
+    origin: randomUUID(),
+    readyTimeout: numberOption('readyTimeout', given.readyTimeout, POSITIVE_MS) ?? 5_000,
+    // 0 turns the health check off.
+    healthCheckInterval:
+      numberOption('healthCheckInterval', given.healthCheckInterval, {
+        min: 0,
+        unit: 'milliseconds',
+      }) ?? 5_000,
+    // The subscriber's own budget, breaker and once-per-outage report: a PING on it must not
+    // spend (or open) the publishing budget, and gets more time, since a wrong verdict costs L1.
+    healthGuard: new Guard('redis-bus', healthCheckTimeout, resolved.breaker, resolved.onStatus),
+    onInvalidMessage: given.onInvalidMessage,
+  });
+}
 
-  function settleWaiting(error?: StoreError): void {
-    for (const settle of waiting) settle(error);
-    waiting.clear();
+/** The bus {@link redisBus} returns: publishes on the client, listens through a {@link BusSubscriber}. */
+class RedisPubSubBus implements RedisBus {
+  readonly #client: Redis | Cluster;
+  readonly #owned: boolean;
+  readonly #settings: SubscriberSettings & { readonly readyTimeout: number };
+  readonly #guard: Guard;
+  readonly #handlers = new Set<BusHandlers>();
+  readonly #subscriber: BusSubscriber;
+
+  constructor(
+    resolved: ResolvedConnection,
+    settings: SubscriberSettings & { readonly readyTimeout: number },
+  ) {
+    this.#client = resolved.client;
+    this.#owned = resolved.owned;
+    this.#settings = settings;
+    this.#guard = new Guard('redis-bus', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
+    this.#subscriber = new BusSubscriber(resolved.client, settings, this.#handlers);
   }
 
-  function start(): Redis | Cluster {
-    // Resubscribing by hand (not autoResubscribe) tells us when the channel is live again.
-    const overrides = { autoResubscribe: false, enableOfflineQueue: true };
-    const sub = isCluster(client) ? client.duplicate([], overrides) : client.duplicate(overrides);
-    sub.on('error', (error: unknown) => {
-      lastError = error;
-    });
-    sub.on('ready', () => {
-      sub.subscribe(channel).then(
-        // Also after the first subscribe: whatever L1 took in before could have missed messages.
-        () => {
-          live = true;
-          settleWaiting();
-          for (const h of handlers) h.reconnected();
-        },
-        () => {
-          // The connection dropped again; the next 'ready' retries.
-        },
-      );
-    });
-    // Runs inside ioredis' socket data handler: a throw here would be an uncaught exception.
-    sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => {
-      const read = readEnvelope(payload);
-      if (!read.ok) {
-        reportInvalid(read.problem, payload);
-        return;
-      }
-      const { o, m } = read.envelope;
-      if (o === origin) return;
-      for (const h of handlers) {
-        try {
-          h.message(m);
-        } catch (error) {
-          warnOnce(
-            'ROUTECACHE_LISTENER_ERROR',
-            `A redisBus message handler threw; the bus ignored it: ${String(error)}`,
-            'redis-bus',
-          );
-        }
-      }
-    });
-    if (healthCheckInterval > 0) watch(sub);
-    return sub;
+  ready(): Promise<void> {
+    return this.#subscriber.whenLive(this.#settings.readyTimeout);
   }
 
-  function reportInvalid(problem: string, payload: Buffer): void {
-    const error = new StoreError(
-      'ROUTECACHE_BUS_MESSAGE_INVALID',
-      `Bus "redis-bus" ignored a message on "${channel}": ${problem}`,
-      {
-        context: {
-          store: 'redis-bus',
-          channel,
-          problem,
-          bytes: payload.length,
-          preview: payload.subarray(0, 64).toString('utf8'),
-        },
-      },
+  async publish(message: BusMessage): Promise<void> {
+    const { channel, origin } = this.#settings;
+    const payload = JSON.stringify({ o: origin, m: message } satisfies Envelope);
+    await this.#guard.run('publish', () => this.#client.publish(channel, payload));
+  }
+
+  subscribe(handlers: BusHandlers): () => void {
+    this.#handlers.add(handlers);
+    this.#subscriber.start();
+    return () => this.#handlers.delete(handlers);
+  }
+
+  async dispose(): Promise<void> {
+    const { channel } = this.#settings;
+    this.#subscriber.close(
+      new StoreError(
+        'ROUTECACHE_STORE_UNAVAILABLE',
+        `Bus "redis-bus" disposed before its subscription to "${channel}" was live`,
+        { context: { store: 'redis-bus', channel } },
+      ),
     );
-    warnOnce(
-      'ROUTECACHE_BUS_MESSAGE_INVALID',
-      `${error.message} (something other than routecache publishes on this channel; later ones are reported through onInvalidMessage only)`,
-      channel,
-    );
-    try {
-      onInvalidMessage?.(error);
-    } catch {
-      // A throwing callback must not reach ioredis' data handler either.
-    }
+    this.#handlers.clear();
+    if (this.#owned) this.#client.disconnect();
   }
-
-  /** PING the subscriber every `healthCheckInterval`; reconnect it when the path went silent. */
-  function watch(sub: Redis | Cluster): void {
-    let pinging = false;
-    healthTimer = setInterval(() => {
-      // 'connect' too: a handshake that stalls (the path went silent while reconnecting) would
-      // otherwise wait forever. Other states are ioredis' own (re)connecting.
-      const up = sub.status === 'ready' || sub.status === 'connect';
-      if (pinging || !up || healthGuard.open) return;
-      pinging = true;
-      healthGuard
-        .run('health check', () => sub.ping())
-        .catch(() => {
-          // The guard opens on a timeout it trusts (not a timer fired late by a blocked event
-          // loop) or after `threshold` failures: the connection is dead though still open.
-          // Dropping it makes ioredis reconnect, and the next SUBSCRIBE calls `reconnected()`.
-          if (healthGuard.open && subscriber === sub) sub.disconnect(true);
-        })
-        .finally(() => {
-          pinging = false;
-        });
-    }, healthCheckInterval);
-    // Never keeps the process alive on its own.
-    healthTimer.unref();
-  }
-
-  return {
-    ready() {
-      if (live) return Promise.resolve();
-      subscriber ??= start();
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiting.delete(settle);
-          reject(
-            new StoreError(
-              'ROUTECACHE_STORE_TIMEOUT',
-              `Bus "redis-bus" not subscribed to "${channel}" within ${readyTimeout} ms`,
-              { cause: lastError, context: { store: 'redis-bus', channel, readyTimeout } },
-            ),
-          );
-        }, readyTimeout);
-        const settle = (error?: StoreError) => {
-          clearTimeout(timer);
-          if (error === undefined) resolve();
-          else reject(error);
-        };
-        waiting.add(settle);
-      });
-    },
-    async publish(message) {
-      const payload = JSON.stringify({ o: origin, m: message } satisfies Envelope);
-      await guard.run('publish', () => client.publish(channel, payload));
-    },
-    subscribe(h) {
-      handlers.add(h);
-      subscriber ??= start();
-      return () => handlers.delete(h);
-    },
-    async dispose() {
-      settleWaiting(
-        new StoreError(
-          'ROUTECACHE_STORE_UNAVAILABLE',
-          `Bus "redis-bus" disposed before its subscription to "${channel}" was live`,
-          { context: { store: 'redis-bus', channel } },
-        ),
-      );
-      handlers.clear();
-      clearInterval(healthTimer);
-      healthTimer = undefined;
-      subscriber?.disconnect();
-      subscriber = undefined;
-      if (resolved.owned) client.disconnect();
-    },
-  };
 }

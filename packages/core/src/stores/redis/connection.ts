@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { TIMED_OUT, withTimeout } from '../../async.js';
 import { StoreError } from '../../errors.js';
 
 /**
@@ -93,25 +94,12 @@ export class StoreConnection {
   ready(): Promise<void> {
     if (this.#client.status === 'ready') return Promise.resolve();
     const timeoutMs = this.#readyTimeoutMs;
-    return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new StoreError(
-            'ROUTECACHE_STORE_TIMEOUT',
-            `redisStore: not connected within ${timeoutMs} ms`,
-            { context: { store: 'redis', operation: 'ready', readyTimeout: timeoutMs } },
-          ),
-        );
-      }, timeoutMs);
-      this.whenReady().then(
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
+    return withTimeout(this.whenReady(), timeoutMs).then((ready) => {
+      if (ready !== TIMED_OUT) return;
+      throw new StoreError(
+        'ROUTECACHE_STORE_TIMEOUT',
+        `redisStore: not connected within ${timeoutMs} ms`,
+        { context: { store: 'redis', operation: 'ready', readyTimeout: timeoutMs } },
       );
     });
   }

@@ -1,3 +1,4 @@
+import { TIMED_OUT, withTimeout } from '../../async.js';
 import { StoreError } from '../../errors.js';
 
 /**
@@ -108,55 +109,51 @@ export class Guard {
       }
       this.#probing = true;
     }
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const started = Date.now();
-      const timer = setTimeout(() => {
-        if (settled) return;
-        settled = true;
-        if (starting) {
-          if (fallback) resolve(fallback.value);
-          else reject(this.#notConnected(operation));
-          return;
-        }
+    const started = Date.now();
+    let pending: Promise<T>;
+    try {
+      pending = call();
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    return withTimeout(pending, this.#timeoutMs).then(
+      (value) => {
+        if (value === TIMED_OUT) return this.#timedOut(operation, started, fallback, starting);
+        this.#succeeded();
+        return value;
+      },
+      (cause: unknown) => {
         const error = new StoreError(
-          'ROUTECACHE_STORE_TIMEOUT',
-          `Store "${this.#store}" ${operation} exceeded ${this.#timeoutMs} ms`,
-          { context: { store: this.#store, operation, timeoutMs: this.#timeoutMs } },
+          'ROUTECACHE_STORE_ERROR',
+          `Store "${this.#store}" ${operation} failed`,
+          { cause, context: { store: this.#store, operation } },
         );
-        // A timer that fires well after its time means the event loop was blocked (GC, a heavy
-        // request): the reply may be sitting unread in the socket, so this is no proof that the
-        // server stopped answering.
-        const late = Date.now() - started > this.#timeoutMs * 1.5;
-        this.#settleFailure(error, fallback, resolve, reject, !late);
-      }, this.#timeoutMs);
-      let pending: Promise<T>;
-      try {
-        pending = call();
-      } catch (error) {
-        pending = Promise.reject(error);
-      }
-      pending.then(
-        (value) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          this.#succeeded();
-          resolve(value);
-        },
-        (cause: unknown) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          const error = new StoreError(
-            'ROUTECACHE_STORE_ERROR',
-            `Store "${this.#store}" ${operation} failed`,
-            { cause, context: { store: this.#store, operation } },
-          );
-          this.#settleFailure(error, fallback, resolve, reject);
-        },
-      );
-    });
+        return this.#failed(error, fallback);
+      },
+    );
+  }
+
+  /** A call out of budget: a failure, unless the client is still making its first connection. */
+  #timedOut<T>(
+    operation: string,
+    started: number,
+    fallback: Fallback<T> | undefined,
+    starting: boolean,
+  ): T {
+    if (starting) {
+      if (fallback) return fallback.value;
+      throw this.#notConnected(operation);
+    }
+    const error = new StoreError(
+      'ROUTECACHE_STORE_TIMEOUT',
+      `Store "${this.#store}" ${operation} exceeded ${this.#timeoutMs} ms`,
+      { context: { store: this.#store, operation, timeoutMs: this.#timeoutMs } },
+    );
+    // A timer that fires well after its time means the event loop was blocked (GC, a heavy
+    // request): the reply may be sitting unread in the socket, so this is no proof that the
+    // server stopped answering.
+    const late = Date.now() - started > this.#timeoutMs * 1.5;
+    return this.#failed(error, fallback, !late);
   }
 
   #notConnected(operation: string): StoreError {
@@ -177,13 +174,8 @@ export class Guard {
     }
   }
 
-  #settleFailure<T>(
-    error: StoreError,
-    fallback: Fallback<T> | undefined,
-    resolve: (value: T) => void,
-    reject: (error: StoreError) => void,
-    opensAtOnce = false,
-  ): void {
+  /** Count a failure: the fallback of a read once the outage is reported, else the error thrown. */
+  #failed<T>(error: StoreError, fallback: Fallback<T> | undefined, opensAtOnce = false): T {
     this.#failures++;
     // A timeout opens the breaker at once: a server that does not answer (blackholed, paused)
     // would otherwise cost every request the whole budget until `threshold` calls had failed.
@@ -196,8 +188,9 @@ export class Guard {
       // First failure of an outage: report it, once.
       this.#down = true;
       this.#onStatus?.('down', error);
-      reject(error);
-    } else if (fallback) resolve(fallback.value);
-    else reject(error);
+      throw error;
+    }
+    if (fallback) return fallback.value;
+    throw error;
   }
 }

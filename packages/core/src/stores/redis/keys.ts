@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { sha256Base64Url } from '../../hash.js';
 
 /*
@@ -15,7 +16,7 @@ import { sha256Base64Url } from '../../hash.js';
  */
 
 const HASH_TAG_LENGTH = 22;
-/** Bound of the memo of hash tags; cleared when full (hashing again is cheap, ~1 µs). */
+/** Bound of the memo of hash tags (least recently used dropped beyond it). */
 const MEMO_LIMIT = 10_000;
 
 /**
@@ -30,7 +31,7 @@ const MEMO_LIMIT = 10_000;
  */
 export class KeyLayout {
   readonly #prefix: string;
-  readonly #memo = new Map<string, string>();
+  readonly #memo = new LRUCache<string, string>({ max: MEMO_LIMIT });
 
   constructor(prefix: string) {
     this.#prefix = prefix;
@@ -40,7 +41,6 @@ export class KeyLayout {
   slotTag(baseKey: string): string {
     let tag = this.#memo.get(baseKey);
     if (tag === undefined) {
-      if (this.#memo.size >= MEMO_LIMIT) this.#memo.clear();
       tag = sha256Base64Url(baseKey).slice(0, HASH_TAG_LENGTH);
       this.#memo.set(baseKey, tag);
     }

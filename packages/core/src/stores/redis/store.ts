@@ -1,19 +1,27 @@
-import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
+import type { Codec } from '../../codec/index.js';
 import { codecMap, decodeEnvelope, defaultCodec, encodeEnvelope } from '../../codec/index.js';
 import { warnOnce } from '../../warn.js';
 import {
   type CacheEntry,
   type CacheStore,
   type EntryAddress,
+  type Fence,
   type Lease,
   UNAVAILABLE_FENCE,
 } from '../types.js';
+import { RedisCalls } from './calls.js';
 import { StoreConnection } from './connection.js';
 import { DecodeMemo } from './decode-memo.js';
 import { type Fallback, Guard } from './guard.js';
 import { KeyLayout } from './keys.js';
-import { isCluster, type RedisStoreOptions, resolveStoreOptions } from './options.js';
+import { RedisLeases } from './leases.js';
+import {
+  isCluster,
+  type RedisStoreOptions,
+  type ResolvedStoreOptions,
+  resolveStoreOptions,
+} from './options.js';
 import {
   CLEAR_GENERATION,
   DELETE,
@@ -21,9 +29,7 @@ import {
   FENCE,
   INVALIDATE,
   INVALIDATE_TAGS,
-  POLL_FILL,
   REGISTER,
-  RELEASE_LEASE,
   SET,
   script,
 } from './scripts.js';
@@ -36,8 +42,6 @@ const SCRIPTS = {
   invalidateTags: script(INVALIDATE_TAGS),
   delete: script(DELETE),
   clearGeneration: script(CLEAR_GENERATION),
-  releaseLease: script(RELEASE_LEASE),
-  pollFill: script(POLL_FILL),
 };
 
 /** A generation snapshot of one base key, taken by `fence` (server time, `at`). */
@@ -50,20 +54,11 @@ class RedisFence {
   ) {}
 }
 
-/** Handed out while Redis is unavailable: `set` refuses it, so nothing is stored blind. */
-
 const MISS: Fallback<Buffer | null> = { value: null };
 const REFUSED: Fallback<boolean> = { value: false };
 const NO_FENCE: Fallback<readonly [string, number] | undefined> = { value: undefined };
-const LEASE_GONE: Fallback<unknown> = { value: 0 };
-const UNAVAILABLE = Symbol('unavailable');
-const NO_LEASE: Fallback<'OK' | null | typeof UNAVAILABLE> = { value: UNAVAILABLE };
-const LOCAL_LEASE: Lease = { acquired: true, release: () => Promise.resolve() };
 /** Longest ttl written to Redis, ms (one year). */
 const MAX_TTL_MS = 365 * 24 * 3600 * 1000;
-/** First and largest pause between polls of a lease waiter, ms. */
-const POLL_MIN_MS = 5;
-const POLL_MAX_MS = 40;
 
 /**
  * The Redis store: a {@link CacheStore} plus Redis-only capabilities.
@@ -93,6 +88,245 @@ export interface RedisStore extends CacheStore {
    */
   ready(): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** The store {@link redisStore} returns; see its comment. */
+class RedisCacheStore implements RedisStore {
+  readonly name = 'redis';
+  readonly requiresBytes = true;
+  // Every call goes through the guard's budget (`timeout`): the engine adds no timer.
+  readonly boundsCalls = true;
+  readonly client: Redis | Cluster;
+  acquireLease?: (address: EntryAddress, ttlMs: number) => Promise<Lease>;
+  readonly #owned: boolean;
+  readonly #baseKeyOf: (key: string) => string;
+  readonly #fenceWindowMs: number;
+  readonly #layout: KeyLayout;
+  readonly #codecs: ReadonlyMap<string, Codec>;
+  readonly #calls: RedisCalls;
+  readonly #connection: StoreConnection;
+  readonly #memo: DecodeMemo | undefined;
+
+  constructor(resolved: ResolvedStoreOptions) {
+    const { client } = resolved;
+    this.client = client;
+    this.#owned = resolved.owned;
+    this.#baseKeyOf = resolved.baseKeyOf;
+    this.#fenceWindowMs = resolved.fenceWindowMs;
+    this.#layout = new KeyLayout(resolved.prefix);
+    this.#codecs = codecMap(resolved.codecs[0] ?? defaultCodec, resolved.codecs.slice(1));
+    const guard = new Guard('redis', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
+    this.#connection = new StoreConnection(client, resolved.readyTimeoutMs);
+    this.#calls = new RedisCalls(client, guard, this.#connection);
+    const memoBytes = resolved.decodeMemoBytes;
+    this.#memo = memoBytes > 0 ? new DecodeMemo(this.#codecs, memoBytes) : undefined;
+    // Opt-in: without it, each instance loads on its own miss (in-process single-flight only).
+    if (resolved.leases) {
+      const leases = new RedisLeases(client, this.#layout, this.#calls, (key, data) =>
+        this.#decode(key, data),
+      );
+      this.acquireLease = (address, ttlMs) => leases.acquire(address, ttlMs);
+    }
+  }
+
+  get(key: string): Promise<CacheEntry | undefined> {
+    const layout = this.#layout;
+    const entryKey = layout.entry(layout.slotTag(this.#baseKeyOf(key)), key);
+    return this.#calls
+      .run('get', () => this.client.getBuffer(entryKey), MISS)
+      .then((data) => this.#decode(entryKey, data));
+  }
+
+  async fence(address: EntryAddress): Promise<Fence> {
+    const layout = this.#layout;
+    const h = layout.slotTag(address.baseKey);
+    // Register the tags before reading the generation: a tag invalidation that misses this
+    // registration started before the read, so the loader runs after it (no stale fill).
+    if (address.tags.length > 0 && !(await this.#register(h, address.tags, this.#fenceWindowMs))) {
+      return UNAVAILABLE_FENCE;
+    }
+    const read = () =>
+      evalScript(this.client, SCRIPTS.fence, [layout.generation(h)], [this.#fenceWindowMs]).then(
+        (reply) => {
+          const [generation, at] = reply as [string, number];
+          return [String(generation), Number(at)] as const;
+        },
+      );
+    const snapshot = await this.#calls.run('fence', read, NO_FENCE);
+    return snapshot === undefined
+      ? UNAVAILABLE_FENCE
+      : new RedisFence(layout, h, snapshot[0], snapshot[1]);
+  }
+
+  async set(address: EntryAddress, entry: CacheEntry, fence: Fence): Promise<boolean> {
+    if (!(fence instanceof RedisFence) || fence.layout !== this.#layout) return false;
+    // Every key carries a ttl: an entry that never expires (staleUntil Infinity) gets a year.
+    const ttlMs = Math.min(Math.ceil(entry.staleUntil - Date.now()), MAX_TTL_MS);
+    if (ttlMs <= 0 || this.#layout.slotTag(address.baseKey) !== fence.h) return false;
+    if (!this.#storable(address, entry)) return false;
+    const envelope = encodeEnvelope(entry);
+    // The registry must outlive the entry: its ttl starts a round trip before the entry's.
+    const registryMs = ttlMs + this.#fenceWindowMs;
+    if (address.tags.length > 0 && !(await this.#register(fence.h, address.tags, registryMs))) {
+      return false;
+    }
+    const data = Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength);
+    return (await this.#write(address, fence, ttlMs, data)) === 1;
+  }
+
+  delete(key: string): Promise<boolean> {
+    const layout = this.#layout;
+    const h = layout.slotTag(this.#baseKeyOf(key));
+    const keys = [layout.entry(h, key), layout.index(h)];
+    return this.#calls
+      .run('delete', () => evalScript(this.client, SCRIPTS.delete, keys, [key]), REFUSED)
+      .then((reply) => reply === 1);
+  }
+
+  async invalidate(baseKey: string): Promise<number> {
+    const layout = this.#layout;
+    const h = layout.slotTag(baseKey);
+    const removed = await this.#calls.run('invalidate', () =>
+      evalScript(
+        this.client,
+        SCRIPTS.invalidate,
+        [layout.generation(h), layout.index(h)],
+        [layout.entryPrefix(h), this.#fenceWindowMs],
+      ),
+    );
+    return Number(removed);
+  }
+
+  async invalidateTags(tags: readonly string[]): Promise<number> {
+    if (tags.length === 0) return 0;
+    const layout = this.#layout;
+    const hashes = [...new Set(tags.map((tag) => layout.tagHash(tag)))];
+    const registered = await Promise.all(
+      hashes.map((t) =>
+        this.#calls.run('invalidateTags', () => this.client.zrange(layout.registry(t), '0', '-1')),
+      ),
+    );
+    // One script per base key (one slot each): never a cross-slot multi-key command.
+    const counts = await Promise.all(
+      [...new Set(registered.flat())].map((h) =>
+        this.#calls.run('invalidateTags', () =>
+          evalScript(
+            this.client,
+            SCRIPTS.invalidateTags,
+            [layout.generation(h), layout.index(h)],
+            [layout.entryPrefix(h), this.#fenceWindowMs, ...hashes],
+          ),
+        ),
+      ),
+    );
+    return counts.reduce<number>((sum, count) => sum + Number(count), 0);
+  }
+
+  async clear(): Promise<void> {
+    const client = this.client;
+    // Asked once connected: a Cluster knows its masters only then.
+    const nodes = await this.#calls.run(
+      'clear',
+      async (): Promise<Redis[]> => (isCluster(client) ? client.nodes('master') : [client]),
+    );
+    await Promise.all(nodes.map((node) => this.#clearNode(node)));
+  }
+
+  ready(): Promise<void> {
+    return this.#connection.ready();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#owned) this.client.disconnect();
+  }
+
+  /** An entry read from Redis: decoded (through the memo), unless past its `staleUntil`. */
+  #decode(redisKey: string, data: Buffer | null): CacheEntry | undefined {
+    if (data === null) return undefined;
+    const memo = this.#memo;
+    const entry = memo ? memo.decode(redisKey, data) : decodeEnvelope(data, this.#codecs);
+    // Redis expires entries itself; this guards against clock skew between hosts.
+    return entry !== undefined && entry.staleUntil > Date.now() ? entry : undefined;
+  }
+
+  /** Register base key `h` in each tag's registry for `ttlMs`; `false` when Redis failed. */
+  #register(h: string, tags: readonly string[], ttlMs: number): Promise<boolean> {
+    const layout = this.#layout;
+    const registerAll = () =>
+      Promise.all(
+        tags.map((tag) =>
+          evalScript(
+            this.client,
+            SCRIPTS.register,
+            [layout.registry(layout.tagHash(tag))],
+            [h, ttlMs],
+          ),
+        ),
+      ).then(() => true);
+    return this.#calls.run('register', registerAll, REFUSED);
+  }
+
+  /** Whether this store can keep `entry` at `address` (warns once when it cannot, or cannot read it). */
+  #storable(address: EntryAddress, entry: CacheEntry): boolean {
+    if (this.#baseKeyOf(address.key) !== address.baseKey) {
+      warnOnce(
+        'ROUTECACHE_STORAGE_KEY_MISMATCH',
+        `redisStore: baseKeyOf("${address.key}") is not its base key "${address.baseKey}"; entries with such keys are not stored (set the baseKeyOf option for custom key formats)`,
+      );
+      return false;
+    }
+    if (!this.#codecs.has(entry.codec)) {
+      // Every read of this entry here would be a miss: the store's codecs and the cache's differ.
+      warnOnce(
+        'ROUTECACHE_CODEC_NOT_READABLE',
+        `redisStore: entries are written with codec "${entry.codec}", which this store cannot read; pass the cache's codec in redisStore({ codecs: [...] })`,
+        entry.codec,
+      );
+    }
+    return true;
+  }
+
+  /** The `SET` script: checks the fence, writes the entry with its ttl and indexes it. */
+  #write(address: EntryAddress, fence: RedisFence, ttlMs: number, data: Buffer): Promise<unknown> {
+    const layout = this.#layout;
+    const { h } = fence;
+    const tagList = address.tags.map((tag) => layout.tagHash(tag)).join(',');
+    const keys = [layout.generation(h), layout.entry(h, address.key), layout.index(h)];
+    const args = [
+      fence.generation,
+      fence.at,
+      this.#fenceWindowMs,
+      ttlMs,
+      data,
+      address.key,
+      tagList,
+      layout.entryPrefix(h),
+    ];
+    return this.#calls.run('set', () => evalScript(this.client, SCRIPTS.set, keys, args), REFUSED);
+  }
+
+  /** SCAN one node's keys of this prefix: unlink entries, bump generations. */
+  async #clearNode(node: Redis): Promise<void> {
+    const layout = this.#layout;
+    const calls = this.#calls;
+    let cursor = '0';
+    do {
+      const [next, keys] = await calls.run('clear', () =>
+        node.scan(cursor, 'MATCH', layout.scanPattern(), 'COUNT', 1000),
+      );
+      cursor = next;
+      // Generations are bumped, not deleted: fills fenced before the clear must be refused.
+      await Promise.all(
+        keys.map((key) =>
+          layout.isGeneration(key)
+            ? calls.run('clear', () =>
+                evalScript(node, SCRIPTS.clearGeneration, [key], [this.#fenceWindowMs]),
+              )
+            : calls.run('clear', () => node.unlink(key)),
+        ),
+      );
+    } while (cursor !== '0');
+  }
 }
 
 /**
@@ -129,257 +363,5 @@ export interface RedisStore extends CacheStore {
  * ```
  */
 export function redisStore(options: RedisStoreOptions | Redis | Cluster = {}): RedisStore {
-  const resolved = resolveStoreOptions(options);
-  const { client, owned, baseKeyOf, fenceWindowMs } = resolved;
-  const layout = new KeyLayout(resolved.prefix);
-  const codecs = codecMap(resolved.codecs[0] ?? defaultCodec, resolved.codecs.slice(1));
-  const guard = new Guard('redis', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
-  const connection = new StoreConnection(client, resolved.readyTimeoutMs);
-
-  /** One guarded call; waits (within the budget) for a connection still being established. */
-  function call<T>(operation: string, run: () => Promise<T>, fallback?: Fallback<T>): Promise<T> {
-    if (client.status === 'ready') return guard.run(operation, run, fallback);
-    return guard.run(
-      operation,
-      () => connection.whenReady().then(run),
-      fallback,
-      connection.starting,
-    );
-  }
-
-  function register(h: string, tags: readonly string[], ttlMs: number): Promise<boolean> {
-    return call(
-      'register',
-      () =>
-        Promise.all(
-          tags.map((tag) =>
-            evalScript(
-              client,
-              SCRIPTS.register,
-              [layout.registry(layout.tagHash(tag))],
-              [h, ttlMs],
-            ),
-          ),
-        ).then(() => true),
-      REFUSED,
-    );
-  }
-
-  const memo =
-    resolved.decodeMemoBytes > 0 ? new DecodeMemo(codecs, resolved.decodeMemoBytes) : undefined;
-
-  function decode(redisKey: string, data: Buffer | null): CacheEntry | undefined {
-    if (data === null) return undefined;
-    const entry = memo ? memo.decode(redisKey, data) : decodeEnvelope(data, codecs);
-    // Redis expires entries itself; this guards against clock skew between hosts.
-    return entry !== undefined && entry.staleUntil > Date.now() ? entry : undefined;
-  }
-
-  async function waitForFill(key: string, h: string, leaseKey: string, deadline: number) {
-    const entryKey = layout.entry(h, key);
-    for (let pause = POLL_MIN_MS; Date.now() < deadline; pause = Math.min(pause * 2, POLL_MAX_MS)) {
-      const reply = await call(
-        'lease',
-        () => evalScript(client, SCRIPTS.pollFill, [entryKey, leaseKey], [], true),
-        LEASE_GONE,
-      ).catch(() => 0);
-      if (Buffer.isBuffer(reply)) return decode(entryKey, reply);
-      // 0: the holder released (failed, or its fill was fenced out) — load locally.
-      if (reply !== 1) return undefined;
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-    return undefined;
-  }
-
-  const store: RedisStore = {
-    name: 'redis',
-    requiresBytes: true,
-    // Every call goes through the guard's budget (`timeout`): the engine adds no timer.
-    boundsCalls: true,
-    client,
-    get(key) {
-      const entryKey = layout.entry(layout.slotTag(baseKeyOf(key)), key);
-      return call('get', () => client.getBuffer(entryKey), MISS).then((data) =>
-        decode(entryKey, data),
-      );
-    },
-    async fence(address) {
-      const h = layout.slotTag(address.baseKey);
-      // Register the tags before reading the generation: a tag invalidation that misses this
-      // registration started before the read, so the loader runs after it (no stale fill).
-      if (address.tags.length > 0 && !(await register(h, address.tags, fenceWindowMs))) {
-        return UNAVAILABLE_FENCE;
-      }
-      const snapshot = await call(
-        'fence',
-        () =>
-          evalScript(client, SCRIPTS.fence, [layout.generation(h)], [fenceWindowMs]).then(
-            (reply) => {
-              const [generation, at] = reply as [string, number];
-              return [String(generation), Number(at)] as const;
-            },
-          ),
-        NO_FENCE,
-      );
-      return snapshot === undefined
-        ? UNAVAILABLE_FENCE
-        : new RedisFence(layout, h, snapshot[0], snapshot[1]);
-    },
-    async set(address, entry, fence) {
-      if (!(fence instanceof RedisFence) || fence.layout !== layout) return false;
-      // Every key carries a ttl: an entry that never expires (staleUntil Infinity) gets a year.
-      const ttlMs = Math.min(Math.ceil(entry.staleUntil - Date.now()), MAX_TTL_MS);
-      if (ttlMs <= 0) return false;
-      const h = layout.slotTag(address.baseKey);
-      if (h !== fence.h) return false;
-      if (baseKeyOf(address.key) !== address.baseKey) {
-        warnOnce(
-          'ROUTECACHE_STORAGE_KEY_MISMATCH',
-          `redisStore: baseKeyOf("${address.key}") is not its base key "${address.baseKey}"; entries with such keys are not stored (set the baseKeyOf option for custom key formats)`,
-        );
-        return false;
-      }
-      if (!codecs.has(entry.codec)) {
-        // Every read of this entry here would be a miss: the store's codecs and the cache's differ.
-        warnOnce(
-          'ROUTECACHE_CODEC_NOT_READABLE',
-          `redisStore: entries are written with codec "${entry.codec}", which this store cannot read; pass the cache's codec in redisStore({ codecs: [...] })`,
-          entry.codec,
-        );
-      }
-      const envelope = encodeEnvelope(entry);
-      // The registry must outlive the entry: its ttl starts a round trip before the entry's.
-      if (address.tags.length > 0 && !(await register(h, address.tags, ttlMs + fenceWindowMs))) {
-        return false;
-      }
-      const tagList = address.tags.map((tag) => layout.tagHash(tag)).join(',');
-      const reply = await call(
-        'set',
-        () =>
-          evalScript(
-            client,
-            SCRIPTS.set,
-            [layout.generation(h), layout.entry(h, address.key), layout.index(h)],
-            [
-              fence.generation,
-              fence.at,
-              fenceWindowMs,
-              ttlMs,
-              Buffer.from(envelope.buffer, envelope.byteOffset, envelope.byteLength),
-              address.key,
-              tagList,
-              layout.entryPrefix(h),
-            ],
-          ),
-        REFUSED,
-      );
-      return reply === 1;
-    },
-    delete(key) {
-      const h = layout.slotTag(baseKeyOf(key));
-      return call(
-        'delete',
-        () => evalScript(client, SCRIPTS.delete, [layout.entry(h, key), layout.index(h)], [key]),
-        REFUSED,
-      ).then((reply) => reply === 1);
-    },
-    async invalidate(baseKey) {
-      const h = layout.slotTag(baseKey);
-      const removed = await call('invalidate', () =>
-        evalScript(
-          client,
-          SCRIPTS.invalidate,
-          [layout.generation(h), layout.index(h)],
-          [layout.entryPrefix(h), fenceWindowMs],
-        ),
-      );
-      return Number(removed);
-    },
-    async invalidateTags(tags) {
-      if (tags.length === 0) return 0;
-      const hashes = [...new Set(tags.map((tag) => layout.tagHash(tag)))];
-      const registered = await Promise.all(
-        hashes.map((t) =>
-          call('invalidateTags', () => client.zrange(layout.registry(t), '0', '-1')),
-        ),
-      );
-      // One script per base key (one slot each): never a cross-slot multi-key command.
-      const counts = await Promise.all(
-        [...new Set(registered.flat())].map((h) =>
-          call('invalidateTags', () =>
-            evalScript(
-              client,
-              SCRIPTS.invalidateTags,
-              [layout.generation(h), layout.index(h)],
-              [layout.entryPrefix(h), fenceWindowMs, ...hashes],
-            ),
-          ),
-        ),
-      );
-      return counts.reduce<number>((sum, count) => sum + Number(count), 0);
-    },
-    async clear() {
-      // Asked once connected: a Cluster knows its masters only then.
-      const nodes = await call(
-        'clear',
-        async (): Promise<Redis[]> => (isCluster(client) ? client.nodes('master') : [client]),
-      );
-      await Promise.all(nodes.map((node) => clearNode(node)));
-    },
-    ready() {
-      return connection.ready();
-    },
-    async dispose() {
-      if (owned) client.disconnect();
-    },
-  };
-
-  async function acquireLease(address: EntryAddress, ttlMs: number): Promise<Lease> {
-    const h = layout.slotTag(address.baseKey);
-    const leaseKey = layout.lease(h, address.key);
-    const token = randomUUID();
-    const deadline = Date.now() + ttlMs;
-    const reply = await call(
-      'lease',
-      (): Promise<'OK' | null | typeof UNAVAILABLE> =>
-        client.set(leaseKey, token, 'PX', ttlMs, 'NX'),
-      NO_LEASE,
-    );
-    // Redis unavailable (already reported): load locally, as if holding the lease.
-    if (reply === UNAVAILABLE) return LOCAL_LEASE;
-    if (reply === 'OK') {
-      return {
-        acquired: true,
-        release: () =>
-          call('lease', () => evalScript(client, SCRIPTS.releaseLease, [leaseKey], [token])).then(
-            () => undefined,
-            () => undefined,
-          ),
-      };
-    }
-    return { acquired: false, wait: () => waitForFill(address.key, h, leaseKey, deadline) };
-  }
-
-  // Opt-in: without it, each instance loads on its own miss (in-process single-flight only).
-  if (resolved.leases) store.acquireLease = acquireLease;
-
-  async function clearNode(node: Redis): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await call('clear', () =>
-        node.scan(cursor, 'MATCH', layout.scanPattern(), 'COUNT', 1000),
-      );
-      cursor = next;
-      // Generations are bumped, not deleted: fills fenced before the clear must be refused.
-      await Promise.all(
-        keys.map((key) =>
-          layout.isGeneration(key)
-            ? call('clear', () => evalScript(node, SCRIPTS.clearGeneration, [key], [fenceWindowMs]))
-            : call('clear', () => node.unlink(key)),
-        ),
-      );
-    } while (cursor !== '0');
-  }
-
-  return store;
+  return new RedisCacheStore(resolveStoreOptions(options));
 }

@@ -1,0 +1,85 @@
+import { isPromiseLike } from '../async.js';
+import type { CacheStore, EntryAddress } from '../stores/types.js';
+import { type EngineRequest, runLoader } from './answers.js';
+import type { Committer } from './commit.js';
+import { underLease } from './lease.js';
+import { FailedFill, type Filled, type Flight, type Flights } from './single-flight.js';
+import type { StoreCalls } from './store-calls.js';
+import { isAsyncIterable, type StreamFiller } from './streams.js';
+
+const NO_TAGS: readonly string[] = [];
+
+/**
+ * Starts the single fill of a storage key: fence first, so an invalidation during it wins (a
+ * stream's too: the fence is taken before its loader reads anything); then, on a shared store,
+ * only the lease holder among instances loads; then the value is committed, or a stream is
+ * filled as it is read. A failed loader ({@link FailedFill}) is passed back, never stored.
+ *
+ * @example
+ * ```ts
+ * const fills = new Fills(store, calls, flights, commit, fillFromStream, 5_000);
+ * const flight = flights.get(key) ?? fills.start(request, baseKey, key, false, true);
+ * ```
+ */
+export class Fills {
+  readonly #store: CacheStore;
+  readonly #calls: StoreCalls;
+  readonly #flights: Flights;
+  readonly #commit: Committer;
+  readonly #fillFromStream: StreamFiller;
+  readonly #leaseMs: number;
+
+  constructor(
+    store: CacheStore,
+    calls: StoreCalls,
+    flights: Flights,
+    commit: Committer,
+    fillFromStream: StreamFiller,
+    leaseMs: number,
+  ) {
+    this.#store = store;
+    this.#calls = calls;
+    this.#flights = flights;
+    this.#commit = commit;
+    this.#fillFromStream = fillFromStream;
+    this.#leaseMs = leaseMs;
+  }
+
+  /**
+   * Start the fill of `key` as its flight (the caller checked there is none). A `background`
+   * fill (a stale-while-revalidate refresh) reads a stream to its end itself.
+   */
+  start(
+    request: EngineRequest,
+    baseKey: string,
+    key: string,
+    background: boolean,
+    results: boolean,
+  ): Flight {
+    const tags = request.tags ?? NO_TAGS;
+    const address: EntryAddress = { key, baseKey, tags };
+    return this.#flights.start(key, baseKey, tags, () =>
+      this.#fill(request, address, background, results),
+    );
+  }
+
+  async #fill(
+    request: EngineRequest,
+    address: EntryAddress,
+    background: boolean,
+    results: boolean,
+  ): Promise<Filled> {
+    const store = this.#store;
+    let fence = this.#calls.run('fence', () => store.fence(address));
+    if (isPromiseLike(fence)) fence = await fence;
+    const fenced = fence;
+    return underLease(store, this.#calls, address, this.#leaseMs, async () => {
+      const value = await runLoader(request, results);
+      if (value instanceof FailedFill) return value;
+      if (isAsyncIterable(value)) {
+        return this.#fillFromStream(address, fenced, request, value, background);
+      }
+      return this.#commit(address, value, 'value', fenced, request);
+    });
+  }
+}

@@ -1,0 +1,154 @@
+import { ignore, isPromiseLike } from '../async.js';
+import { storageKey } from '../keying/index.js';
+import type { CacheEntry, CacheStore } from '../stores/types.js';
+import type { MaybePromise } from '../types.js';
+import {
+  type Answer,
+  type EngineRequest,
+  entryAnswer,
+  failedAnswer,
+  filledAnswer,
+  runLoader,
+} from './answers.js';
+import { windowMs } from './commit.js';
+import type { CacheEvents } from './events.js';
+import type { Fills } from './fill.js';
+import type { ResolvedCacheOptions } from './options.js';
+import { FailedFill, type Filled, type Flights } from './single-flight.js';
+import { FAILED, type StoreCalls } from './store-calls.js';
+import { isAsyncIterable } from './streams.js';
+
+/**
+ * The read side of the engine, one call at a time: look the storage key up, then serve a fresh
+ * hit, serve stale while one background refresh runs, or on a miss join the fill in flight or
+ * start one (serving a stale entry if that load fails). A store failure is a miss.
+ *
+ * None of the hit path is `async`, so a memory hit allocates one promise.
+ *
+ * @example
+ * ```ts
+ * const lookup = new Lookup(options, calls, events, flights, fills);
+ * const answer = await lookup.run(request, baseKey, true);
+ * ```
+ */
+export class Lookup {
+  readonly #store: CacheStore;
+  readonly #options: ResolvedCacheOptions;
+  readonly #calls: StoreCalls;
+  readonly #events: CacheEvents;
+  readonly #flights: Flights;
+  readonly #fills: Fills;
+
+  constructor(
+    options: ResolvedCacheOptions,
+    calls: StoreCalls,
+    events: CacheEvents,
+    flights: Flights,
+    fills: Fills,
+  ) {
+    this.#store = options.store;
+    this.#options = options;
+    this.#calls = calls;
+    this.#events = events;
+    this.#flights = flights;
+    this.#fills = fills;
+  }
+
+  /** Look `baseKey` + variant up in the store, then serve or load. `results`: a `call`. */
+  run(request: EngineRequest, baseKey: string, results: boolean): Promise<Answer> {
+    try {
+      const key = storageKey(baseKey, request.variant ?? '');
+      let got: MaybePromise<CacheEntry | undefined>;
+      try {
+        got = this.#store.get(key);
+      } catch (cause) {
+        this.#calls.fail('get', cause, 'ROUTECACHE_STORE_ERROR');
+        return this.#load(request, baseKey, key, undefined, results);
+      }
+      if (!isPromiseLike(got)) return this.#serve(request, baseKey, key, got, results);
+      return this.#calls
+        .settle('get', got)
+        .then((entry) =>
+          this.#serve(request, baseKey, key, entry === FAILED ? undefined : entry, results),
+        );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Answer from what the store returned: fresh, stale-while-revalidate, or a miss. */
+  #serve(
+    request: EngineRequest,
+    baseKey: string,
+    key: string,
+    entry: CacheEntry | undefined,
+    results: boolean,
+  ): Promise<Answer> {
+    if (entry === undefined) return this.#load(request, baseKey, key, undefined, results);
+    const now = Date.now();
+    if (now < entry.freshUntil) {
+      this.#events.keyed('hit', key, baseKey);
+      const maxAge = Math.floor((entry.freshUntil - now) / 1000);
+      return Promise.resolve(entryAnswer(entry, 'HIT', maxAge));
+    }
+    const options = this.#options;
+    const revalidateMs = windowMs(request.staleWhileRevalidate, options.staleWhileRevalidateMs);
+    if (now < entry.freshUntil + revalidateMs) {
+      this.#events.keyed('stale', key, baseKey, 'revalidate');
+      // One background refresh per key: joins a fill in flight instead of starting another. It
+      // reads a stream to its end itself, so the refresh is stored whoever the caller is.
+      // A host that ends a request's work with its response (workerd) is told to wait for it.
+      if (this.#flights.get(key) === undefined) {
+        const refresh = this.#fills
+          .start(request, baseKey, key, true, results)
+          .promise.catch(ignore);
+        request.waitUntil?.(refresh);
+      }
+      return Promise.resolve(entryAnswer(entry, 'STALE', 0));
+    }
+    const fallBackMs = windowMs(request.staleIfError, options.staleIfErrorMs);
+    const stale = now < entry.freshUntil + fallBackMs ? entry : undefined;
+    return this.#load(request, baseKey, key, stale, results);
+  }
+
+  /** A miss: join the fill in flight or start one; `stale` is served if the load fails. */
+  #load(
+    request: EngineRequest,
+    baseKey: string,
+    key: string,
+    stale: CacheEntry | undefined,
+    results: boolean,
+  ): Promise<Answer> {
+    let flight = this.#flights.get(key);
+    const joined = flight !== undefined;
+    if (flight !== undefined) this.#events.keyed('coalesced', key, baseKey);
+    else {
+      this.#events.keyed('miss', key, baseKey);
+      flight = this.#fills.start(request, baseKey, key, false, results);
+    }
+    const answer = (outcome: Filled): Answer | Promise<Answer> => {
+      if (outcome instanceof FailedFill) {
+        if (stale === undefined) return failedAnswer(outcome, results);
+        return this.#serveStale(baseKey, key, stale);
+      }
+      if (outcome.streaming !== undefined && joined) return this.#loadOwn(request, results);
+      return filledAnswer(outcome);
+    };
+    if (stale === undefined) return flight.promise.then(answer);
+    return flight.promise.then(answer).catch(() => this.#serveStale(baseKey, key, stale));
+  }
+
+  /** A stale entry served because the load failed (`staleIfError`). */
+  #serveStale(baseKey: string, key: string, stale: CacheEntry): Answer {
+    this.#events.keyed('stale', key, baseKey, 'error');
+    return entryAnswer(stale, 'STALE', 0);
+  }
+
+  /** A caller that joined a stream's fill: a stream has one reader, so it runs its own load. */
+  async #loadOwn(request: EngineRequest, results: boolean): Promise<Answer> {
+    const value = await runLoader(request, results);
+    if (value instanceof FailedFill) return failedAnswer(value, results);
+    const kind = isAsyncIterable(value) ? 'stream' : 'value';
+    return { outcome: 'served', value, kind, status: 'MISS', etag: undefined, maxAge: 0 };
+  }
+}
