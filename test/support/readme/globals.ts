@@ -35,6 +35,9 @@ declare global {
   const keys: typeof generated.keys;
   const invalidate: typeof generated.invalidate;
   const invalidateTag: typeof generated.invalidateTag;
+  const routes: typeof generated.routes;
+  const tags: typeof generated.tags;
+  const invalidates: typeof generated.invalidates;
 
   const id: number;
   const connection: string;

@@ -89,18 +89,18 @@ export function discover(
   const context = new DiscoveryContext(program.getTypeChecker(), config.root, config.output);
   const walker = new RouterWalker(context);
   walker.walkValue(routerExport(program, config), { path: [], lazyPrefix: undefined });
-  const inputTypes = printInputTypes(config, walker.builders);
+  const inputTypes = printInputTypes(config, walker.schemas);
   const procedures = [...walker.procedures.values()]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((p) => {
-      if (!walker.builders.has(p.path)) return p;
+      if (!walker.schemas.has(p.path)) return p;
       const inputType = inputTypes.get(p.path);
       if (inputType === undefined) {
         context.diagnostics.push({
           severity: 'warning',
           code: 'RC_INPUT_TYPE_NOT_PRINTED',
-          message: `the input type of \`${p.path}\` cannot be printed self-contained (a generic, recursive or branded type); its helpers take inferRouterInputs<typeof router>, so a resolver using them may need a return-type annotation (TS7022)`,
-          hint: 'give the procedure an input schema of plain objects, arrays, unions and literals',
+          message: `the input type of \`${p.path}\` cannot be printed self-contained (a generic, recursive or branded type, or a validator that is not a Standard Schema); its helpers take inferRouterInputs<typeof router>, so a resolver using them may need a return-type annotation (TS7022)`,
+          hint: 'use a Standard Schema validator (zod, valibot, arktype) of plain objects, arrays, unions and literals',
           location: p.location,
         });
       }

@@ -2,10 +2,10 @@ import { Project, ts } from 'ts-morph';
 import type { ResolvedConfig } from '../config/schema.js';
 
 /**
- * Where a procedure's builder is (`t.procedure.input(X).use(cache(…))` before `.query`), by file
- * and text span, so the typed program can find the same expression.
+ * Where one `.input(schema)` argument is, by file and text span, so the typed program can find
+ * the same expression.
  */
-export interface BuilderSite {
+export interface SchemaSite {
   readonly file: string;
   readonly start: number;
   readonly end: number;
@@ -15,7 +15,8 @@ export interface BuilderSite {
 const MAX_DEPTH = 16;
 
 /**
- * The raw input type (what a client sends) of each procedure, printed as self-contained
+ * The raw input type (what a client sends) of each procedure — the input type of its
+ * `.input()` schemas (Standard Schema), intersected when stacked — printed as self-contained
  * TypeScript from the type checker: object literals, unions, arrays, tuples, literals and lib
  * types (`Date`, `Map`…). The generated module uses these instead of
  * `inferRouterInputs<typeof router>`, which ties its types to the router's and makes a resolver
@@ -24,7 +25,8 @@ const MAX_DEPTH = 16;
  * recursive type, a symbol-keyed brand, a function) — the caller falls back.
  *
  * The program is the app's own tsconfig with its libs, without `types` (no `@types/node`: input
- * types do not need it); the checker computes only the builder types asked for.
+ * types do not need it) and without routecache's packages; the checker computes only the
+ * builder types asked for.
  *
  * @example
  * ```ts
@@ -33,7 +35,7 @@ const MAX_DEPTH = 16;
  */
 export function printInputTypes(
   config: Pick<ResolvedConfig, 'tsconfig' | 'router'>,
-  sites: ReadonlyMap<string, BuilderSite>,
+  sites: ReadonlyMap<string, readonly SchemaSite[]>,
 ): Map<string, string | undefined> {
   const printed = new Map<string, string | undefined>();
   if (sites.size === 0) return printed;
@@ -41,20 +43,37 @@ export function printInputTypes(
     tsConfigFilePath: config.tsconfig,
     skipAddingFilesFromTsConfig: true,
     compilerOptions: { types: [], noEmit: true },
+    // Only the schemas' types are asked for: routecache's and tRPC's packages (most of what the
+    // program would parse) stay unresolved.
+    resolutionHost: (host, options) => ({
+      resolveModuleNames: (names, containingFile) =>
+        names.map((name) =>
+          name.startsWith('@routecache/') || name.startsWith('@trpc/')
+            ? undefined
+            : ts.resolveModuleName(name, containingFile, options(), host).resolvedModule,
+        ),
+    }),
   });
   project.addSourceFileAtPath(config.router.module);
   const program = project.getProgram().compilerObject;
   const checker = program.getTypeChecker();
-  for (const [path, site] of sites) {
-    const source = program.getSourceFile(site.file);
-    const builder = source && expressionAt(source, site);
-    const input = builder && builderInputType(checker, checker.getTypeAtLocation(builder));
-    printed.set(path, input && printType(checker, program, input, 0, new Set()));
+  for (const [path, schemas] of sites) {
+    const parts: string[] = [];
+    for (const site of schemas) {
+      const source = program.getSourceFile(site.file);
+      const schema = source && expressionAt(source, site);
+      const input = schema && standardInput(checker, checker.getTypeAtLocation(schema));
+      const part = input && printType(checker, program, input, 0, new Set());
+      if (part === undefined) break;
+      parts.push(part);
+    }
+    // Stacked `.input()`s: tRPC intersects their inputs.
+    printed.set(path, parts.length === schemas.length ? parts.map(group).join(' & ') : undefined);
   }
   return printed;
 }
 
-function expressionAt(source: ts.SourceFile, site: BuilderSite): ts.Expression | undefined {
+function expressionAt(source: ts.SourceFile, site: SchemaSite): ts.Expression | undefined {
   let found: ts.Expression | undefined;
   const visit = (node: ts.Node): void => {
     if (found || node.end < site.start || node.pos > site.end) return;
@@ -68,11 +87,16 @@ function expressionAt(source: ts.SourceFile, site: BuilderSite): ts.Expression |
   return found;
 }
 
-/** `TInputIn` of tRPC's `ProcedureBuilder<TContext, TMeta, TContextOverrides, TInputIn, …>`. */
-function builderInputType(checker: ts.TypeChecker, type: ts.Type): ts.Type | undefined {
-  if (type.getSymbol()?.getName() !== 'ProcedureBuilder') return undefined;
-  if (!((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference)) return undefined;
-  return checker.getTypeArguments(type as ts.TypeReference)[3];
+/**
+ * The input type of a Standard Schema validator (zod, valibot, arktype…):
+ * `schema['~standard']['types']['input']`, what tRPC takes as the procedure's raw input.
+ */
+function standardInput(checker: ts.TypeChecker, schema: ts.Type): ts.Type | undefined {
+  const member = (type: ts.Type | undefined, name: string) => {
+    const symbol = type?.getNonNullableType().getProperty(name);
+    return symbol && checker.getTypeOfSymbol(symbol).getNonNullableType();
+  };
+  return member(member(member(schema, '~standard'), 'types'), 'input');
 }
 
 function printType(

@@ -188,6 +188,8 @@ export interface ProcedureCaching {
   context: ContextSource | undefined;
   /** What its `invalidates(…)` declarations name. */
   invalidates: DeclaredTarget[];
+  /** The schemas of its `.input(…)` calls, first in the chain first (for printing its input type). */
+  inputSchemas: ts.Expression[];
 }
 
 /**
@@ -210,6 +212,10 @@ export function analyzeProcedure(
   const info: ChainInfo = { steps: [] };
   walkChain(context, callee.expression, info);
   const hasInput = info.steps.some((step) => step.kind === 'input');
+  const inputSchemas = info.steps
+    .filter((step) => step.kind === 'input')
+    .reverse()
+    .flatMap((step) => step.call.arguments.slice(0, 1));
   const invalidates = info.steps
     .filter((step) => step.kind === 'invalidates')
     .reverse()
@@ -229,7 +235,14 @@ export function analyzeProcedure(
     );
   }
   if (outermost === undefined)
-    return { cached: false, options: undefined, hasInput, context: undefined, invalidates };
+    return {
+      cached: false,
+      options: undefined,
+      hasInput,
+      context: undefined,
+      invalidates,
+      inputSchemas,
+    };
   reportInputAfterCache(context, path, procedureCall, info.steps);
   if (inner.length > 0) {
     context.report(
@@ -247,6 +260,7 @@ export function analyzeProcedure(
     options,
     hasInput,
     invalidates,
+    inputSchemas,
     context:
       readsContext === false
         ? undefined

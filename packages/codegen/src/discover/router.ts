@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { type DiscoveryContext, snippet } from './context.js';
-import type { BuilderSite } from './input-types.js';
+import type { SchemaSite } from './input-types.js';
 import { analyzeProcedure, isTrpcInstance, procedureTypeOf } from './procedure.js';
 import { mayReachCache } from './reach.js';
 import {
@@ -51,8 +51,8 @@ function routerCallKind(context: DiscoveryContext, call: ts.CallExpression): str
  */
 export class RouterWalker {
   readonly procedures = new Map<string, DiscoveredProcedure>();
-  /** The builder (what `.query` is called on) of each cached query taking input, by path. */
-  readonly builders = new Map<string, BuilderSite>();
+  /** The `.input(…)` schemas of each cached query taking input, by path. */
+  readonly schemas = new Map<string, SchemaSite[]>();
 
   constructor(private readonly context: DiscoveryContext) {}
 
@@ -184,7 +184,7 @@ export class RouterWalker {
       );
       return;
     }
-    const caching = analyzeProcedure(this.context, path, call);
+    const { inputSchemas, ...caching } = analyzeProcedure(this.context, path, call);
     this.procedures.set(path, {
       path,
       type,
@@ -194,13 +194,13 @@ export class RouterWalker {
       location,
     });
     if (caching.cached && caching.hasInput && type === 'query') {
-      const builder = (call.expression as ts.PropertyAccessExpression).expression;
-      const source = builder.getSourceFile();
-      this.builders.set(path, {
-        file: source.fileName,
-        start: builder.getStart(source),
-        end: builder.end,
-      });
+      this.schemas.set(
+        path,
+        inputSchemas.map((schema) => {
+          const source = schema.getSourceFile();
+          return { file: source.fileName, start: schema.getStart(source), end: schema.end };
+        }),
+      );
     }
   }
 

@@ -1,11 +1,11 @@
 // What `routecache codegen` emits for the scaffold's router, for README snippets that import
 // `./routecache.generated.js` (the virtual snippet files sit beside it).
-import { createRouteHelpers } from '@routecache/trpc';
+import { createRouteHelpers, type RouteHelpers } from '@routecache/trpc';
 import type { inferRouterInputs } from '@trpc/server';
 import { appRouter } from '../src/router.js';
 
 type Inputs = inferRouterInputs<typeof appRouter>;
-const helpers = createRouteHelpers(() => appRouter);
+const helpers: RouteHelpers = createRouteHelpers(() => appRouter);
 
 export const keys = {
   user: (input: Inputs['user']): Promise<string> => helpers.keyOf('user', input),
@@ -25,3 +25,16 @@ export const invalidateTag = {
   catalog: (): Promise<number> => helpers.invalidateTag('catalog', ['users.get']),
   users: (): Promise<number> => helpers.invalidateTag('users', ['users.get', 'users.list']),
 } as const;
+export const routes = {
+  user: helpers.procedure<{ id: number }>('user'),
+  users: helpers.router('users', {
+    get: helpers.procedure<{ id: number }>('users.get'),
+    list: helpers.procedure<void>('users.list'),
+  }),
+} as const;
+export const tags = {
+  catalog: helpers.tag('catalog'),
+  users: helpers.tag('users'),
+} as const;
+export const tag = (name: string) => helpers.tag(name);
+export const invalidates = helpers.invalidates;

@@ -9,7 +9,7 @@ import { appRouter } from '../src/router.js';
 type Inputs = {
   'catalog.featured': void;
   'catalog.products.by-sku': string;
-  'catalog.products.list': { page?: undefined | number; category: string };
+  'catalog.products.list': { page?: undefined | number } & { category: string };
   'users.byEmail': { email: string };
   'users.get': { id: number };
   'users.me': void;
