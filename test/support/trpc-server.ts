@@ -189,7 +189,7 @@ async function listenFastify(
 ): Promise<Omit<TrpcTestServer, 'errors'>> {
   // `forceCloseConnections`: close drops open connections, as `closeServer` does for node:http
   // (a stream whose client went away keeps Fastify's request open otherwise).
-  const app = Fastify({ maxParamLength: 5000, forceCloseConnections: true });
+  const app = Fastify({ routerOptions: { maxParamLength: 5000 }, forceCloseConnections: true });
   const plugin = httpCache ? withFastifyHttpCache(fastifyTRPCPlugin) : fastifyTRPCPlugin;
   await app.register(plugin, { prefix: '/trpc', trpcOptions: { router, ...trpcOptions } });
   const bytesWritten = countBytesWritten(app.server);

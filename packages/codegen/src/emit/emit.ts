@@ -104,25 +104,22 @@ function routeTree(model: GenerationModel): WriterFunction {
 
 /** The static tags as targets, one per literal tag. */
 function tagTargets(model: GenerationModel): WriterFunction {
-  return (writer) => {
-    if (model.tags.length === 0) {
-      writer.write('{} as const');
-      return;
-    }
-    writer.write('{').newLine();
-    writer.indent(() => {
-      for (const tag of model.tags) {
-        writer.writeLine(
-          `/** ${docText(`Tag "${tag.name}", declared by ${tag.paths.map((p) => `\`${p}\``).join(', ')}.`)} */`,
-        );
-        writer.writeLine(`${propertyName(tag.name)}: ${HELPERS}.tag(${quote(tag.name)}),`);
-      }
-    });
-    writer.write('} as const');
-  };
+  return perTag(model, (tag) => `${HELPERS}.tag(${quote(tag.name)})`);
 }
 
+/** `invalidateTag.<tag>()`, one per literal tag: every entry its declaring procedures stored. */
 function tagTree(model: GenerationModel): WriterFunction {
+  return perTag(model, (tag) => {
+    const paths = tag.paths.map(quote).join(', ');
+    return `(): Promise<number> => ${HELPERS}.invalidateTag(${quote(tag.name)}, [${paths}])`;
+  });
+}
+
+/** An object literal with one documented property per literal tag, its value from `valueOf`. */
+function perTag(
+  model: GenerationModel,
+  valueOf: (tag: GenerationModel['tags'][number]) => string,
+): WriterFunction {
   return (writer) => {
     if (model.tags.length === 0) {
       writer.write('{} as const');
@@ -134,10 +131,7 @@ function tagTree(model: GenerationModel): WriterFunction {
         writer.writeLine(
           `/** ${docText(`Tag "${tag.name}", declared by ${tag.paths.map((p) => `\`${p}\``).join(', ')}.`)} */`,
         );
-        const paths = tag.paths.map(quote).join(', ');
-        writer.writeLine(
-          `${propertyName(tag.name)}: (): Promise<number> => ${HELPERS}.invalidateTag(${quote(tag.name)}, [${paths}]),`,
-        );
+        writer.writeLine(`${propertyName(tag.name)}: ${valueOf(tag)},`);
       }
     });
     writer.write('} as const');
