@@ -115,10 +115,10 @@ function tagTree(model: GenerationModel): WriterFunction {
   });
 }
 
-/** An object literal with one documented property per literal tag, its value from `valueOf`. */
+/** An object literal with one documented property per literal tag, its value from `value`. */
 function perTag(
   model: GenerationModel,
-  valueOf: (tag: GenerationModel['tags'][number]) => string,
+  value: (tag: GenerationModel['tags'][number]) => string,
 ): WriterFunction {
   return (writer) => {
     if (model.tags.length === 0) {
@@ -131,7 +131,7 @@ function perTag(
         writer.writeLine(
           `/** ${docText(`Tag "${tag.name}", declared by ${tag.paths.map((p) => `\`${p}\``).join(', ')}.`)} */`,
         );
-        writer.writeLine(`${propertyName(tag.name)}: ${valueOf(tag)},`);
+        writer.writeLine(`${propertyName(tag.name)}: ${value(tag)},`);
       }
     });
     writer.write('} as const');
