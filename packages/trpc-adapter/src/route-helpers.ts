@@ -111,19 +111,59 @@ export type RouterSource = AnyTRPCRouter | (() => AnyTRPCRouter);
  * const cyclic = createRouteHelpers(() => appRouter);
  * ```
  */
-// Long on purpose (~65 lines): the factory's closure holds the router resolved once (lazily for a
-// function source); its methods are each a few lines over `loadedRoute` and `parsedInput`.
 export function createRouteHelpers(source: RouterSource): RouteHelpers {
-  let resolved = typeof source === 'function' ? undefined : checkedRouter(source);
-  const routerOf = (): AnyTRPCRouter =>
-    (resolved ??= checkedRouter(typeof source === 'function' ? source() : source));
+  const access = new RouterAccess(source);
+  const helpers: RouteHelpers = Object.freeze({
+    async keyOf(path: string, rawInput: unknown, ctx?: unknown): Promise<string> {
+      const route = await access.loadedRoute(path);
+      return route.baseKey(await access.parsedInput(path, rawInput), ctx);
+    },
+    async invalidate(path: string, rawInput: unknown, ctx?: unknown): Promise<number> {
+      const route = await access.loadedRoute(path);
+      return route.invalidate(await access.parsedInput(path, rawInput), ctx);
+    },
+    async invalidateTag(tag: string, paths: readonly string[]): Promise<number> {
+      const routes = await Promise.all(paths.map((path) => access.loadedRoute(path)));
+      let removed = 0;
+      for (const cache of new Set(routes.map((route) => route.cache))) {
+        removed += await cache.invalidateTags([tag]);
+      }
+      return removed;
+    },
+    invalidates: createInvalidates((specs, ctx) => access.removeEntries(specs, ctx, helpers)),
+    procedure: <TInput>(path: string) => procedureTarget<TInput>(path),
+    router: routerTarget,
+    tag(name: string): InvalidationTarget {
+      assertUserTag(name, 'tag(…)');
+      return makeTarget({ kind: 'tag', tag: name });
+    },
+  });
+  return helpers;
+}
+
+/**
+ * The router the helpers work on, resolved once (lazily for a function source: the router's own
+ * files may import the generated module), and what they read from it.
+ */
+class RouterAccess {
+  #resolved: AnyTRPCRouter | undefined;
+
+  constructor(private readonly source: RouterSource) {
+    if (typeof source !== 'function') this.#resolved = checkedRouter(source);
+  }
+
+  router(): AnyTRPCRouter {
+    const { source } = this;
+    this.#resolved ??= checkedRouter(typeof source === 'function' ? source() : source);
+    return this.#resolved;
+  }
 
   /**
    * Load the lazy routers `wanted` picks. A lazy router adds its procedures (and its own lazy
    * routers) to the root once loaded, and leaves `_def.lazy`; so load until none is left.
    */
-  async function loadLazy(wanted: (prefix: string) => boolean): Promise<AnyTRPCRouter> {
-    const router = routerOf();
+  async loadLazy(wanted: (prefix: string) => boolean): Promise<AnyTRPCRouter> {
+    const router = this.router();
     while (true) {
       const prefix = Object.keys(router._def.lazy).find(wanted);
       const loader = prefix === undefined ? undefined : router._def.lazy[prefix];
@@ -133,9 +173,9 @@ export function createRouteHelpers(source: RouterSource): RouteHelpers {
   }
 
   /** The distinct caches of the cached procedures at or under `path` (all of them without). */
-  async function cachesUnder(path: string | undefined): Promise<Set<Cache>> {
+  async cachesUnder(path: string | undefined): Promise<Set<Cache>> {
     const under = (p: string) => path === undefined || p === path || p.startsWith(`${path}.`);
-    const router = await loadLazy(
+    const router = await this.loadLazy(
       (prefix) => under(prefix) || path?.startsWith(`${prefix}.`) === true,
     );
     const caches = new Set(
@@ -153,7 +193,11 @@ export function createRouteHelpers(source: RouterSource): RouteHelpers {
   }
 
   /** Remove the server entries the targets name: calls by base key, the rest by tag per cache. */
-  async function removeEntries(specs: readonly TargetSpec[], ctx: unknown): Promise<void> {
+  async removeEntries(
+    specs: readonly TargetSpec[],
+    ctx: unknown,
+    helpers: RouteHelpers,
+  ): Promise<void> {
     const work: Promise<number>[] = [];
     const tagsByCache = new Map<Cache, Set<string>>();
     for (const spec of specs) {
@@ -162,7 +206,7 @@ export function createRouteHelpers(source: RouterSource): RouteHelpers {
         continue;
       }
       const tag = spec.kind === 'path' ? PATH_TAG_PREFIX + spec.path : spec.tag;
-      for (const cache of await cachesUnder(spec.kind === 'path' ? spec.path : undefined)) {
+      for (const cache of await this.cachesUnder(spec.kind === 'path' ? spec.path : undefined)) {
         const tags = tagsByCache.get(cache) ?? new Set();
         tagsByCache.set(cache, tags.add(tag));
       }
@@ -171,8 +215,8 @@ export function createRouteHelpers(source: RouterSource): RouteHelpers {
     await Promise.all(work);
   }
 
-  async function loadedRoute(path: string): Promise<CachedRoute> {
-    const router = await loadLazy((prefix) => path.startsWith(`${prefix}.`));
+  async loadedRoute(path: string): Promise<CachedRoute> {
+    const router = await this.loadLazy((prefix) => path.startsWith(`${prefix}.`));
     const route = getCachedRoute(router, path);
     if (route === undefined) {
       throw new ConfigurationError(
@@ -183,9 +227,9 @@ export function createRouteHelpers(source: RouterSource): RouteHelpers {
     return route;
   }
 
-  async function parsedInput(path: string, rawInput: unknown): Promise<unknown> {
+  async parsedInput(path: string, rawInput: unknown): Promise<unknown> {
     let input: unknown;
-    for (const step of procedureMiddlewares(routerOf(), path)) {
+    for (const step of procedureMiddlewares(this.router(), path)) {
       if (typeof step !== 'function') continue;
       // The key is the input as the cache middleware sees it; a validator after it is refused
       // on every call (placement.ts), so none follows in a working procedure.
@@ -205,33 +249,6 @@ export function createRouteHelpers(source: RouterSource): RouteHelpers {
     }
     return input;
   }
-
-  const helpers: RouteHelpers = Object.freeze({
-    async keyOf(path: string, rawInput: unknown, ctx?: unknown): Promise<string> {
-      const route = await loadedRoute(path);
-      return route.baseKey(await parsedInput(path, rawInput), ctx);
-    },
-    async invalidate(path: string, rawInput: unknown, ctx?: unknown): Promise<number> {
-      const route = await loadedRoute(path);
-      return route.invalidate(await parsedInput(path, rawInput), ctx);
-    },
-    async invalidateTag(tag: string, paths: readonly string[]): Promise<number> {
-      const routes = await Promise.all(paths.map(loadedRoute));
-      let removed = 0;
-      for (const cache of new Set(routes.map((route) => route.cache))) {
-        removed += await cache.invalidateTags([tag]);
-      }
-      return removed;
-    },
-    invalidates: createInvalidates((specs, ctx) => removeEntries(specs, ctx)),
-    procedure: <TInput>(path: string) => procedureTarget<TInput>(path),
-    router: routerTarget,
-    tag(name: string): InvalidationTarget {
-      assertUserTag(name, 'tag(…)');
-      return makeTarget({ kind: 'tag', tag: name });
-    },
-  });
-  return helpers;
 }
 
 function checkedRouter(router: AnyTRPCRouter): AnyTRPCRouter {

@@ -99,6 +99,9 @@ function standardInput(checker: ts.TypeChecker, schema: ts.Type): ts.Type | unde
   return member(member(member(schema, '~standard'), 'types'), 'input');
 }
 
+// Long on purpose (~80 lines): a printer with one short branch per kind of type (primitives,
+// literals, unions, intersections, arrays, tuples, lib types, object members), in the order the
+// checker's flags must be tested; split, the branches would pass the same five arguments around.
 function printType(
   checker: ts.TypeChecker,
   program: ts.Program,

@@ -193,6 +193,28 @@ export interface ProcedureCaching {
 }
 
 /**
+ * A builder chain codegen could not follow: an error when a cache middleware may hide behind
+ * it (whether and how the procedure is cached is unknown), else a warning.
+ */
+function reportUnresolved(
+  context: DiscoveryContext,
+  path: string,
+  { site, message }: NonNullable<ChainInfo['unresolved']>,
+  cached: boolean,
+): void {
+  const hides = cached || mayReachCache(context, site);
+  context.report(
+    site,
+    hides ? 'error' : 'warning',
+    'RC_UNRESOLVED_BUILDER',
+    hides
+      ? `\`${path}\`: ${message}; a cache middleware is reachable from it, so whether and how it is cached is unknown`
+      : `\`${path}\`: ${message}; no cache middleware is reachable from it, so it is taken as not cached (not covered: its input and middlewares)`,
+    'build procedures from t.procedure through consts or functions with a single return (e.g. `export const authed = t.procedure.use(auth)`)',
+  );
+}
+
+/**
  * Analyse the builder chain of `procedureCall` (a `.query(...)`-style call) at `path`. A chain
  * codegen cannot follow is an error when it is cached or a cache middleware is reachable from
  * the part it cannot follow (it could hide a cached procedure), else a warning (the procedure
@@ -221,19 +243,7 @@ export function analyzeProcedure(
     .reverse()
     .flatMap((step) => declaredTargets(context, step.call));
   const [outermost, ...inner] = info.steps.filter((step) => step.kind === 'cache');
-  if (info.unresolved) {
-    const { site, message } = info.unresolved;
-    const hides = outermost !== undefined || mayReachCache(context, site);
-    context.report(
-      site,
-      hides ? 'error' : 'warning',
-      'RC_UNRESOLVED_BUILDER',
-      hides
-        ? `\`${path}\`: ${message}; a cache middleware is reachable from it, so whether and how it is cached is unknown`
-        : `\`${path}\`: ${message}; no cache middleware is reachable from it, so it is taken as not cached (not covered: its input and middlewares)`,
-      'build procedures from t.procedure through consts or functions with a single return (e.g. `export const authed = t.procedure.use(auth)`)',
-    );
-  }
+  if (info.unresolved) reportUnresolved(context, path, info.unresolved, outermost !== undefined);
   if (outermost === undefined)
     return {
       cached: false,

@@ -154,7 +154,7 @@ function exportedConst(
 }
 
 /** The module's statements, as ts-morph structures. */
-// Long on purpose (~75 lines): the generated module's statements in their output order, so the
+// Long on purpose (~115 lines): the generated module's statements in their output order, so the
 // function reads as the file it writes; each statement is built by its own helper.
 function statements(model: GenerationModel): (string | StatementStructures)[] {
   const router = model.routerExport;

@@ -39,6 +39,14 @@ function engineUnits(resolved: ResolvedCacheOptions, purger: CacheOptions['purge
   return { events, calls, flights, lookup, namespaces, purges };
 }
 
+/** The base key of a call: its route namespace, then its route + input or its custom key. */
+function baseKeyOf(namespaces: RouteNamespaces, request: KeyRequest): string {
+  const ns = namespaces.for(request.namespace);
+  return request.key === undefined
+    ? deriveBaseKey(ns, request.route, request.input)
+    : deriveCustomBaseKey(ns, request.key);
+}
+
 /** Run a store invalidation; its failure rejects (a `StoreError`), since the caller must know. */
 async function invalidateWith(
   calls: StoreCalls,
@@ -95,21 +103,14 @@ async function invalidateWith(
 export function createCache(options: CacheOptions = {}): Cache {
   const resolved = resolveCacheOptions(options);
   const { store, namespace } = resolved;
-  const { events, calls, flights, lookup, namespaces, purges } = engineUnits(
-    resolved,
-    options.purger,
-  );
+  const units = engineUnits(resolved, options.purger);
+  const { events, calls, flights, lookup, namespaces, purges } = units;
   store.onEvict?.((key, reason) => events.evicted(key, reason));
   // Invalidations the store learns of elsewhere (another instance, over a bus) detach fills in
   // flight too, exactly like this cache's own invalidate/invalidateTags.
   const stopInvalidations = store.onInvalidate?.((invalidation) => flights.drop(invalidation));
 
-  function keyFor(request: KeyRequest): string {
-    const ns = namespaces.for(request.namespace);
-    return request.key === undefined
-      ? deriveBaseKey(ns, request.route, request.input)
-      : deriveCustomBaseKey(ns, request.key);
-  }
+  const keyFor = (request: KeyRequest): string => baseKeyOf(namespaces, request);
 
   return {
     namespace,

@@ -110,6 +110,8 @@ const NO_TAGS: ReadonlySet<string> = new Set();
  * });
  * ```
  */
+// Long on purpose (~75 lines): the link's state (the tag index and the per-Response memos) is
+// closed over by three small named steps — tagsOf, applyOnce, observe — and the link itself.
 export function invalidationLink<TRouter extends AnyTRPCRouter>(
   options: InvalidationLinkOptions,
 ): TRPCLink<TRouter> {
