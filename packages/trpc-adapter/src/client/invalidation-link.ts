@@ -84,8 +84,9 @@ const NO_TAGS: ReadonlySet<string> = new Set();
  *
  * Invalidation is React Query's: matching queries are marked stale and the active ones refetch
  * (`refetchType: 'active'`); no other query is touched. Each response's header is applied once,
- * however many operations of a batch share it. Works with `@trpc/tanstack-react-query` and
- * `@trpc/react-query` (both build the same keys) over `httpLink` or `httpBatchLink`.
+ * however many operations of a batch share it. Works with `@trpc/tanstack-react-query` over
+ * `httpLink` or `httpBatchLink`; `@trpc/react-query` builds the same keys (checked by their
+ * shape, not run against that package).
  * `httpBatchStreamLink` writes headers before any call resolves, so a mutation's outcome cannot be
  * in them: send mutations through `httpLink`/`httpBatchLink` with a `splitLink` (below). A
  * mutation that comes back on a streamed response warns once (`ROUTECACHE_STREAMED_MUTATION`).
