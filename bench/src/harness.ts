@@ -52,7 +52,8 @@ async function timeBatch(fn: BenchFn, batch: number): Promise<number> {
   return ((performance.now() - start) * 1e6) / batch;
 }
 
-function median(values: readonly number[]): number {
+/** The median of `values` (0 for none). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
