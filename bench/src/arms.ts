@@ -103,13 +103,15 @@ export function bentocacheArm(options: ArmOptions): Arm {
 }
 
 /**
- * cache-manager 7 `wrap` over Keyv with cacheable's in-memory store, as its README shows, with
- * Keyv's serialization turned off (its documented way: `serialize`/`deserialize` undefined) so
- * it holds live values like the others.
+ * cache-manager 7 `wrap` over Keyv with cacheable's in-memory store, as its README shows,
+ * holding live values like the others: Keyv's serialization off (`serialize`/`deserialize`
+ * undefined, as Keyv documents) and cacheable's clone-on-get off (`useClone: false`).
  */
 export function cacheManagerArm(options: ArmOptions): Arm {
   const ttl = options.ttlSeconds * 1000;
-  const keyv = new Keyv({ store: new KeyvCacheableMemory({ ttl, lruSize: 100_000 }) });
+  const keyv = new Keyv({
+    store: new KeyvCacheableMemory({ ttl, lruSize: 100_000, useClone: false }),
+  });
   keyv.serialize = undefined;
   keyv.deserialize = undefined;
   const cache = createCacheManager({ stores: [keyv] });
