@@ -29,6 +29,7 @@ const sections: Record<string, () => Promise<Row[]>> = {
   codegen: async () => (await import('./codegen.js')).runCodegenBench(),
   memory: async () => (await import('./memory.js')).runMemoryBench(),
   stampede: async () => (await import('./stampede.js')).runStampedeBench(),
+  scenarios: async () => (await import('./scenarios.js')).runScenariosBench(),
 };
 
 /** Node flags a section's process needs beyond this one's. */
