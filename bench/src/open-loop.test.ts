@@ -36,7 +36,7 @@ describe('runOpenLoop', () => {
     expect(result.measured).toBe(30);
     expect(result.latencies).toHaveLength(30);
     // A closed loop of one would start the last request after 39 × 50 ms.
-    expect(Math.max(...started)).toBeLessThan(1_000);
+    expect(Math.max(...started)).toBeLessThan(1_500);
     expect(percentile(result.latencies, 0.5)).toBeGreaterThanOrEqual(49);
   });
 
