@@ -124,8 +124,6 @@ export interface OpenLoopOptions {
   durationMs: number;
   /** Request number `i`; resolves when it completed (rejects on an error). */
   request: (i: number) => Promise<unknown>;
-  /** Called once as the measured window opens (reset counters there). */
-  onMeasureStart?: () => void;
 }
 
 /** What {@link runOpenLoop} measured over its measured window. */
@@ -169,7 +167,6 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     for (; i < total && t0 + i * interval <= performance.now(); i++) {
       const dueAt = t0 + i * interval;
       maxLagMs = Math.max(maxLagMs, performance.now() - dueAt);
-      if (i === firstMeasured) options.onMeasureStart?.();
       const measured = i >= firstMeasured;
       pending.push(
         options.request(i).then(
