@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Row } from './harness.js';
-import { describeMachine, LATEST_JSON, sampleLoad, writeLatest } from './results.js';
+import { currentCommit, describeMachine, LATEST_JSON, sampleLoad, writeLatest } from './results.js';
 import { formatResult, judgeAll } from './targets.js';
 
 // One line per section, so each helper's registration merges cleanly.
@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   const full = args.length === 0;
   const ran = Object.keys(sections).filter((name) => full || args.includes(name));
   const started = new Date();
+  const commit = currentCommit();
   const load = sampleLoad();
   const rows: Row[] = [];
   const seconds: Record<string, number> = {};
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
     rows.push(...(await runIsolated(name)));
     seconds[name] = Math.round((performance.now() - t0) / 100) / 10;
   }
-  const machine = describeMachine(started, load.stop());
+  const machine = describeMachine(started, commit, load.stop());
 
   // A full run judges every target; a partial one those of the sections it ran.
   const results = judgeAll(rows, full ? undefined : ran);

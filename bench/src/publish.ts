@@ -28,8 +28,8 @@ export function sectionTables(rows: readonly Row[]): SectionTable[] {
         row.section
           .toLowerCase()
           .replace(/[^a-z0-9]+/g, '-')
-          .replace(/^-|-$/g, '')
-          .slice(0, 60) || 'section';
+          .slice(0, 60)
+          .replace(/^-|-$/g, '') || 'section';
       let slug = stem;
       for (let n = 2; slugs.has(slug); n++) slug = `${stem}-${n}`;
       slugs.add(slug);

@@ -23,7 +23,7 @@ export interface Machine {
   date: string;
   /** The 1-minute load average sampled during the run (`os.loadavg()[0]`). */
   load: { min: number; median: number; max: number; samples: number };
-  /** `git rev-parse HEAD`, with `+dirty` when the work tree had changes. */
+  /** {@link currentCommit} as the run started. */
   commit: string;
 }
 
@@ -68,7 +68,8 @@ export function sampleLoad(everyMs = 3_000): { stop: () => Machine['load'] } {
   };
 }
 
-function gitCommit(): string {
+/** `git rev-parse HEAD`, `+dirty` when the work tree has changes; read it as a run starts. */
+export function currentCommit(): string {
   const git = (args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
   try {
     return git(['rev-parse', 'HEAD']) + (git(['status', '--porcelain']) === '' ? '' : '+dirty');
@@ -77,8 +78,8 @@ function gitCommit(): string {
   }
 }
 
-/** This machine, for a run that started at `started` under `load`. */
-export function describeMachine(started: Date, load: Machine['load']): Machine {
+/** This machine, for a run of `commit` that started at `started` under `load`. */
+export function describeMachine(started: Date, commit: string, load: Machine['load']): Machine {
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model.trim() ?? 'unknown',
@@ -87,7 +88,7 @@ export function describeMachine(started: Date, load: Machine['load']): Machine {
     platform: `${os.platform()} ${os.release()}`,
     date: started.toISOString(),
     load,
-    commit: gitCommit(),
+    commit,
   };
 }
 
