@@ -62,6 +62,7 @@ export function barChart(title: string, bars: readonly Bar[]): string {
   const height = top + bars.length * (barHeight + gap) + bottom;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="${fontSize}">`,
+    `<title>${escapeXml(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="8" y="20" font-size="14" font-weight="bold">${escapeXml(title)}</text>`,
   ];

@@ -49,7 +49,9 @@ describe('createFloorMiddleware', () => {
     const ready = new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    it('answers a repeated GET without running the resolver again', async () => {
+    it('answers a repeated GET without running the resolver again', {
+      timeout: 30_000,
+    }, async () => {
       await ready;
       const { port } = server.address() as AddressInfo;
       const url = `http://127.0.0.1:${port}/post?input=${encodeURIComponent('{"id":7}')}`;

@@ -112,6 +112,7 @@ describe('publish', () => {
     );
     const svg = readFileSync(join(charts, 'engine-hit-path-memory.svg'), 'utf8');
     expect(assertWellFormed(svg)[0]).toBe('svg');
+    expect(svg).toContain('<title>engine hit path (memory)</title>');
     const bars = [
       ...svg.matchAll(/<rect x="\d+" y="[\d.]+" width="([\d.]+)"[^>]*data-value="([\d.e+]+)"/g),
     ];
