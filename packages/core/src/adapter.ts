@@ -66,13 +66,16 @@
  */
 export { decodeEnvelope, encodeEnvelope } from './codec/envelope.js';
 export type {
+  BypassReason,
   CallRequest,
   CallResult,
   EntryPolicy,
+  KeyedEvent,
   KeyRequest,
   Loaded,
   LoadRequest,
   LoadResult,
+  StoreLayer,
   StreamLimits,
 } from './engine/types.js';
 export type { RoutecacheErrorOptions } from './errors.js';
@@ -119,6 +122,7 @@ export type {
   Fence,
   Lease,
   StoreInvalidation,
+  StoreStats,
   StreamRecord,
 } from './stores/types.js';
 export { ENTRY_FORMAT, UNAVAILABLE_FENCE } from './stores/types.js';

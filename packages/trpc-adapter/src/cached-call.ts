@@ -128,7 +128,10 @@ export class CachedCall {
     const state = requestStateOf(opts.ctx);
     this.assertUsable(opts, state);
     // Without the context the cache cannot see a Set-Cookie: never store an HTTP call's result.
-    if (state === undefined && this.isHttpWithoutContext(opts)) return this.next(opts);
+    if (state === undefined && this.isHttpWithoutContext(opts)) {
+      this.cache.bypassed(opts.path, 'no-context');
+      return this.next(opts);
+    }
     const principal = this.principalFor(opts);
     // Private by default: only a route declared public is shared by callers with a principal.
     const scope = this.options.scope ?? (principal === undefined ? 'public' : 'private');
@@ -138,7 +141,10 @@ export class CachedCall {
       tags: routeTags(this.options, opts.path, opts.input, opts.ctx),
     };
     // No one to key a private entry by: never share it, serve it uncached.
-    if (scope === 'private' && principal === undefined) return this.uncached(opts, state, served);
+    if (scope === 'private' && principal === undefined) {
+      this.cache.bypassed(opts.path, 'no-principal');
+      return this.uncached(opts, state, served);
+    }
     const trace: LoadTrace = { etag: undefined, ranResolver: false };
     const request = this.callRequest(opts, state, served, principal, trace);
     let answer: CallResult<unknown, MiddlewareResult<object>>;
@@ -147,6 +153,7 @@ export class CachedCall {
     } catch (error) {
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
       if (trace.ranResolver) throw error;
+      this.cache.bypassed(opts.path, 'cache-error');
       return this.uncached(opts, state, served);
     }
     return this.answer(opts, state, served, request, answer);
