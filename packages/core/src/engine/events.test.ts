@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../stores/memory.js';
+import type { CacheEntry } from '../stores/types.js';
 import { drain } from '../testing/drain.js';
 import { resetWarningsForTests } from '../warn.js';
 import { brokenStore, deferred, record } from './__fixtures__/cache-helpers.js';
@@ -38,7 +39,7 @@ describe('cache events', () => {
     const slow = {
       ...memory,
       get: (key: string) =>
-        new Promise<ReturnType<typeof memory.get>>((r) => setTimeout(() => r(memory.get(key)), 20)),
+        new Promise<CacheEntry | undefined>((r) => setTimeout(() => r(memory.get(key)), 20)),
     };
     const l2 = createCache({ store: slow });
     const seen = record(l2, 'miss', 'hit');
