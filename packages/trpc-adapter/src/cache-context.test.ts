@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { withCacheContext } from './cache-context.js';
 import { createCacheMiddleware } from './middleware.js';
-import { requestStateFor, requestStateOf } from './request-state.js';
+import { requestStateFor, requestStateOf } from '@routecache/core/adapter';
 
 describe('withCacheContext', () => {
   afterEach(() => {

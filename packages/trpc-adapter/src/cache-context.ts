@@ -9,7 +9,7 @@ import {
   nodeResponseHeaders,
   type RequestCacheState,
   requestStateFor,
-} from './request-state.js';
+} from '@routecache/core/adapter';
 
 /**
  * The parts of a tRPC adapter's `createContext` options routecache reads.

@@ -3,13 +3,13 @@
 // The rest of the middleware machinery stays in its modules.
 
 export { type CreateContextOptionsLike, withCacheContext } from './cache-context.js';
-export { withHttpCache } from './http/fetch.js';
+export { withHttpCache } from '@routecache/core/adapter';
 export { type CachedRoute, getCachedRoute, listCachedRoutes } from './introspect.js';
 export {
   type CacheMiddlewareFactory,
   type CacheMiddlewareFunction,
   createCacheMiddleware,
 } from './middleware.js';
-export type { CacheMiddlewareOptions, CacheSetup } from './options.js';
-export { type EntityTag, setETag } from './resolver-etag.js';
+export type { CacheMiddlewareOptions, CacheSetup } from '@routecache/core/adapter';
+export { type EntityTag, setETag } from '@routecache/core/adapter';
 export { createRouteHelpers, type RouteHelpers } from './route-helpers.js';

@@ -11,9 +11,9 @@ import {
   TARGET,
   type TargetSpec,
 } from './invalidation.js';
-import { assertUserTag } from './path-tags.js';
-import { requestStateOf } from './request-state.js';
-import type { Invalidation } from './wire/headers.js';
+import { assertUserTag } from '@routecache/core/adapter';
+import { requestStateOf } from '@routecache/core/adapter';
+import type { Invalidation } from '@routecache/core/adapter';
 
 /**
  * A call target.

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { withCacheContext } from './cache-context.js';
 import { type CachedRoute, getCachedRoute } from './introspect.js';
 import { createCacheMiddleware } from './middleware.js';
-import type { RouteKeyArgs } from './options.js';
+import type { RouteKeyArgs } from '@routecache/core/adapter';
 
 interface Ctx {
   user: { id: string } | null;

@@ -1,15 +1,15 @@
 import type { Cache } from '@routecache/core';
 import type { ProcedureType } from '@trpc/server';
 import type { MiddlewareResult } from '@trpc/server/unstable-core-do-not-import';
-import { CachedCall } from './cached-call.js';
+import { CachedCall } from '@routecache/core/adapter';
 import {
   type CacheMiddlewareOptions,
   type CacheSetup,
   type ResolvedRouteOptions,
   resolveRouteOptions,
   resolveSetup,
-} from './options.js';
-import { routeBaseKey } from './route-key.js';
+} from '@routecache/core/adapter';
+import { routeBaseKey } from '@routecache/core/adapter';
 
 /**
  * The marker every middleware made by `cacheMiddleware(options)` carries, so tools (codegen,

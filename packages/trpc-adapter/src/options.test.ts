@@ -5,7 +5,7 @@ import {
   DEFAULT_STREAM_MAX_BYTES,
   DEFAULT_STREAM_MAX_CHUNKS,
   resolveRouteOptions,
-} from './options.js';
+} from '@routecache/core/adapter';
 
 const withPrincipal = { principal: () => 'user' };
 

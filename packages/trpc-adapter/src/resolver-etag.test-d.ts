@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { setETag } from './resolver-etag.js';
+import { setETag } from '@routecache/core/adapter';
 
 describe('setETag', () => {
   it('takes entity-tags only: quoted, optionally weak', () => {

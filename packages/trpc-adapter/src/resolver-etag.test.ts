@@ -3,8 +3,8 @@ import { initTRPC, type TRPCError } from '@trpc/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withCacheContext } from './cache-context.js';
 import { createCacheMiddleware } from './middleware.js';
-import { requestStateFor, requestStateOf } from './request-state.js';
-import { type EntityTag, setETag } from './resolver-etag.js';
+import { requestStateFor, requestStateOf } from '@routecache/core/adapter';
+import { type EntityTag, setETag } from '@routecache/core/adapter';
 
 const t = initTRPC.create();
 

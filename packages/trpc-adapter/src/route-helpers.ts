@@ -14,7 +14,7 @@ import type {
   TargetSpec,
 } from './invalidation.js';
 import { CACHE_MIDDLEWARE } from './middleware.js';
-import { assertUserTag, PATH_TAG_PREFIX } from './path-tags.js';
+import { assertUserTag, PATH_TAG_PREFIX } from '@routecache/core/adapter';
 
 /**
  * Keys and invalidation for the cached procedures of one router, by path and *raw* input (what a

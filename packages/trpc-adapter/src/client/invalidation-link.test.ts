@@ -24,7 +24,7 @@ import {
   encodeCallTags,
   encodeInvalidation,
   type Invalidation,
-} from '../wire/headers.js';
+} from '@routecache/core/adapter';
 import { invalidationLink } from './invalidation-link.js';
 
 /** What one request's calls reported, for `responseMeta` to encode (as the glue does). */

@@ -10,7 +10,7 @@ import {
   INVALIDATE_HEADER,
   type Invalidation,
   TAGS_HEADER,
-} from '../wire/headers.js';
+} from '@routecache/core/adapter';
 import { parseTrpcQueryKey, queryIdentity } from './query-keys.js';
 import { QueryTagIndex } from './query-tag-index.js';
 

@@ -1,14 +1,14 @@
 import { mergeVary, OMITTED_304_HEADERS } from '@routecache/core/adapter';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { cachedResponse } from '../http/fetch.js';
-import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from '../http/options.js';
+import { cachedResponse } from '@routecache/core/adapter';
+import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from '@routecache/core/adapter';
 import {
   existingRequestState,
   type HeaderReader,
   headerReader,
   nodeResponseHeaders,
   requestStateFor,
-} from '../request-state.js';
+} from '@routecache/core/adapter';
 
 /** A Fastify plugin in callback style, as `fastifyTRPCPlugin` is. */
 type FastifyPluginCallbackLike = (

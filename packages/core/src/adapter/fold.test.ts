@@ -1,7 +1,7 @@
-import { combineEtags } from '@routecache/core/adapter';
+import { combineEtags } from '../adapter.js';
 import { describe, expect, it } from 'vitest';
-import { callRecord } from '../__fixtures__/call-record.js';
-import { type CallRecord, RequestCacheState } from '../request-state.js';
+import { callRecord } from './__fixtures__/call-record.js';
+import { type CallRecord, RequestCacheState } from './request-state.js';
 import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
 
 function state(calls: (CallRecord | undefined)[]): RequestCacheState {

@@ -1,4 +1,5 @@
-import { type Cache, type CacheStatus, ConfigurationError } from '@routecache/core';
+import type { Cache, CacheStatus } from '../engine/types.js';
+import { ConfigurationError } from '../errors.js';
 import {
   type CallRequest,
   type CallResult,
@@ -7,14 +8,14 @@ import {
   isCacheableResponse,
   type LoadResult,
   warnOnce,
-} from '@routecache/core/adapter';
-import { baseKeySurrogateKey, tagSurrogateKey } from '@routecache/core/cdn';
+} from '../adapter.js';
+import { baseKeySurrogateKey, tagSurrogateKey } from '../cdn/index.js';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
-import { isStreamedRequest } from './http/fold.js';
-import type { CacheMiddlewareCallOptions } from './middleware.js';
-import type { CacheSetup, ResolvedRouteOptions } from './options.js';
+import { isStreamedRequest } from './fold.js';
+import type { CacheMiddlewareCallOptions } from '../../../trpc-adapter/src/middleware.js';
+import type { CacheSetup, ResolvedRouteOptions } from './route-options.js';
 import { pathTags } from './path-tags.js';
-import { refuseRawInput } from './placement.js';
+import { refuseRawInput } from '../../../trpc-adapter/src/placement.js';
 import { principalKey } from './principal.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { etagSinkContext, responseEtag } from './resolver-etag.js';

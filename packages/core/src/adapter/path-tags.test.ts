@@ -1,4 +1,4 @@
-import { RoutecacheError } from '@routecache/core';
+import { RoutecacheError } from '../errors.js';
 import { describe, expect, it } from 'vitest';
 import { assertUserTag, pathTags } from './path-tags.js';
 

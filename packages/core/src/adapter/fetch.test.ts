@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callRecord } from '../__fixtures__/call-record.js';
-import { requestStateFor } from '../request-state.js';
+import { callRecord } from './__fixtures__/call-record.js';
+import { requestStateFor } from './request-state.js';
 import { withHttpCache } from './fetch.js';
 
 const hit = callRecord({ etag: '"abc"' });

@@ -1,7 +1,7 @@
-import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
-import { type HeaderReader, type RequestCacheState, requestStateFor } from '../request-state.js';
+import { OMITTED_304_HEADERS } from '../adapter.js';
+import { type HeaderReader, type RequestCacheState, requestStateFor } from './request-state.js';
 import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
-import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from './options.js';
+import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from './http-options.js';
 
 /**
  * Wrap a Fetch-API handler (one calling tRPC's `fetchRequestHandler`) so its responses carry

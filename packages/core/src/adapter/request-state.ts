@@ -1,6 +1,6 @@
-import type { CacheStatus } from '@routecache/core';
-import type { SurrogateKeyHeader } from './http/cdn.js';
-import type { Invalidation } from './wire/headers.js';
+import type { CacheStatus } from '../engine/types.js';
+import type { SurrogateKeyHeader } from './cdn.js';
+import type { Invalidation } from './wire-headers.js';
 
 /**
  * Read access to a set of HTTP headers; `Headers` fits.

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '@routecache/core';
+import { InvalidOptionError } from '../errors.js';
 import {
   type NumberRule,
   normalizeVaryOption,
@@ -7,7 +7,7 @@ import {
   optionsObject,
   received,
   validateNamespace,
-} from '@routecache/core/adapter';
+} from '../adapter.js';
 import { assertUserTag } from './path-tags.js';
 
 /**

@@ -1,5 +1,5 @@
-import { normalizeVaryOption, optionKeys, optionsObject } from '@routecache/core/adapter';
-import type { RequestCacheState } from '../request-state.js';
+import { normalizeVaryOption, optionKeys, optionsObject } from '../adapter.js';
+import type { RequestCacheState } from './request-state.js';
 import { type CdnName, type SurrogateKeyHeader, surrogateKeyHeaderOf } from './cdn.js';
 
 /**

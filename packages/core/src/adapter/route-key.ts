@@ -1,5 +1,6 @@
-import { type Cache, ConfigurationError } from '@routecache/core';
-import type { ResolvedRouteOptions } from './options.js';
+import type { Cache } from '../engine/types.js';
+import { ConfigurationError } from '../errors.js';
+import type { ResolvedRouteOptions } from './route-options.js';
 import { assertUserTag } from './path-tags.js';
 
 /**

@@ -1,21 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type MaybePromise, mergeVary, OMITTED_304_HEADERS } from '@routecache/core/adapter';
+import { type MaybePromise, mergeVary, OMITTED_304_HEADERS } from '../adapter.js';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { type CreateHTTPHandlerOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { type CreateContextOptionsLike, withCacheContext } from '../cache-context.js';
+import { type CreateContextOptionsLike, withCacheContext } from '../../../trpc-adapter/src/cache-context.js';
 import {
   foldCacheHeaders,
   foldWireHeaders,
   isNotModified,
   isStreamedRequest,
-} from '../http/fold.js';
-import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from '../http/options.js';
+} from './fold.js';
+import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from './http-options.js';
 import {
   type HeaderReader,
   headerReader,
   nodeResponseHeaders,
   requestStateFor,
-} from '../request-state.js';
+} from './request-state.js';
 
 /**
  * Wrap a Node.js request handler — `createHTTPHandler` of `@trpc/server/adapters/standalone`,
@@ -47,8 +47,8 @@ import {
  * // Express: app.use('/trpc', withNodeHttpCache(createExpressMiddleware({ router, createContext: … })));
  * ```
  */
-export type { CdnName } from '../http/cdn.js';
-export type { HttpCacheOptions } from '../http/options.js';
+export type { CdnName } from './cdn.js';
+export type { HttpCacheOptions } from './http-options.js';
 
 export function withNodeHttpCache<
   TReq extends IncomingMessage,

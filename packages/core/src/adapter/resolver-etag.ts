@@ -1,5 +1,5 @@
-import { ConfigurationError } from '@routecache/core';
-import { isValidEtag, warnOnce } from '@routecache/core/adapter';
+import { ConfigurationError } from '../errors.js';
+import { isValidEtag, warnOnce } from '../adapter.js';
 import type { RequestCacheState } from './request-state.js';
 
 /**

@@ -5,15 +5,15 @@ import {
   mergeVary,
   parseCacheControl,
   strictestCacheControl,
-} from '@routecache/core/adapter';
-import type { CallRecord, HeaderReader, RequestCacheState } from '../request-state.js';
+} from '../adapter.js';
+import type { CallRecord, HeaderReader, RequestCacheState } from './request-state.js';
 import {
   type CallTags,
   encodeCallTags,
   encodeInvalidation,
   INVALIDATE_HEADER,
   TAGS_HEADER,
-} from '../wire/headers.js';
+} from './wire-headers.js';
 import { cacheStatus } from './cache-status.js';
 import { type CdnHeaders, cdnHeaders, surrogateKeysOf } from './cdn.js';
 
