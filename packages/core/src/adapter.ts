@@ -64,13 +64,16 @@
  * ```
  * @packageDocumentation
  */
-export { CachedCall } from './adapter/cached-call.js';
+export { type AdapterCall, CachedCall, type CallBinding } from './adapter/cached-call.js';
+export type { CdnName } from './adapter/cdn.js';
 export { cachedResponse, withHttpCache } from './adapter/fetch.js';
+export { answerResponse, type ResponseAnswer } from './adapter/fold.js';
 export {
   applyHttpGlue,
   type HttpCacheOptions,
   resolveHttpCacheOptions,
 } from './adapter/http-options.js';
+export { withNodeHttpCache } from './adapter/node.js';
 export { assertUserTag, PATH_TAG_PREFIX } from './adapter/path-tags.js';
 export {
   contextWithState,

@@ -1,25 +1,82 @@
-import type { Cache, CacheStatus } from '../engine/types.js';
-import { ConfigurationError } from '../errors.js';
-import {
-  type CallRequest,
-  type CallResult,
-  deriveVariant,
-  type EntryPolicy,
-  isCacheableResponse,
-  type LoadResult,
-  warnOnce,
-} from '../adapter.js';
 import { baseKeySurrogateKey, tagSurrogateKey } from '../cdn/index.js';
-import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
-import { isStreamedRequest } from './fold.js';
-import type { CacheMiddlewareCallOptions } from '../../../trpc-adapter/src/middleware.js';
-import type { CacheSetup, ResolvedRouteOptions } from './route-options.js';
+import type {
+  Cache,
+  CacheStatus,
+  CallRequest,
+  CallResult,
+  EntryPolicy,
+  Loaded,
+  LoadResult,
+} from '../engine/types.js';
+import { ConfigurationError } from '../errors.js';
+import { isCacheableResponse } from '../http/index.js';
+import { deriveVariant } from '../keying/index.js';
+import { warnOnce } from '../warn.js';
 import { pathTags } from './path-tags.js';
-import { refuseRawInput } from '../../../trpc-adapter/src/placement.js';
 import { principalKey } from './principal.js';
 import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
 import { etagSinkContext, responseEtag } from './resolver-etag.js';
 import { routeCustomKey, routeTags } from './route-key.js';
+import type { CacheSetup, ResolvedRouteOptions } from './route-options.js';
+
+/**
+ * One call as an adapter hands it to {@link CachedCall.run}: what the cache step reads. A
+ * framework's own per-call options object usually fits as is (tRPC's middleware options do).
+ *
+ * @example
+ * ```ts
+ * const call: AdapterCall = { path: 'users.get', input: { id: 1 }, ctx, batchIndex: 0, signal };
+ * ```
+ */
+export interface AdapterCall {
+  /** The procedure's dotted path, e.g. `users.get`. */
+  readonly path: string;
+  /** The **parsed** input (after the procedure's validators). */
+  readonly input: unknown;
+  /** The context as the middlewares before the cache left it (carrying the request state). */
+  readonly ctx: unknown;
+  /** The call's position in its request (its batch index; `0` for a request of one call). */
+  readonly batchIndex: number;
+  /** An HTTP adapter always passes one; a server-side caller only when given one. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * What a framework adapter tells {@link CachedCall} about its framework: how to run the rest of
+ * the chain and how a value or a failure becomes the framework's middleware result. Everything
+ * else — scope and principal, variant, tags and path tags, the engine call, `X-Cache` records,
+ * surrogate keys, fail-open — is the cache step's.
+ *
+ * @example
+ * ```ts
+ * const binding: CallBinding<Opts, Result> = {
+ *   next: async (call, ctx) => ({ ok: true, value: (await call.next({ ctx })).data }),
+ *   served: (_call, value) => ({ ok: true, data: value }),
+ *   failed: (_call, failure) => failure,
+ *   glue: 'withCacheContext(createContext) and withHttpCache(handler)',
+ * };
+ * ```
+ */
+export interface CallBinding<TCall extends AdapterCall, TResult> {
+  /**
+   * Run the rest of the chain with `ctx` added to the context (it carries what `setETag`
+   * reports to), returning its value or its failure (never thrown for an ordinary failure).
+   */
+  next(call: TCall, ctx: object): Promise<Loaded<unknown, unknown>>;
+  /** The middleware result for a served value. */
+  served(call: TCall, value: unknown): TResult;
+  /** The middleware result for a failure `next` returned (a framework that throws rethrows it). */
+  failed(call: TCall, failure: unknown): TResult;
+  /**
+   * Told of the failure of a public route's fill: the chain below the cache ran on a miss only,
+   * so a rejection there (an auth check) is one a hit skips — worth a warning.
+   */
+  publicFailure?(call: TCall, failure: unknown): void;
+  /** Checks of a placement that cannot work, run first on every call (throw to refuse). */
+  assertUsable?(call: TCall): void;
+  /** How to install the missing glue, for the `ROUTECACHE_NO_CACHE_CONTEXT` warning. */
+  readonly glue: string;
+}
 
 /** How a call was served, for its record: its scope and declared tags. */
 interface Served {
@@ -30,24 +87,12 @@ interface Served {
 const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
 /**
- * The `@trpc/server` versions the adapter works with (its `peerDependencies`): 11.10 is the
- * first to hand middlewares `batchIndex`, which a call's HTTP record is filed under.
- */
-const SUPPORTED_TRPC_SERVER = '^11.10.0';
-
-function ok(data: unknown): MiddlewareResult<object> {
-  return { ok: true, data, marker: middlewareMarker };
-}
-
-function ignoreEtag(): void {}
-
-/**
  * The `X-Cache` status of a served result. A miss whose value was never encoded for storing —
  * refused by its response (`Set-Cookie`, `no-store`, `Vary: *`), by the codec, or by a zero ttl
  * — did not use the cache: `BYPASS`. A miss the store failed to keep (fail-open) or an
  * invalidation fenced out was encoded (it has its ETag): `MISS`. A stream's miss has no ETag yet
  * (it is encoded when it completes) and so reads `BYPASS`; no header ever shows it, since only
- * a jsonl request (which gets no cache headers) or a server-side caller reads a stream.
+ * a streamed request (which gets no cache headers) or a server-side caller reads a stream.
  */
 function statusOf(loaded: LoadResult<unknown>): CacheStatus {
   if (loaded.status !== 'MISS') return loaded.status;
@@ -62,47 +107,37 @@ interface LoadTrace {
 }
 
 /**
- * A rejection for who the caller is, from below the cache of a public route: the check runs on
- * a miss only, so a hit serves the entry to a caller it would have rejected.
- */
-function warnIfAuthBelowCache(result: MiddlewareResult<object>, path: string): void {
-  if (result.ok) return;
-  const { code } = result.error;
-  if (code !== 'UNAUTHORIZED' && code !== 'FORBIDDEN') return;
-  warnOnce(
-    'ROUTECACHE_AUTH_BELOW_CACHE',
-    `"${path}" was rejected with ${code} below its cache: the check runs on a miss only, so a hit skips it for the next caller; move .use(cacheMiddleware(…)) after the auth middleware, or declare scope: 'private'`,
-    path,
-  );
-}
-
-/**
- * Whether the call's transport reads a query's stream: a server-side caller (no request) or a
- * jsonl request (httpBatchStreamLink). A non-streaming link (httpLink, httpBatchLink, wsLink)
- * makes tRPC refuse the stream without reading it, so a fill opened for it would wait for nothing.
+ * Whether the call's transport reads a stream result: a server-side caller (no request state)
+ * or a request the adapter marked `streamed`. Another transport refuses the stream without
+ * reading it, so a fill opened for it would wait for nothing.
  */
 function readsStream(state: RequestCacheState | undefined): boolean {
-  const headers = state?.requestHeaders;
-  return headers === undefined || isStreamedRequest(headers);
+  return state === undefined || state.streamed;
 }
 
 /**
- * What the cache middleware does on each call; one instance per `cacheMiddleware(options)`.
+ * The cache step of one cached route, shared by every framework adapter; one instance per
+ * `cacheMiddleware(options)`. The adapter's {@link CallBinding} runs the rest of its chain and
+ * shapes results; this does the rest.
  *
- * A query is one `cache.call` (keying, single-flight, stale serving, fail-open). Its loader
- * runs the rest of the chain (`next()`) and returns a failed result as a failure, which the
- * cache passes back untouched (never stored) and which is returned as is. A resolver's stream is the engine's to fill (one lookup, the fence
- * taken before the resolver runs); what comes back — the stream, or a replay of a stored one —
- * is served as is.
+ * A call is one `cache.call` (keying, single-flight, stale serving, fail-open). Its loader
+ * runs the rest of the chain and returns a failure as a failure, which the cache passes back
+ * untouched (never stored) and the binding turns back into the framework's result. A resolver's
+ * stream is the engine's to fill (one lookup, the fence taken before the resolver runs); what
+ * comes back — the stream, or a replay of a stored one — is served as is.
  *
- * @internal
+ * Private by default: a route without `scope` is keyed by the caller's principal whenever the
+ * setup's `principal` returns one; a `scope: 'private'` call without one is served uncached.
+ * Each call served through the cache is recorded on the request state (status, ETag, policy,
+ * `vary`, surrogate keys) for the HTTP glue to fold into headers.
+ *
  * @example
  * ```ts
- * const call = new CachedCall(cache, resolveRouteOptions({ ttl: 60 }, {}), undefined);
+ * const call = new CachedCall(cache, resolveRouteOptions({ ttl: 60 }, {}), undefined, undefined, binding);
  * const middleware = (opts) => call.run(opts);
  * ```
  */
-export class CachedCall {
+export class CachedCall<TCall extends AdapterCall, TResult> {
   /** The route's entry policy, resolved once. */
   private readonly policy: EntryPolicy;
   /** Whether the route's tags come from a function (else a static list). */
@@ -115,6 +150,7 @@ export class CachedCall {
     private readonly options: ResolvedRouteOptions,
     private readonly principalOf: ((ctx: unknown) => unknown) | undefined,
     private readonly transport: CacheSetup['transport'],
+    private readonly binding: CallBinding<TCall, TResult>,
   ) {
     const { ttl, staleWhileRevalidate, staleIfError } = options;
     this.dynamicTags = typeof options.tags === 'function';
@@ -125,74 +161,76 @@ export class CachedCall {
     };
   }
 
-  async run(opts: CacheMiddlewareCallOptions<unknown, unknown>): Promise<MiddlewareResult<object>> {
-    const state = requestStateOf(opts.ctx);
-    this.assertUsable(opts, state);
+  async run(call: TCall): Promise<TResult> {
+    const state = requestStateOf(call.ctx);
+    this.assertUsable(call, state);
     // Without the context the cache cannot see a Set-Cookie: never store an HTTP call's result.
-    if (state === undefined && this.isHttpWithoutContext(opts)) {
-      this.cache.bypassed(opts.path, 'no-context');
-      return this.next(opts);
+    if (state === undefined && this.isHttpWithoutContext(call)) {
+      this.cache.bypassed(call.path, 'no-context');
+      return this.uncached(call, state);
     }
-    const principal = this.principalFor(opts);
+    const principal = this.principalFor(call);
     // Private by default: only a route declared public is shared by callers with a principal.
     const scope = this.options.scope ?? (principal === undefined ? 'public' : 'private');
     // The declared tags, reported to the client (Routecache-Tags) also when served uncached.
     const served: Served = {
       scope,
-      tags: routeTags(this.options, opts.path, opts.input, opts.ctx),
+      tags: routeTags(this.options, call.path, call.input, call.ctx),
     };
     // No one to key a private entry by: never share it, serve it uncached.
     if (scope === 'private' && principal === undefined) {
-      this.cache.bypassed(opts.path, 'no-principal');
-      return this.uncached(opts, state, served);
+      this.cache.bypassed(call.path, 'no-principal');
+      return this.uncached(call, state, served);
     }
     const trace: LoadTrace = { etag: undefined, ranResolver: false };
-    const request = this.callRequest(opts, state, served, principal, trace);
-    let answer: CallResult<unknown, MiddlewareResult<object>>;
+    const request = this.callRequest(call, state, served, principal, trace);
+    let answer: CallResult<unknown, unknown>;
     try {
       answer = await this.cache.call(request);
     } catch (error) {
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
       if (trace.ranResolver) throw error;
-      this.cache.bypassed(opts.path, 'cache-error');
-      return this.uncached(opts, state, served);
+      this.cache.bypassed(call.path, 'cache-error');
+      return this.uncached(call, state, served);
     }
-    return this.answer(opts, state, served, request, answer);
+    return this.answer(call, state, served, request, answer);
   }
 
   /** The caller's principal key, unless the route is public or the cache has no `principal`. */
-  private principalFor(opts: CacheMiddlewareCallOptions<unknown, unknown>): string | undefined {
+  private principalFor(call: TCall): string | undefined {
     if (this.options.scope === 'public' || this.principalOf === undefined) return undefined;
-    return principalKey(this.principalOf(opts.ctx), opts.path);
+    return principalKey(this.principalOf(call.ctx), call.path);
   }
 
   /**
    * The call as the engine takes it: the key parts, variant, tags (declared and `@path`),
    * policy, stream limits, the response's say over storing, the host's `waitUntil`, and a loader
-   * that runs the rest of the chain and returns a failed tRPC result as a failure.
+   * that runs the rest of the chain.
    */
   private callRequest(
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    call: TCall,
     state: RequestCacheState | undefined,
     { scope, tags }: Served,
     principal: string | undefined,
     trace: LoadTrace,
-  ): CallRequest<unknown, MiddlewareResult<object>> {
+  ): CallRequest<unknown, unknown> {
     const { options } = this;
     return {
-      route: opts.path,
-      input: opts.input,
-      key: routeCustomKey(options, opts.path, opts.input, opts.ctx),
+      route: call.path,
+      input: call.input,
+      key: routeCustomKey(options, call.path, call.input, call.ctx),
       namespace: options.namespace,
       variant: this.variantOf(state, scope === 'private' ? principal : undefined),
-      tags: this.entryTags(opts.path, tags),
-      load: async () => {
+      tags: this.entryTags(call.path, tags),
+      load: () => {
         trace.ranResolver = true;
         // An ETag the resolver gives its result with setETag(ctx, tag).
-        const result = await this.next(opts, (tag) => {
-          trace.etag = tag;
-        });
-        return result.ok ? { ok: true, value: result.data } : { ok: false, failure: result };
+        return this.binding.next(
+          call,
+          etagSinkContext((tag) => {
+            trace.etag = tag;
+          }),
+        );
       },
       cacheable: (_value, kind) =>
         (kind === 'value' || readsStream(state)) && this.responseAllowsStoring(state, scope),
@@ -207,47 +245,52 @@ export class CachedCall {
 
   /** Turn the engine's answer into the middleware's result, recording the call's status. */
   private answer(
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    call: TCall,
     state: RequestCacheState | undefined,
     served: Served,
     request: CallRequest<unknown, unknown>,
-    answer: CallResult<unknown, MiddlewareResult<object>>,
-  ): MiddlewareResult<object> | Promise<MiddlewareResult<object>> {
+    answer: CallResult<unknown, unknown>,
+  ): TResult | Promise<TResult> {
     if (answer.outcome === 'unkeyable') {
       // Too deep, cyclic, too large, an unknown class: the call is served, only not cached.
       warnOnce(
         'ROUTECACHE_UNKEYABLE_INPUT',
-        `"${opts.path}" was served uncached (BYPASS): ${answer.error.message}`,
-        `${opts.path}\u0000${answer.error.reason}`,
+        `"${call.path}" was served uncached (BYPASS): ${answer.error.message}`,
+        `${call.path}\u0000${answer.error.reason}`,
       );
-      return this.uncached(opts, state, served);
+      return this.uncached(call, state, served);
     }
     if (answer.outcome === 'failed') {
       // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
       // and no status (a batch shows the call as BYPASS).
-      if (served.scope === 'public') warnIfAuthBelowCache(answer.failure, opts.path);
-      return answer.failure;
+      if (served.scope === 'public') this.binding.publicFailure?.(call, answer.failure);
+      return this.binding.failed(call, answer.failure);
     }
-    // tRPC refuses a stream on a non-streaming link: that call fails, and a failed call has no
-    // status (a stored stream's HIT and ETag must not reach the error response).
-    if (answer.kind === 'stream' && !readsStream(state)) return ok(answer.value);
+    // A transport that refuses a stream fails that call, and a failed call has no status (a
+    // stored stream's HIT and ETag must not reach the error response).
+    if (answer.kind === 'stream' && !readsStream(state))
+      return this.binding.served(call, answer.value);
     const { etag, maxAge } = answer;
     const stored = etag !== undefined;
     const keys =
       stored && served.scope === 'public' ? this.surrogateKeysOf(state, request) : undefined;
-    this.report(state, opts, statusOf(answer), etag, maxAge, stored, served, keys);
-    return ok(answer.value);
+    this.report(state, call, statusOf(answer), etag, maxAge, stored, served, keys);
+    return this.binding.served(call, answer.value);
   }
 
-  /** Serve the call without the cache: `BYPASS` when it succeeds. */
+  /**
+   * Serve the call without the cache: `BYPASS` when it succeeds (recorded when `served` says how;
+   * a call without the context has no record to make).
+   */
   private async uncached(
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    call: TCall,
     state: RequestCacheState | undefined,
-    served: Served,
-  ): Promise<MiddlewareResult<object>> {
-    const result = await this.next(opts);
-    if (result.ok) this.report(state, opts, 'BYPASS', undefined, 0, false, served);
-    return result;
+    served?: Served,
+  ): Promise<TResult> {
+    const result = await this.binding.next(call, NO_ETAG_SINK);
+    if (!result.ok) return this.binding.failed(call, result.failure);
+    if (served !== undefined) this.report(state, call, 'BYPASS', undefined, 0, false, served);
+    return this.binding.served(call, result.value);
   }
 
   /**
@@ -291,58 +334,32 @@ export class CachedCall {
   }
 
   /**
-   * Placements that cannot work, reported on the first call (a middleware cannot see its
-   * procedure's type or chain before it runs).
+   * Placements that cannot work, reported on the call (a middleware cannot see its procedure's
+   * type or chain before it runs): the binding's own checks, then a `vary` route without the
+   * request headers.
    */
-  private assertUsable(
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
-    state: RequestCacheState | undefined,
-  ): void {
-    if (typeof opts.batchIndex !== 'number') {
-      // Older tRPC: every record would be filed under `undefined` and every cache header lost.
-      throw new ConfigurationError(
-        `cacheMiddleware on "${opts.path}" needs @trpc/server ${SUPPORTED_TRPC_SERVER}: this tRPC passes middlewares no batchIndex, so no cache header could be sent; upgrade @trpc/server`,
-        { context: { path: opts.path, required: SUPPORTED_TRPC_SERVER } },
-      );
-    }
-    if (opts.type !== 'query') {
-      throw new ConfigurationError(
-        `cacheMiddleware caches queries only; "${opts.path}" is a ${opts.type}`,
-        { context: { path: opts.path, type: opts.type } },
-      );
-    }
+  private assertUsable(call: TCall, state: RequestCacheState | undefined): void {
+    this.binding.assertUsable?.(call);
     if (this.options.vary.length > 0 && state?.requestHeaders === undefined) {
       throw new ConfigurationError(
-        `"${opts.path}" varies on request headers, which need createContext: withCacheContext(createContext)`,
-        { context: { path: opts.path, option: 'vary' } },
+        `"${call.path}" varies on request headers, which need routecache's context: ${this.binding.glue}`,
+        { context: { path: call.path, option: 'vary' } },
       );
     }
-  }
-
-  /**
-   * Run the rest of the chain. Nothing after the cache may read the raw input (an `.input()`
-   * there, or a middleware reading it, would make the result depend on what the key never saw),
-   * and a resolver may give its result an ETag with `setETag(ctx, tag)`.
-   */
-  private next(
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
-    onEtag: (tag: string) => void = ignoreEtag,
-  ): Promise<MiddlewareResult<object>> {
-    return opts.next({ ctx: etagSinkContext(onEtag), getRawInput: refuseRawInput(opts.path) });
   }
 
   /**
    * Whether a call that carries no cache context came over HTTP, its glue missing. The declared
-   * `transport` decides; without one a `signal` does: tRPC's HTTP adapters always pass one, a
-   * server-side caller (`createCaller`, React Server Components) only when given one.
+   * `transport` decides; without one a `signal` does: HTTP adapters always pass one, a
+   * server-side caller only when given one.
    */
-  private isHttpWithoutContext(opts: CacheMiddlewareCallOptions<unknown, unknown>): boolean {
+  private isHttpWithoutContext(call: TCall): boolean {
     const http =
-      this.transport === undefined ? opts.signal !== undefined : this.transport === 'http';
+      this.transport === undefined ? call.signal !== undefined : this.transport === 'http';
     if (http) {
       warnOnce(
         'ROUTECACHE_NO_CACHE_CONTEXT',
-        `"${opts.path}" was called over HTTP without routecache's context, so it is served uncached (the cache cannot see a Set-Cookie there). Wrap createContext in withCacheContext(…) and the handler in withHttpCache / withNodeHttpCache, or use createCachedHTTPServer. For a server-side caller given a signal, declare createCacheMiddleware(cache, { transport: 'server' })`,
+        `"${call.path}" was called over HTTP without routecache's context, so it is served uncached (the cache cannot see a Set-Cookie there). Add it with ${this.binding.glue}. For a server-side caller given a signal, declare createCacheMiddleware(cache, { transport: 'server' })`,
       );
     }
     return http;
@@ -363,7 +380,7 @@ export class CachedCall {
 
   private report(
     state: RequestCacheState | undefined,
-    opts: CacheMiddlewareCallOptions<unknown, unknown>,
+    call: TCall,
     status: CallRecord['status'],
     etag: string | undefined,
     freshness: number,
@@ -373,8 +390,8 @@ export class CachedCall {
   ): void {
     if (state === undefined) return;
     const { maxAge, sMaxAge, staleWhileRevalidate, staleIfError, vary } = this.options;
-    state.record(opts.batchIndex, {
-      path: opts.path,
+    state.record(call.batchIndex, {
+      path: call.path,
       tags,
       status,
       etag,
@@ -390,3 +407,6 @@ export class CachedCall {
     });
   }
 }
+
+/** The context addition of a call served uncached: `setETag` there is accepted and ignored. */
+const NO_ETAG_SINK = etagSinkContext(() => {});

@@ -2,8 +2,10 @@
  * The CDN side of a response: which header carries its surrogate keys, the keys of a batch
  * (bounded), and the `CDN-Cache-Control` / `Surrogate-Control` directives.
  */
+
 import { InvalidOptionError } from '../errors.js';
-import { type CallCachePolicy, received, strictestCdnCacheControl } from '../adapter.js';
+import { type CallCachePolicy, strictestCdnCacheControl } from '../http/index.js';
+import { received } from '../options/validate.js';
 import type { CallRecord } from './request-state.js';
 
 /**

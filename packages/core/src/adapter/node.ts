@@ -1,14 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type MaybePromise, mergeVary, OMITTED_304_HEADERS } from '../adapter.js';
-import type { AnyTRPCRouter } from '@trpc/server';
-import { type CreateHTTPHandlerOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { type CreateContextOptionsLike, withCacheContext } from '../../../trpc-adapter/src/cache-context.js';
-import {
-  foldCacheHeaders,
-  foldWireHeaders,
-  isNotModified,
-  isStreamedRequest,
-} from './fold.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { mergeVary, OMITTED_304_HEADERS } from '../http/index.js';
+import { answerResponse } from './fold.js';
 import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from './http-options.js';
 import {
   type HeaderReader,
@@ -20,18 +12,18 @@ import {
 /**
  * Wrap a Node.js request handler — `createHTTPHandler` of `@trpc/server/adapters/standalone`,
  * `createExpressMiddleware` of `@trpc/server/adapters/express`, or any `(req, res, …)` handler
- * built on tRPC's node-http adapter — so its responses carry routecache's HTTP caching headers
+ * whose calls the adapter's context step records — so its responses carry routecache's HTTP caching headers
  * (`X-Cache`, `ETag`, `Vary`, `Cache-Control`; `Routecache-Tags` / `Routecache-Invalidate` for
  * routecache's client links) and a GET whose `If-None-Match` matches gets
  * `304 Not Modified` with an empty body, keeping every header set on `res` (a cookie a
  * middleware refreshed included) except those describing the omitted body.
  *
- * Pair it with `withCacheContext` on `createContext`. The headers are decided when the response
- * head is written, which for a JSON response is after every call finished. Streamed (jsonl)
- * responses get no cache headers. A `Vary` a resolver or middleware set on `res` is kept: tRPC's
+ * Pair it with the adapter's context step (tRPC: `withCacheContext` on `createContext`). The headers are decided when the response
+ * head is written, which for a JSON response is after every call finished. Streamed responses
+ * (`state.streamed`: tRPC's jsonl) get no cache headers. A `Vary` a resolver or middleware set on `res` is kept: tRPC's
  * node-http adapter sets its own `Vary` with `res.setHeader` after the calls ran, so on this
  * response setting `Vary` merges with the value already there (as the fetch adapter does)
- * instead of replacing it. Node-only: import from `@routecache/trpc/node`. `options.cdn` adds
+ * instead of replacing it. Node-only (tRPC apps import it from `@routecache/trpc/node`). `options.cdn` adds
  * surrogate keys for the CDN in front, as for `withHttpCache`.
  *
  * @throws {InvalidOptionError} when `options` is invalid (an unknown `cdn`).
@@ -47,9 +39,6 @@ import {
  * // Express: app.use('/trpc', withNodeHttpCache(createExpressMiddleware({ router, createContext: … })));
  * ```
  */
-export type { CdnName } from './cdn.js';
-export type { HttpCacheOptions } from './http-options.js';
-
 export function withNodeHttpCache<
   TReq extends IncomingMessage,
   TRes extends ServerResponse,
@@ -112,20 +101,16 @@ function applyCacheHeaders(
   status: number,
 ): 'not-modified' | 'ok' {
   const requestHeaders: HeaderReader = headerReader(req.headers) ?? NO_HEADERS;
-  if (isStreamedRequest(requestHeaders)) return 'ok';
-  const responseHeaders = nodeResponseHeaders(res) ?? NO_HEADERS;
-  const state = requestStateFor(req);
-  const cacheHeaders = foldCacheHeaders(state, responseHeaders);
-  const wireHeaders = foldWireHeaders(state);
-  for (const [name, value] of Object.entries({ ...cacheHeaders, ...wireHeaders })) {
-    res.setHeader(name, value);
-  }
-  if (
-    cacheHeaders === undefined ||
-    !isNotModified(req.method, status, requestHeaders.get('if-none-match'), cacheHeaders.etag)
-  ) {
-    return 'ok';
-  }
+  const answer = answerResponse(
+    requestStateFor(req),
+    req.method,
+    status,
+    requestHeaders.get('if-none-match'),
+    nodeResponseHeaders(res) ?? NO_HEADERS,
+  );
+  if (answer === undefined) return 'ok';
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  if (!answer.notModified) return 'ok';
   for (const name of OMITTED_304_HEADERS) res.removeHeader(name);
   return 'not-modified';
 }
@@ -134,33 +119,4 @@ const NO_HEADERS: HeaderReader = { get: () => null };
 
 function dropBody(): boolean {
   return true;
-}
-
-/**
- * `createHTTPServer` of `@trpc/server/adapters/standalone`, with routecache's glue built in:
- * `createContext` is wrapped in `withCacheContext` and the handler in `withNodeHttpCache`. The
- * options are tRPC's own, `httpOptions` the glue's (`{ cdn }`); the server is not listening yet.
- *
- * @example
- * ```ts
- * import { createCachedHTTPServer } from '@routecache/trpc/node';
- *
- * createCachedHTTPServer({ router: appRouter, createContext }).listen(3000);
- * createCachedHTTPServer({ router: appRouter, createContext }, { cdn: 'varnish' }); // behind Varnish
- * ```
- */
-export function createCachedHTTPServer<TRouter extends AnyTRPCRouter>(
-  opts: CreateHTTPHandlerOptions<TRouter>,
-  httpOptions?: HttpCacheOptions,
-): Server {
-  const createContext = withCacheContext(
-    (opts.createContext ?? (() => ({}))) as (o: CreateContextOptionsLike) => MaybePromise<object>,
-  );
-  // tRPC types createContext by the router's context; withCacheContext returns that same context
-  // plus its hidden state, so the options keep their type.
-  const handler = createHTTPHandler({
-    ...opts,
-    createContext,
-  } as CreateHTTPHandlerOptions<TRouter>);
-  return createServer(withNodeHttpCache(handler, httpOptions));
 }

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.js';
-import { received, typeName } from '../adapter.js';
+import { received, typeName } from '../options/validate.js';
 
 /**
  * The principal a call's private entry is keyed by, from what the setup's `principal` function

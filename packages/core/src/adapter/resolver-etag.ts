@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.js';
-import { isValidEtag, warnOnce } from '../adapter.js';
+import { isValidEtag } from '../http/index.js';
+import { warnOnce } from '../warn.js';
 import type { RequestCacheState } from './request-state.js';
 
 /**

@@ -1,14 +1,17 @@
-import { mergeVary, OMITTED_304_HEADERS } from '@routecache/core/adapter';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { cachedResponse } from '@routecache/core/adapter';
-import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from '@routecache/core/adapter';
 import {
+  applyHttpGlue,
+  cachedResponse,
   existingRequestState,
   type HeaderReader,
+  type HttpCacheOptions,
   headerReader,
+  mergeVary,
   nodeResponseHeaders,
+  OMITTED_304_HEADERS,
   requestStateFor,
+  resolveHttpCacheOptions,
 } from '@routecache/core/adapter';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** A Fastify plugin in callback style, as `fastifyTRPCPlugin` is. */
 type FastifyPluginCallbackLike = (
