@@ -188,6 +188,45 @@ describe('instrument(cache) attributes', () => {
     stop();
   });
 
+  it('counts stale and coalesced lookups, evictions and invalidations', async () => {
+    const meters = sdk.meters();
+    const cache = createCache({
+      store: memoryStore({ maxBytes: 4_000 }),
+      ttl: 0.05,
+      staleWhileRevalidate: 60,
+    });
+    const stop = instrument(cache, { meterProvider: meters.meterProvider });
+    let release: (value: string) => void = () => {};
+    const slow = () => new Promise<string>((resolve) => (release = resolve));
+    const both = [0, 1].map(() => cache.getOrLoad({ baseKey: 'k', route: 'r', load: slow }));
+    release('v');
+    await Promise.all(both);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const stale = await cache.getOrLoad({ baseKey: 'k', route: 'r', load: async () => 'v2' });
+    expect(stale.status).toBe('STALE');
+    for (let i = 0; i < 30; i++) {
+      await cache.getOrLoad({ baseKey: `e${i}`, ttl: 60, load: async () => 'x'.repeat(300) });
+    }
+    await cache.invalidate('e29');
+    await cache.invalidateTags(['t']);
+    const metrics = await meters.collect();
+    const r = { 'routecache.route': 'r', 'routecache.layer': 'L1' };
+    expect(points(metrics, 'routecache.coalesced')).toEqual([[r, 1]]);
+    expect(points(metrics, 'routecache.stale')).toEqual([
+      [{ ...r, 'routecache.stale.reason': 'revalidate' }, 1],
+    ]);
+    const evicted = points(metrics, 'routecache.evictions') ?? [];
+    expect(evicted.map(([attributes]) => attributes)).toContainEqual({
+      'routecache.store': 'memory',
+      'routecache.eviction.reason': 'capacity',
+    });
+    expect(points(metrics, 'routecache.invalidations')).toEqual([
+      [{ 'routecache.invalidation.type': 'base_key' }, 1],
+      [{ 'routecache.invalidation.type': 'tags' }, 1],
+    ]);
+    stop();
+  });
+
   it('refuses unknown options and a bad maxRoutes with ROUTECACHE_INVALID_OPTION', () => {
     const cache = createCache();
     expect(() => instrument(cache, { maxRoutes: 0 })).toThrow(
