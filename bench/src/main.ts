@@ -30,6 +30,7 @@ const sections: Record<string, () => Promise<Row[]>> = {
   memory: async () => (await import('./memory.js')).runMemoryBench(),
   stampede: async () => (await import('./stampede.js')).runStampedeBench(),
   scenarios: async () => (await import('./scenarios.js')).runScenariosBench(),
+  otel: async () => (await import('./otel.js')).runOtelBench(),
 };
 
 /** Node flags a section's process needs beyond this one's. */

@@ -12,6 +12,8 @@ import type { CacheEventMap } from './types.js';
 
 /** What a fill commits by: the call's policy and its hooks (a {@link LoadRequest} is one). */
 export interface CommitRequest {
+  /** The call's route, for the `stored` event. */
+  route?: string | undefined;
   ttl?: number | undefined;
   staleWhileRevalidate?: number | undefined;
   staleIfError?: number | undefined;
@@ -127,7 +129,7 @@ export function createCommitter(
     if (stored === FAILED) return skip(address, value, kind, 'store', etag);
     // Refused: fenced out by an invalidation since the load started (or too large for the store).
     if (!stored) return skip(address, value, kind, 'invalidated', etag);
-    events.stored(address, bytes.length);
+    events.stored(address, bytes.length, request.route);
     return { value, kind, etag, stored: true, maxAge: Math.floor((freshUntil - now) / 1000) };
   };
 }

@@ -32,7 +32,15 @@ function engineUnits(resolved: ResolvedCacheOptions, purger: CacheOptions['purge
   const flights = new Flights();
   const commit = createCommitter(resolved, calls, events);
   const fillFromStream = createStreamFiller(commit, events);
-  const fills = new Fills(store, calls, flights, commit, fillFromStream, resolved.leaseTimeoutMs);
+  const fills = new Fills(
+    store,
+    calls,
+    flights,
+    commit,
+    fillFromStream,
+    resolved.leaseTimeoutMs,
+    events,
+  );
   const lookup = new Lookup(resolved, calls, events, flights, fills);
   const namespaces = new RouteNamespaces(resolved.namespace, resolved.namespacePolicy);
   const purges = createPurges(purger, events);
@@ -124,7 +132,10 @@ export function createCache(options: CacheOptions = {}): Cache {
       try {
         baseKey = keyFor(request);
       } catch (error) {
-        if (KeyError.is(error)) return Promise.resolve({ outcome: 'unkeyable', error });
+        if (KeyError.is(error)) {
+          events.bypass(request.route, 'unkeyable');
+          return Promise.resolve({ outcome: 'unkeyable', error });
+        }
         return Promise.reject(error);
       }
       return lookup.run(request as EngineRequest, baseKey, true) as Promise<CallResult<T, F>>;
@@ -145,6 +156,9 @@ export function createCache(options: CacheOptions = {}): Cache {
       ).finally(() => purges?.tags(tags));
       events.invalidated(NO_TAGS, tags, removed);
       return removed;
+    },
+    bypassed(route, reason) {
+      events.bypass(route, reason);
     },
     on(event, listener) {
       return events.on(event, listener);

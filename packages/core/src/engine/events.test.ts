@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../stores/memory.js';
+import type { CacheEntry } from '../stores/types.js';
 import { drain } from '../testing/drain.js';
 import { resetWarningsForTests } from '../warn.js';
 import { brokenStore, deferred, record } from './__fixtures__/cache-helpers.js';
@@ -22,13 +23,95 @@ describe('cache events', () => {
     vi.advanceTimersByTime(2_000);
     await cache.getOrLoad(request);
 
-    const key = { key: 'k#v', baseKey: 'k' };
+    const key = { key: 'k#v', baseKey: 'k', route: undefined };
+    const lookup = { ...key, layer: 'L1', lookupMs: expect.any(Number) };
     expect(seen.slice(0, 4)).toEqual([
-      { event: 'miss', payload: key },
+      { event: 'miss', payload: lookup },
       { event: 'stored', payload: { ...key, size: expect.any(Number) } },
-      { event: 'hit', payload: key },
-      { event: 'stale', payload: { ...key, reason: 'revalidate' } },
+      { event: 'hit', payload: lookup },
+      { event: 'stale', payload: { ...lookup, reason: 'revalidate' } },
     ]);
+  });
+
+  it('gives lookup events the route, the layer that answered and the time since the call began', async () => {
+    const memory = memoryStore();
+    // An asynchronous store (as Redis answers) is the L2 layer; each get takes ~20 ms.
+    const slow = {
+      ...memory,
+      get: (key: string) =>
+        new Promise<CacheEntry | undefined>((r) => setTimeout(() => r(memory.get(key)), 20)),
+    };
+    const l2 = createCache({ store: slow });
+    const seen = record(l2, 'miss', 'hit');
+    const request = { baseKey: 'k', route: 'users.get', load: async () => 1 };
+    await l2.getOrLoad(request);
+    await l2.getOrLoad(request);
+    expect(seen.map(({ event, payload }) => [event, payload])).toEqual([
+      ['miss', expect.objectContaining({ route: 'users.get', layer: 'L2' })],
+      ['hit', expect.objectContaining({ route: 'users.get', layer: 'L2' })],
+    ]);
+    for (const { payload } of seen) {
+      expect((payload as { lookupMs: number }).lookupMs).toBeGreaterThanOrEqual(15);
+    }
+    const l1 = createCache();
+    const hits = record(l1, 'hit');
+    await l1.call({ route: 'posts.list', input: 1, load: async () => ({ ok: true, value: 1 }) });
+    await l1.call({ route: 'posts.list', input: 1, load: async () => ({ ok: true, value: 1 }) });
+    expect(hits[0]?.payload).toMatchObject({ route: 'posts.list', layer: 'L1' });
+  });
+
+  it('reports the end of every fill with its duration and outcome', async () => {
+    const cache = createCache();
+    const filled = record(cache, 'filled');
+    const slow = () => new Promise<string>((r) => setTimeout(() => r('v'), 20));
+    await cache.getOrLoad({ baseKey: 'a', route: 'r.a', load: slow });
+    await cache.getOrLoad({ baseKey: 'b', route: 'r.b', cacheable: () => false, load: slow });
+    const failing = { baseKey: 'c', route: 'r.c', load: () => Promise.reject(new Error('x')) };
+    await expect(cache.getOrLoad(failing)).rejects.toThrow('x');
+    const refused = { ok: false as const, failure: 'nope' };
+    await cache.call({ route: 'r.d', input: 1, load: async () => refused });
+    expect(filled.map(({ payload }) => payload)).toEqual([
+      { key: 'a', baseKey: 'a', route: 'r.a', fillMs: expect.any(Number), outcome: 'stored' },
+      { key: 'b', baseKey: 'b', route: 'r.b', fillMs: expect.any(Number), outcome: 'skipped' },
+      { key: 'c', baseKey: 'c', route: 'r.c', fillMs: expect.any(Number), outcome: 'failed' },
+      expect.objectContaining({ route: 'r.d', outcome: 'failed' }),
+    ]);
+    expect(filled[0]?.payload.fillMs ?? 0).toBeGreaterThanOrEqual(15);
+  });
+
+  it('reports calls served without the cache as bypass: unkeyable inputs, and what adapters report', async () => {
+    const cache = createCache();
+    const bypass = record(cache, 'bypass');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const result = await cache.call({
+      route: 'users.find',
+      input: cyclic,
+      load: async () => ({ ok: true, value: 1 }),
+    });
+    expect(result.outcome).toBe('unkeyable');
+    cache.bypassed('users.me', 'no-principal');
+    expect(bypass.map(({ payload }) => payload)).toEqual([
+      { route: 'users.find', reason: 'unkeyable' },
+      { route: 'users.me', reason: 'no-principal' },
+    ]);
+  });
+
+  it('reads no clock for a lookup while no lookup event is heard', async () => {
+    const cache = createCache();
+    cache.on('stored', () => {}); // heard, but carries no lookup duration
+    const request = { baseKey: 'k', route: 'r', load: async () => 1 };
+    await cache.getOrLoad(request);
+    const now = vi.spyOn(performance, 'now');
+    await cache.getOrLoad(request);
+    expect(now).not.toHaveBeenCalled();
+    const off = cache.on('hit', () => {});
+    await cache.getOrLoad(request);
+    expect(now).toHaveBeenCalledTimes(2); // the lookup's start, and the hit's
+    off();
+    now.mockClear();
+    await cache.getOrLoad(request);
+    expect(now).not.toHaveBeenCalled();
   });
 
   it('turns store evictions into evicted events', async () => {

@@ -1,9 +1,17 @@
 import type { StoreError } from '../errors.js';
 import type { EntryAddress, EvictionReason } from '../stores/types.js';
 import { warnOnce } from '../warn.js';
-import type { CacheEventMap, CacheListener } from './types.js';
+import type { CacheEventMap, CacheListener, StoreLayer } from './types.js';
 
 type EventName = keyof CacheEventMap;
+
+/** The events whose payload carries `lookupMs`: a lookup reads the clock only while one is heard. */
+const TIMED: ReadonlySet<EventName> = new Set<EventName>(['hit', 'miss', 'stale', 'coalesced']);
+
+/** The `lookupMs` of a lookup that `started` at that `performance.now()` (0: nobody timed it). */
+function since(started: number): number {
+  return started === 0 ? 0 : performance.now() - started;
+}
 
 /**
  * The cache's event emitter. `listening[event]` is the listener count. The engine reports through
@@ -14,8 +22,9 @@ type EventName = keyof CacheEventMap;
  * @example
  * ```ts
  * const events = new CacheEvents();
- * const off = events.on('hit', ({ key }) => console.log(key));
- * events.keyed('hit', 'k', 'k');
+ * const off = events.on('hit', ({ route, layer }) => console.log(route, layer));
+ * const started = events.startLookup();
+ * events.keyed('hit', 'k', 'k', 'users.get', 'L1', started);
  * off();
  * ```
  */
@@ -28,12 +37,24 @@ export class CacheEvents {
     stored: 0,
     skipped: 0,
     invalidated: 0,
+    filled: 0,
+    bypass: 0,
     storeError: 0,
     purged: 0,
     purgeError: 0,
     evicted: 0,
   };
+  /** Listeners of the lookup events that carry a duration ({@link CacheEvents.startLookup}). */
+  #timed = 0;
   readonly #listeners = new Map<EventName, Set<CacheListener<EventName>>>();
+
+  /**
+   * The start of a lookup, for its events' `lookupMs`: `performance.now()` while a lookup event
+   * is heard, else `0` without reading the clock.
+   */
+  startLookup(): number {
+    return this.#timed === 0 ? 0 : performance.now();
+  }
 
   /** Add a listener; the returned function removes it (calling it twice is harmless). */
   on<E extends EventName>(event: E, listener: CacheListener<E>): () => void {
@@ -47,30 +68,57 @@ export class CacheEvents {
       listener(payload as CacheEventMap[E]);
     set.add(subscription);
     this.listening[event]++;
+    const timed = TIMED.has(event) ? 1 : 0;
+    this.#timed += timed;
     return () => {
-      if (set.delete(subscription)) this.listening[event]--;
+      if (!set.delete(subscription)) return;
+      this.listening[event]--;
+      this.#timed -= timed;
     };
   }
 
   /**
-   * Emit a per-key event (`hit`, `miss`, `coalesced`, or `stale` with its reason), building its
-   * payload only when someone listens: the engine's one guard instead of a copy per call site.
+   * Emit a lookup event (`hit`, `miss`, `coalesced`, or `stale` with its reason) of the call of
+   * `route` that `started` ({@link CacheEvents.startLookup}) and that `layer` answered, building
+   * its payload only when someone listens: the engine's one guard instead of a copy per call site.
    */
   keyed(
     event: 'hit' | 'miss' | 'coalesced' | 'stale',
     key: string,
     baseKey: string,
+    route: string | undefined,
+    layer: StoreLayer,
+    started: number,
     reason?: CacheEventMap['stale']['reason'],
   ): void {
     if (this.listening[event] === 0) return;
-    if (event === 'stale') this.emit('stale', { key, baseKey, reason: reason ?? 'revalidate' });
-    else this.emit(event, { key, baseKey });
+    const lookupMs = since(started);
+    if (event === 'stale') {
+      this.emit('stale', { key, baseKey, route, layer, lookupMs, reason: reason ?? 'revalidate' });
+    } else this.emit(event, { key, baseKey, route, layer, lookupMs });
   }
 
-  /** A fill stored its entry of `size` bytes. */
-  stored(address: EntryAddress, size: number): void {
+  /** A fill of `route` that started at `started` (`performance.now()`) ended with `outcome`. */
+  filled(
+    address: EntryAddress,
+    route: string | undefined,
+    started: number,
+    outcome: CacheEventMap['filled']['outcome'],
+  ): void {
+    const fillMs = performance.now() - started;
+    this.emit('filled', { key: address.key, baseKey: address.baseKey, route, fillMs, outcome });
+  }
+
+  /** A call of `route` was served without the cache, for `reason`. */
+  bypass(route: string, reason: CacheEventMap['bypass']['reason']): void {
+    if (this.listening.bypass === 0) return;
+    this.emit('bypass', { route, reason });
+  }
+
+  /** A fill of `route` stored its entry of `size` bytes. */
+  stored(address: EntryAddress, size: number, route: string | undefined): void {
     if (this.listening.stored === 0) return;
-    this.emit('stored', { key: address.key, baseKey: address.baseKey, size });
+    this.emit('stored', { key: address.key, baseKey: address.baseKey, size, route });
   }
 
   /** A fill served its value but stored nothing, for `reason`. */
@@ -118,6 +166,7 @@ export class CacheEvents {
   /** Remove every listener. */
   clear(): void {
     this.#listeners.clear();
+    this.#timed = 0;
     for (const event of Object.keys(this.listening) as EventName[]) this.listening[event] = 0;
   }
 }

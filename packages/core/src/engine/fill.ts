@@ -2,12 +2,21 @@ import { isPromiseLike } from '../async.js';
 import type { CacheStore, EntryAddress } from '../stores/types.js';
 import { type EngineRequest, runLoader } from './answers.js';
 import type { Committer } from './commit.js';
+import type { CacheEvents } from './events.js';
 import { underLease } from './lease.js';
 import { FailedFill, type Filled, type Flight, type Flights } from './single-flight.js';
 import type { StoreCalls } from './store-calls.js';
 import { isAsyncIterable, type StreamFiller } from './streams.js';
+import type { CacheEventMap } from './types.js';
 
 const NO_TAGS: readonly string[] = [];
+
+/** What a `filled` event reports of a fill's result. */
+function outcomeOf(filled: Filled): CacheEventMap['filled']['outcome'] {
+  if (filled instanceof FailedFill) return 'failed';
+  if (filled.streaming !== undefined) return 'stream';
+  return filled.stored ? 'stored' : 'skipped';
+}
 
 /**
  * Starts the single fill of a storage key: fence first, so an invalidation during it wins (a
@@ -17,7 +26,7 @@ const NO_TAGS: readonly string[] = [];
  *
  * @example
  * ```ts
- * const fills = new Fills(store, calls, flights, commit, fillFromStream, 5_000);
+ * const fills = new Fills(store, calls, flights, commit, fillFromStream, 5_000, events);
  * const flight = flights.get(key) ?? fills.start(request, baseKey, key, false, true);
  * ```
  */
@@ -28,6 +37,7 @@ export class Fills {
   readonly #commit: Committer;
   readonly #fillFromStream: StreamFiller;
   readonly #leaseMs: number;
+  readonly #events: CacheEvents;
 
   constructor(
     store: CacheStore,
@@ -36,6 +46,7 @@ export class Fills {
     commit: Committer,
     fillFromStream: StreamFiller,
     leaseMs: number,
+    events: CacheEvents,
   ) {
     this.#store = store;
     this.#calls = calls;
@@ -43,6 +54,7 @@ export class Fills {
     this.#commit = commit;
     this.#fillFromStream = fillFromStream;
     this.#leaseMs = leaseMs;
+    this.#events = events;
   }
 
   /**
@@ -59,7 +71,29 @@ export class Fills {
     const tags = request.tags ?? NO_TAGS;
     const address: EntryAddress = { key, baseKey, tags };
     return this.#flights.start(key, baseKey, tags, () =>
-      this.#fill(request, address, background, results),
+      this.#reported(request, address, background, results),
+    );
+  }
+
+  /** The fill, timed and reported as a `filled` event while one is heard. */
+  #reported(
+    request: EngineRequest,
+    address: EntryAddress,
+    background: boolean,
+    results: boolean,
+  ): Promise<Filled> {
+    const events = this.#events;
+    if (events.listening.filled === 0) return this.#fill(request, address, background, results);
+    const started = performance.now();
+    return this.#fill(request, address, background, results).then(
+      (filled) => {
+        events.filled(address, request.route, started, outcomeOf(filled));
+        return filled;
+      },
+      (error: unknown) => {
+        events.filled(address, request.route, started, 'failed');
+        throw error;
+      },
     );
   }
 

@@ -17,13 +17,16 @@ import type { ResolvedCacheOptions } from './options.js';
 import { FailedFill, type Filled, type Flights } from './single-flight.js';
 import { FAILED, type StoreCalls } from './store-calls.js';
 import { isAsyncIterable } from './streams.js';
+import type { StoreLayer } from './types.js';
 
 /**
  * The read side of the engine, one call at a time: look the storage key up, then serve a fresh
  * hit, serve stale while one background refresh runs, or on a miss join the fill in flight or
  * start one (serving a stale entry if that load fails). A store failure is a miss.
  *
- * None of the hit path is `async`, so a memory hit allocates one promise.
+ * None of the hit path is `async`, so a memory hit allocates one promise. Its events carry the
+ * {@link StoreLayer} (a synchronous answer is `L1`) and the time since `started`, which is `0`
+ * and costs no clock read while no lookup event is heard.
  *
  * @example
  * ```ts
@@ -57,20 +60,21 @@ export class Lookup {
   /** Look `baseKey` + variant up in the store, then serve or load. `results`: a `call`. */
   run(request: EngineRequest, baseKey: string, results: boolean): Promise<Answer> {
     try {
+      const started = this.#events.startLookup();
       const key = storageKey(baseKey, request.variant ?? '');
       let got: MaybePromise<CacheEntry | undefined>;
       try {
         got = this.#store.get(key);
       } catch (cause) {
         this.#calls.fail('get', cause, 'ROUTECACHE_STORE_ERROR');
-        return this.#load(request, baseKey, key, undefined, results);
+        return this.#load(request, baseKey, key, undefined, results, 'L1', started);
       }
-      if (!isPromiseLike(got)) return this.#serve(request, baseKey, key, got, results);
-      return this.#calls
-        .settle('get', got)
-        .then((entry) =>
-          this.#serve(request, baseKey, key, entry === FAILED ? undefined : entry, results),
-        );
+      if (!isPromiseLike(got))
+        return this.#serve(request, baseKey, key, got, results, 'L1', started);
+      return this.#calls.settle('get', got).then((entry) => {
+        const found = entry === FAILED ? undefined : entry;
+        return this.#serve(request, baseKey, key, found, results, 'L2', started);
+      });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -83,18 +87,22 @@ export class Lookup {
     key: string,
     entry: CacheEntry | undefined,
     results: boolean,
+    layer: StoreLayer,
+    started: number,
   ): Promise<Answer> {
-    if (entry === undefined) return this.#load(request, baseKey, key, undefined, results);
+    if (entry === undefined) {
+      return this.#load(request, baseKey, key, undefined, results, layer, started);
+    }
     const now = Date.now();
     if (now < entry.freshUntil) {
-      this.#events.keyed('hit', key, baseKey);
+      this.#events.keyed('hit', key, baseKey, request.route, layer, started);
       const maxAge = Math.floor((entry.freshUntil - now) / 1000);
       return Promise.resolve(entryAnswer(entry, 'HIT', maxAge));
     }
     const options = this.#options;
     const revalidateMs = windowMs(request.staleWhileRevalidate, options.staleWhileRevalidateMs);
     if (now < entry.freshUntil + revalidateMs) {
-      this.#events.keyed('stale', key, baseKey, 'revalidate');
+      this.#events.keyed('stale', key, baseKey, request.route, layer, started, 'revalidate');
       // One background refresh per key: joins a fill in flight instead of starting another. It
       // reads a stream to its end itself, so the refresh is stored whoever the caller is.
       // A host that ends a request's work with its response (workerd) is told to wait for it.
@@ -108,7 +116,7 @@ export class Lookup {
     }
     const fallBackMs = windowMs(request.staleIfError, options.staleIfErrorMs);
     const stale = now < entry.freshUntil + fallBackMs ? entry : undefined;
-    return this.#load(request, baseKey, key, stale, results);
+    return this.#load(request, baseKey, key, stale, results, layer, started);
   }
 
   /** A miss: join the fill in flight or start one; `stale` is served if the load fails. */
@@ -118,29 +126,41 @@ export class Lookup {
     key: string,
     stale: CacheEntry | undefined,
     results: boolean,
+    layer: StoreLayer,
+    started: number,
   ): Promise<Answer> {
+    const { route } = request;
     let flight = this.#flights.get(key);
     const joined = flight !== undefined;
-    if (flight !== undefined) this.#events.keyed('coalesced', key, baseKey);
+    if (flight !== undefined) this.#events.keyed('coalesced', key, baseKey, route, layer, started);
     else {
-      this.#events.keyed('miss', key, baseKey);
+      this.#events.keyed('miss', key, baseKey, route, layer, started);
       flight = this.#fills.start(request, baseKey, key, false, results);
     }
     const answer = (outcome: Filled): Answer | Promise<Answer> => {
       if (outcome instanceof FailedFill) {
         if (stale === undefined) return failedAnswer(outcome, results);
-        return this.#serveStale(baseKey, key, stale);
+        return this.#serveStale(request, baseKey, key, stale, layer, started);
       }
       if (outcome.streaming !== undefined && joined) return this.#loadOwn(request, results);
       return filledAnswer(outcome);
     };
     if (stale === undefined) return flight.promise.then(answer);
-    return flight.promise.then(answer).catch(() => this.#serveStale(baseKey, key, stale));
+    return flight.promise
+      .then(answer)
+      .catch(() => this.#serveStale(request, baseKey, key, stale, layer, started));
   }
 
   /** A stale entry served because the load failed (`staleIfError`). */
-  #serveStale(baseKey: string, key: string, stale: CacheEntry): Answer {
-    this.#events.keyed('stale', key, baseKey, 'error');
+  #serveStale(
+    request: EngineRequest,
+    baseKey: string,
+    key: string,
+    stale: CacheEntry,
+    layer: StoreLayer,
+    started: number,
+  ): Answer {
+    this.#events.keyed('stale', key, baseKey, request.route, layer, started, 'error');
     return entryAnswer(stale, 'STALE', 0);
   }
 

@@ -100,6 +100,12 @@ export type CacheStatus = 'HIT' | 'MISS' | 'STALE' | 'BYPASS';
 export interface LoadRequest<T> extends EntryPolicy {
   /** From {@link Cache.keyFor}. */
   baseKey: string;
+  /**
+   * The route id the events report (e.g. the tRPC procedure path `users.get`): never derived
+   * from the key, so a metric never sees an input. {@link Cache.call} takes it from its `route`.
+   * @default undefined (events report no route)
+   */
+  route?: string | undefined;
   /** From `deriveVariant` (vary header values, private principal); `''` for none. */
   variant?: string;
   tags?: readonly string[];
@@ -267,11 +273,14 @@ export type CallResult<T, F> =
  * ```
  */
 export interface CacheEventMap {
-  hit: { key: string; baseKey: string };
-  miss: { key: string; baseKey: string };
-  stale: { key: string; baseKey: string; reason: 'revalidate' | 'error' };
-  coalesced: { key: string; baseKey: string };
-  stored: { key: string; baseKey: string; size: number };
+  hit: KeyedEvent;
+  /** No usable entry: this caller starts the fill (`filled` reports its end). */
+  miss: KeyedEvent;
+  /** A stale entry served: while one refresh runs (`revalidate`) or because the load failed (`error`). */
+  stale: KeyedEvent & { reason: 'revalidate' | 'error' };
+  /** A miss that joined the fill already in flight for its key instead of loading. */
+  coalesced: KeyedEvent;
+  stored: { key: string; baseKey: string; size: number; route: string | undefined };
   /**
    * A value was served but not stored (uncacheable, codec refused, fenced out by an
    * invalidation, store failed, or a stream that failed, stopped early or outgrew its bounds).
@@ -281,6 +290,21 @@ export interface CacheEventMap {
     baseKey: string;
     reason: 'uncacheable' | 'codec' | 'invalidated' | 'store' | 'aborted';
   };
+  /**
+   * A fill ended (a miss's, or a stale entry's background refresh): `fillMs` from its start
+   * (fence, lease, load, encode, store) to its outcome — `stored`, `skipped` (served, not
+   * stored), `failed` (the loader failed or threw) or `stream` (a stream handed to its reader,
+   * stored or skipped when it ends).
+   */
+  filled: {
+    key: string;
+    baseKey: string;
+    route: string | undefined;
+    fillMs: number;
+    outcome: 'stored' | 'skipped' | 'failed' | 'stream';
+  };
+  /** A call an adapter served without the cache (`BYPASS`), for `reason`: see {@link BypassReason}. */
+  bypass: { route: string; reason: BypassReason };
   invalidated: { baseKeys: readonly string[]; tags: readonly string[]; removed: number };
   storeError: { operation: string; error: StoreError };
   /** A CDN purge (the `purger` option) was accepted, after `attempts` tries. */
@@ -293,6 +317,48 @@ export interface CacheEventMap {
     willRetry: boolean;
   };
   evicted: { key: string; reason: EvictionReason };
+}
+
+/**
+ * Where a lookup was answered: `L1` when the store answered synchronously (an in-process store,
+ * or a tiered store's L1), `L2` when it answered with a promise (Redis, or a tiered store's L2).
+ *
+ * @example
+ * ```ts
+ * cache.on('hit', ({ layer }: { layer: StoreLayer }) => hits[layer]++);
+ * ```
+ */
+export type StoreLayer = 'L1' | 'L2';
+
+/**
+ * Why a call was served without the cache: its input cannot be keyed (`unkeyable`), a private
+ * route had no principal to key it by (`no-principal`), an HTTP call came without the adapter's
+ * context (`no-context`), or the cache itself failed before the loader ran (`cache-error`).
+ *
+ * @example
+ * ```ts
+ * cache.on('bypass', ({ route, reason }: { route: string; reason: BypassReason }) => log.debug({ route, reason }));
+ * ```
+ */
+export type BypassReason = 'unkeyable' | 'no-principal' | 'no-context' | 'cache-error';
+
+/**
+ * What every lookup event carries: the storage and base key, the call's route (its
+ * {@link LoadRequest.route}), the {@link StoreLayer} that answered, and `lookupMs`, the time from
+ * the call's start to this event — `0` unless a listener of a lookup event was added before the
+ * call started (no clock is read for a cache nobody listens to).
+ *
+ * @example
+ * ```ts
+ * cache.on('hit', ({ route, layer, lookupMs }: KeyedEvent) => histogram.record(lookupMs, { route, layer }));
+ * ```
+ */
+export interface KeyedEvent {
+  key: string;
+  baseKey: string;
+  route: string | undefined;
+  layer: StoreLayer;
+  lookupMs: number;
 }
 
 /**
@@ -338,6 +404,19 @@ export interface Cache {
   invalidate(baseKey: string): Promise<number>;
   /** Remove every entry carrying any of `tags`; resolves to the count removed. */
   invalidateTags(tags: readonly string[]): Promise<number>;
+  /**
+   * Report a call an adapter served without the cache, as a `bypass` event (costs one property
+   * read when nobody listens). `call` reports `unkeyable` inputs itself.
+   *
+   * @example
+   * ```ts
+   * if (principal === undefined) {
+   *   cache.bypassed('users.me', 'no-principal');
+   *   return next();
+   * }
+   * ```
+   */
+  bypassed(route: string, reason: BypassReason): void;
   /** Subscribe to an event; returns the unsubscribe function. Emitting costs nothing without listeners. */
   on<E extends keyof CacheEventMap>(event: E, listener: CacheListener<E>): () => void;
   /** Release the store. */

@@ -196,6 +196,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
     onEvict(listener) {
       evictListeners.push(listener);
     },
+    stats() {
+      return {
+        bytes: lru.calculatedSize,
+        maxBytes: unbounded ? Number.POSITIVE_INFINITY : maxBytes,
+      };
+    },
     dispose() {
       lru.clear();
       evictListeners.length = 0;

@@ -11,6 +11,7 @@ import {
   type Fence,
   type Lease,
   type StoreInvalidation,
+  type StoreStats,
   UNAVAILABLE_FENCE,
 } from './types.js';
 
@@ -220,6 +221,13 @@ class TieredStore implements CacheStore {
   onEvict(listener: Parameters<NonNullable<CacheStore['onEvict']>>[0]): void {
     this.#local.store.onEvict?.(listener);
     this.#l2.onEvict?.(listener);
+  }
+
+  /** L1's bytes and bound, L2's breaker. */
+  stats(): StoreStats {
+    const l1 = this.#local.store.stats?.();
+    const l2 = this.#l2.stats?.();
+    return { bytes: l1?.bytes, maxBytes: l1?.maxBytes, breaker: l2?.breaker };
   }
 
   onInvalidate(listener: (invalidation: StoreInvalidation) => void): () => void {

@@ -141,6 +141,22 @@ export type StoreInvalidation =
 export type EvictionReason = 'capacity' | 'expired';
 
 /**
+ * What a store reports of itself for gauges ({@link CacheStore.stats}): the bytes an in-process
+ * store accounts for and its bound (`maxBytes`, `Infinity` when unbounded), and the state of a
+ * shared store's circuit breaker (`open` while it refuses calls after failures).
+ *
+ * @example
+ * ```ts
+ * const { bytes = 0, maxBytes } = store.stats?.() ?? {};
+ * ```
+ */
+export interface StoreStats {
+  readonly bytes?: number | undefined;
+  readonly maxBytes?: number | undefined;
+  readonly breaker?: 'closed' | 'open' | undefined;
+}
+
+/**
  * The contract every store fulfils (memory, Redis, tiered, third-party). Run
  * `storeContractSuite` from `@routecache/core/testing` to prove a store keeps it.
  *
@@ -183,6 +199,8 @@ export interface CacheStore {
   invalidateTags(tags: readonly string[]): MaybePromise<number>;
   /** Remove everything this store holds (within its namespace, for shared stores). */
   clear(): MaybePromise<void>;
+  /** Optional: the store's state for gauges, read when a metric is collected (cheap, synchronous). */
+  stats?(): StoreStats;
   /** Register a listener for entries the store drops on its own (capacity, expiry). */
   onEvict?(listener: (key: string, reason: EvictionReason) => void): void;
   /**

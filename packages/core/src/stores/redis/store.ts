@@ -8,6 +8,7 @@ import {
   type EntryAddress,
   type Fence,
   type Lease,
+  type StoreStats,
   UNAVAILABLE_FENCE,
 } from '../types.js';
 import { RedisCalls } from './calls.js';
@@ -106,6 +107,7 @@ class RedisCacheStore implements RedisStore {
   readonly #calls: RedisCalls;
   readonly #connection: StoreConnection;
   readonly #memo: DecodeMemo | undefined;
+  readonly #guard: Guard;
 
   constructor(resolved: ResolvedStoreOptions) {
     const { client } = resolved;
@@ -118,6 +120,7 @@ class RedisCacheStore implements RedisStore {
     const guard = new Guard('redis', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
     this.#connection = new StoreConnection(client, resolved.readyTimeoutMs);
     this.#calls = new RedisCalls(client, guard, this.#connection);
+    this.#guard = guard;
     const memoBytes = resolved.decodeMemoBytes;
     this.#memo = memoBytes > 0 ? new DecodeMemo(this.#codecs, memoBytes) : undefined;
     // Opt-in: without it, each instance loads on its own miss (in-process single-flight only).
@@ -127,6 +130,11 @@ class RedisCacheStore implements RedisStore {
       );
       this.acquireLease = (address, ttlMs) => leases.acquire(address, ttlMs);
     }
+  }
+
+  /** The breaker's state: `open` while it refuses calls. */
+  stats(): StoreStats {
+    return { breaker: this.#guard.open ? 'open' : 'closed' };
   }
 
   get(key: string): Promise<CacheEntry | undefined> {

@@ -1,0 +1,77 @@
+/**
+ * The cost of `@routecache/core/otel` on a hit (issue 16): the same tRPC query served from the
+ * memory store through a createCaller, by a plain cache and by one instrumented with the real
+ * OpenTelemetry SDK (a meter provider with a reader, so every instrument records; a tracer
+ * provider, though a hit makes no span). Interleaved medians, see harness.ts. A second section
+ * measures the engine's `call` alone, where the same added work is a larger share.
+ */
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { type Cache, createCache, memoryStore } from '@routecache/core';
+import { instrument } from '@routecache/core/otel';
+import { createCacheMiddleware } from '@routecache/trpc';
+import { initTRPC } from '@trpc/server';
+import { compare, type Row } from './harness.js';
+
+const value = { id: 42, name: 'Ada', teams: [{ id: 1, name: 'core' }] };
+const input = { id: 42 };
+
+/** A meter provider whose instruments record (a reader is attached; it exports once an hour). */
+function sdkProviders() {
+  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  return { meterProvider, tracerProvider: new BasicTracerProvider() };
+}
+
+/** A caller of one cached query over `cache`, warmed so the next call is a hit. */
+async function hitCaller(cache: Cache) {
+  const t = initTRPC.create();
+  const cached = createCacheMiddleware(cache);
+  const router = t.router({
+    users: t.router({
+      get: t.procedure
+        .input((raw) => raw as { id: number })
+        .use(cached({ scope: 'public', ttl: 3600 }))
+        .query(() => value),
+    }),
+  });
+  const caller = t.createCallerFactory(router)({});
+  await caller.users.get(input);
+  return caller;
+}
+
+/** Run the otel sections: instrumented vs plain hit, through tRPC and through the engine. */
+export async function runOtelBench(): Promise<Row[]> {
+  const providers = sdkProviders();
+  const plain = createCache({ store: memoryStore(), ttl: 3600 });
+  const instrumented = createCache({ store: memoryStore(), ttl: 3600 });
+  const stop = instrument(instrumented, providers);
+  const plainCaller = await hitCaller(plain);
+  const instrumentedCaller = await hitCaller(instrumented);
+  const rows = await compare({
+    title: 'instrumented hit (tRPC createCaller, memory store, OpenTelemetry SDK 2.x)',
+    baseline: { name: 'plain hit', fn: () => plainCaller.users.get(input) },
+    contenders: [{ name: 'instrumented hit', fn: () => instrumentedCaller.users.get(input) }],
+  });
+
+  const load = async () => ({ ok: true as const, value });
+  const request = { route: 'users.get', input, load };
+  await plain.call(request);
+  await instrumented.call(request);
+  rows.push(
+    ...(await compare({
+      title: 'otel engine call hit (memory store)',
+      baseline: { name: 'plain engine call', fn: () => plain.call(request) },
+      contenders: [{ name: 'instrumented engine call', fn: () => instrumented.call(request) }],
+    })),
+  );
+  stop();
+  await Promise.all([plain.dispose(), instrumented.dispose(), providers.meterProvider.shutdown()]);
+  return rows;
+}
