@@ -20,6 +20,7 @@ const sections: Record<string, () => Promise<Row[]>> = {
   redis: async () => (await import('./redis.js')).runRedisBench(),
   codegen: async () => (await import('./codegen.js')).runCodegenBench(),
   memory: async () => (await import('./memory.js')).runMemoryBench(),
+  http: async () => (await import('./http.js')).runHttpBench(),
 };
 
 /** Node flags a section's process needs beyond this one's. */
