@@ -11,8 +11,8 @@ import { createCacheMiddleware } from '@routecache/trpc';
 import { createCachedHTTPServer } from '@routecache/trpc/node';
 import { initTRPC } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { createFloorMiddleware } from './floor.js';
 import { HTTP_ARMS, type HttpArm, ITEM, PORT_LINE } from './http-arms.js';
-import { floorMiddleware } from './http-floor.js';
 
 const t = initTRPC.create();
 /** The input every arm's procedure takes (validated by a plain function, as cheap as it gets). */
@@ -24,7 +24,7 @@ function server(arm: HttpArm) {
       const router = t.router({
         item: t.procedure
           .input(itemInput)
-          .use(floorMiddleware())
+          .use(createFloorMiddleware())
           .query(() => ({ ...ITEM })),
       });
       return createServer(createHTTPHandler({ router }));
@@ -58,3 +58,5 @@ listening.keepAliveTimeout = 60_000;
 listening.listen(0, '127.0.0.1', () => {
   console.log(`${PORT_LINE}${(listening.address() as AddressInfo).port}`);
 });
+// Exit through process.exit on a signal, so a `--cpu-prof` profile of the arm gets written.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
