@@ -28,6 +28,7 @@ const sections: Record<string, () => Promise<Row[]>> = {
   redis: async () => (await import('./redis.js')).runRedisBench(),
   codegen: async () => (await import('./codegen.js')).runCodegenBench(),
   memory: async () => (await import('./memory.js')).runMemoryBench(),
+  http: async () => (await import('./http.js')).runHttpBench(),
   stampede: async () => (await import('./stampede.js')).runStampedeBench(),
   scenarios: async () => (await import('./scenarios.js')).runScenariosBench(),
   otel: async () => (await import('./otel.js')).runOtelBench(),

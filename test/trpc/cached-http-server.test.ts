@@ -2,6 +2,7 @@
  * createCachedHTTPServer: tRPC's standalone server with routecache's glue built in (the context
  * wrapper and the header/304 handling), with and without a createContext of the user's.
  */
+import type { ServerResponse } from 'node:http';
 import { createCache } from '@routecache/core';
 import { createCacheMiddleware } from '@routecache/trpc';
 import { createCachedHTTPServer } from '@routecache/trpc/node';
@@ -85,5 +86,29 @@ describe('createCachedHTTPServer', () => {
     for (let i = 0; i < 2; i++) statuses.push((await fetch(`${url}/ping`)).headers.get('x-cache'));
     expect(statuses).toEqual(['MISS', 'HIT']);
     expect(runs).toBe(1);
+  });
+
+  it("merges a resolver's Vary with tRPC's and drops the body headers from a 304", async () => {
+    const withRes = initTRPC.context<{ res: ServerResponse }>().create();
+    const cacheMiddleware = createCacheMiddleware(createCache());
+    const router = withRes.router({
+      page: withRes.procedure.use(cacheMiddleware({ scope: 'public' })).query(({ ctx }) => {
+        ctx.res.setHeader('Vary', 'Origin');
+        return 'page';
+      }),
+    });
+    const url = await listen(
+      createCachedHTTPServer({ router, basePath: '/trpc/', createContext: ({ res }) => ({ res }) }),
+    );
+    const miss = await fetch(`${url}/page`);
+    expect(miss.headers.get('vary')).toBe('origin, trpc-accept, accept');
+    const notModified = await fetch(`${url}/page`, {
+      headers: { 'if-none-match': miss.headers.get('etag') ?? '' },
+    });
+    expect(notModified.status).toBe(304);
+    // A hit runs no resolver: the 304 varies on what tRPC's response does.
+    expect(notModified.headers.get('vary')).toBe('trpc-accept, accept');
+    expect(notModified.headers.get('content-type')).toBeNull();
+    expect(notModified.headers.get('x-cache')).toBe('HIT');
   });
 });

@@ -76,7 +76,9 @@ export function withCacheContext(
   return async function createCachedContext(opts) {
     const calls = opts.info?.calls;
     if (calls !== undefined) for (const call of calls) assertCacheAfterInputs(call);
-    const ctx = createContext === undefined ? {} : await createContext(opts);
+    const made = createContext === undefined ? {} : createContext(opts);
+    // A synchronous createContext is not awaited: one microtask less per request.
+    const ctx = typeof (made as { then?: unknown }).then === 'function' ? await made : made;
     const state = existingRequestState(opts.req) ?? unwrappedRequestState(opts.req);
     const requestHeaders = headerReader((opts.req as { headers?: unknown }).headers);
     state.requestHeaders = requestHeaders;

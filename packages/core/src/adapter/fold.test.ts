@@ -16,6 +16,22 @@ function state(calls: (CallRecord | undefined)[]): RequestCacheState {
 const trpcHeaders = new Headers({ vary: 'trpc-accept, accept' });
 
 describe('foldWireHeaders', () => {
+  it("encodes each response's tags anew when the path or the tag list differs", () => {
+    const tags = (call: CallRecord) => foldWireHeaders(state([call]))?.['routecache-tags'];
+    const users = Object.freeze(['users']);
+    expect(tags(callRecord({ path: 'a', tags: users }))).toBe('1;[["a",["users"]]]');
+    expect(tags(callRecord({ path: 'a', tags: users }))).toBe('1;[["a",["users"]]]');
+    expect(tags(callRecord({ path: 'b', tags: users }))).toBe('1;[["b",["users"]]]');
+    expect(tags(callRecord({ path: 'b', tags: Object.freeze(['posts']) }))).toBe(
+      '1;[["b",["posts"]]]',
+    );
+    // A tags function's list is fresh (not frozen) and may be reused mutated: read every time.
+    const computed = ['user:1'];
+    expect(tags(callRecord({ path: 'b', tags: computed }))).toBe('1;[["b",["user:1"]]]');
+    computed[0] = 'user:2';
+    expect(tags(callRecord({ path: 'b', tags: computed }))).toBe('1;[["b",["user:2"]]]');
+  });
+
   it('returns nothing without cached calls or invalidations', () => {
     expect(foldWireHeaders(state([undefined]))).toBeUndefined();
   });
@@ -120,6 +136,43 @@ describe('foldCacheHeaders', () => {
 
   it('keeps Vary: * from the response', () => {
     expect(foldCacheHeaders(state([callRecord()]), new Headers({ vary: '*' }))?.vary).toBe('*');
+  });
+
+  it('merges Vary for each response anew when the route, its glue or the response differ', () => {
+    const lang = Object.freeze(['accept-language']);
+    const origin = Object.freeze(['origin']);
+    const glue = (extra: readonly string[], call: CallRecord) => {
+      const one = state([call]);
+      one.extraVary = extra;
+      return one;
+    };
+    const vary = (one: RequestCacheState, response: Headers) =>
+      foldCacheHeaders(one, response)?.vary;
+    // The same inputs twice, then each input changed in turn: never a stale merge.
+    expect(vary(glue([], callRecord({ vary: lang })), trpcHeaders)).toBe(
+      'trpc-accept, accept, accept-language',
+    );
+    expect(vary(glue([], callRecord({ vary: lang })), trpcHeaders)).toBe(
+      'trpc-accept, accept, accept-language',
+    );
+    expect(vary(glue([], callRecord({ vary: origin })), trpcHeaders)).toBe(
+      'trpc-accept, accept, origin',
+    );
+    expect(
+      vary(glue(Object.freeze(['accept-encoding']), callRecord({ vary: origin })), trpcHeaders),
+    ).toBe('trpc-accept, accept, origin, accept-encoding');
+    expect(vary(glue([], callRecord({ vary: origin })), new Headers({ vary: 'accept' }))).toBe(
+      'accept, origin',
+    );
+    // A list that is not frozen may change between responses: it is read every time.
+    const open = ['x-a'];
+    expect(vary(glue([], callRecord({ vary: open })), trpcHeaders)).toBe(
+      'trpc-accept, accept, x-a',
+    );
+    open[0] = 'x-b';
+    expect(vary(glue([], callRecord({ vary: open })), trpcHeaders)).toBe(
+      'trpc-accept, accept, x-b',
+    );
   });
 });
 

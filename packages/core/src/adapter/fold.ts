@@ -63,9 +63,9 @@ export function foldCacheHeaders(
   state: RequestCacheState,
   response: HeaderReader,
 ): CacheHeaders | undefined {
+  if (!hasRecords(state.calls, state.callCount)) return undefined;
   const calls: (CallRecord | undefined)[] = [];
   for (let index = 0; index < state.callCount; index++) calls.push(state.calls[index]);
-  if (calls.every((call) => call === undefined)) return undefined;
 
   const policies: CallCachePolicy[] = calls.map((call) => call ?? UNCACHED);
   const existing = response.get('cache-control');
@@ -84,7 +84,7 @@ export function foldCacheHeaders(
   };
   const etag = combineEtags(calls.map((call) => call?.etag));
   if (etag !== undefined) headers.etag = etag;
-  const vary = mergeVary(response.get('vary'), ...calls.map((call) => call?.vary), state.extraVary);
+  const vary = responseVary(response.get('vary'), calls, state.extraVary);
   if (vary !== undefined) headers.vary = vary;
   return headers;
 }
@@ -117,6 +117,12 @@ export type WireHeaders = Partial<Record<typeof TAGS_HEADER | typeof INVALIDATE_
  * ```
  */
 export function foldWireHeaders(state: RequestCacheState): WireHeaders | undefined {
+  if (
+    !hasRecords(state.calls, state.callCount) &&
+    !hasRecords(state.invalidations, state.callCount)
+  ) {
+    return undefined;
+  }
   const tagged: CallTags[] = [];
   const calls = new Map<string, readonly [string, unknown]>();
   const paths: string[] = [];
@@ -134,7 +140,7 @@ export function foldWireHeaders(state: RequestCacheState): WireHeaders | undefin
   }
   if (tagged.length === 0 && !invalidated) return undefined;
   const headers: WireHeaders = {};
-  if (tagged.length > 0) headers[TAGS_HEADER] = encodeCallTags(tagged);
+  if (tagged.length > 0) headers[TAGS_HEADER] = callTagsHeader(tagged);
   if (invalidated) {
     headers[INVALIDATE_HEADER] = encodeInvalidation({ calls: [...calls.values()], paths, tags });
   }
@@ -225,3 +231,61 @@ function policyOf(cacheControl: string): CallCachePolicy {
     staleWhileRevalidate: directives.staleWhileRevalidate,
   };
 }
+
+/** Whether any of the first `count` slots holds a record. */
+function hasRecords(slots: readonly unknown[], count: number): boolean {
+  for (let index = 0; index < count; index++) if (slots[index] !== undefined) return true;
+  return false;
+}
+
+/**
+ * What a response's `Vary` becomes (see {@link foldCacheHeaders}). Per response only the call
+ * records change: the response's own value is tRPC's same string every time, and a route's
+ * `vary` list and the glue's are frozen once, when their options are resolved. So the merged
+ * value of a one-call response is kept for those three (the string by value, the frozen lists
+ * by identity) and a hit on the same route parses nothing.
+ */
+function responseVary(
+  own: string | null,
+  calls: readonly (CallRecord | undefined)[],
+  extra: readonly string[],
+): string | undefined {
+  const route = calls.length === 1 ? calls[0]?.vary : undefined;
+  if (route === undefined || !Object.isFrozen(route) || !Object.isFrozen(extra)) {
+    return mergeVary(own, ...calls.map((call) => call?.vary), extra);
+  }
+  const last = lastVary;
+  if (last.own === own && last.route === route && last.extra === extra) return last.merged;
+  const merged = mergeVary(own, route, extra);
+  lastVary = { own, route, extra, merged };
+  return merged;
+}
+
+let lastVary: {
+  readonly own: string | null | undefined;
+  readonly route: readonly string[] | undefined;
+  readonly extra: readonly string[] | undefined;
+  readonly merged: string | undefined;
+} = { own: undefined, route: undefined, extra: undefined, merged: undefined };
+
+/**
+ * The `Routecache-Tags` value of `tagged`. A one-call response repeats its route's value on
+ * every request (the path, and static tags are one frozen list per route): the last one is
+ * kept, by the path and the identity of a frozen tag list (a tags function's fresh list is
+ * encoded every time).
+ */
+function callTagsHeader(tagged: readonly CallTags[]): string {
+  const only = tagged.length === 1 ? tagged[0] : undefined;
+  if (only === undefined || !Object.isFrozen(only[1])) return encodeCallTags(tagged);
+  const last = lastTags;
+  if (last.path === only[0] && last.tags === only[1]) return last.value;
+  const value = encodeCallTags(tagged);
+  lastTags = { path: only[0], tags: only[1], value };
+  return value;
+}
+
+let lastTags: {
+  readonly path: string | undefined;
+  readonly tags: readonly string[] | undefined;
+  readonly value: string;
+} = { path: undefined, tags: undefined, value: '' };

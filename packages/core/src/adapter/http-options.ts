@@ -48,7 +48,7 @@ export interface HttpGlue {
 }
 
 const KNOWN = optionKeys<HttpCacheOptions>({ cdn: true, vary: true });
-const DEFAULT_GLUE: HttpGlue = { cdn: undefined, vary: [] };
+const DEFAULT_GLUE: HttpGlue = { cdn: undefined, vary: Object.freeze([]) };
 
 /**
  * Validate the HTTP glue's options once, when the handler is wrapped.

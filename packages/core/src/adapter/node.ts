@@ -1,8 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { mergeVary, OMITTED_304_HEADERS } from '../http/index.js';
 import { answerResponse } from './fold.js';
 import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from './http-options.js';
 import {
+  existingRequestState,
   type HeaderReader,
   headerReader,
   nodeResponseHeaders,
@@ -51,10 +52,58 @@ export function withNodeHttpCache<
   const glue = resolveHttpCacheOptions(options);
   return function cachedNodeHandler(req, res, ...rest) {
     applyHttpGlue(requestStateFor(req), glue);
-    mergeVaryOnSet(res);
-    interceptHead(req, res);
+    // A CachedServerResponse has both hooks as methods already.
+    if (!(res instanceof CachedServerResponse)) {
+      mergeVaryOnSet(res);
+      interceptHead(req, res);
+    }
     return handler(req, res, ...rest);
   };
+}
+
+/**
+ * The `ServerResponse` class for a `node:http` server whose handler `withNodeHttpCache` wraps
+ * (`createServer({ ServerResponse: CachedServerResponse }, handler)`; `createCachedHTTPServer`
+ * of `@routecache/trpc/node` does it): the glue's hooks — `Vary` merging on `setHeader`, the
+ * cache headers and the 304 on `writeHead` — are its methods, so a response needs no hooks of
+ * its own (two closures and three own properties each, which also gave every response a second
+ * hidden class). `withNodeHttpCache` leaves a response of this class as it is; without the
+ * wrapper it behaves as a plain `ServerResponse`, but for the `Vary` merging.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ *
+ * createServer({ ServerResponse: CachedServerResponse }, withNodeHttpCache(handler)).listen(3000);
+ * ```
+ */
+export class CachedServerResponse<
+  TReq extends IncomingMessage = IncomingMessage,
+> extends ServerResponse<TReq> {
+  /** Set once the glue answers `304`: the body the handler still writes is dropped. */
+  private notModified = false;
+
+  override setHeader(name: string, value: number | string | readonly string[]): this {
+    return super.setHeader(name, varyMerged(this, name, value));
+  }
+
+  override writeHead(statusCode: number, ...rest: unknown[]): this {
+    if (
+      !this.headersSent &&
+      existingRequestState(this.req) !== undefined &&
+      statusCode !== 304 &&
+      applyCacheHeaders(this.req, this, statusCode) === 'not-modified'
+    ) {
+      this.notModified = true;
+      return super.writeHead(304);
+    }
+    return super.writeHead(statusCode, ...(rest as [OutgoingHttpHeaders?]));
+  }
+
+  override write(...args: unknown[]): boolean {
+    // A 304 has no body (RFC 9110 §15.4.5), as in interceptHead.
+    return this.notModified || super.write(...(args as Parameters<ServerResponse['write']>));
+  }
 }
 
 /**
@@ -66,13 +115,29 @@ function mergeVaryOnSet(res: ServerResponse): void {
   const setHeader = res.setHeader;
   const merging = function (this: ServerResponse, ...args: Parameters<typeof setHeader>) {
     const [name, value] = args;
-    if (name.toLowerCase() !== 'vary' || !res.hasHeader('vary')) return setHeader.apply(this, args);
-    const added = Array.isArray(value) ? value : [String(value)];
-    const merged = mergeVary(nodeResponseHeaders(res)?.get('vary'), added);
-    return setHeader.call(this, name, merged ?? added.join(', '));
+    return setHeader.call(this, name, varyMerged(res, name, value));
   };
   res.setHeader = merging as typeof setHeader;
 }
+
+/**
+ * The value `setHeader(name, value)` stores on `res`: for `Vary` when one is set already, the
+ * merge of both (see {@link mergeVaryOnSet}); otherwise `value`. The cache headers the glue sets
+ * itself pass as they are: their `Vary` was folded from the one on `res`.
+ */
+function varyMerged<T extends number | string | readonly string[]>(
+  res: ServerResponse,
+  name: string,
+  value: T,
+): T | string {
+  if (settingCacheHeaders || name.length !== 4 || name.toLowerCase() !== 'vary') return value;
+  if (!res.hasHeader('vary')) return value;
+  const added = Array.isArray(value) ? (value as readonly string[]) : [String(value)];
+  return mergeVary(nodeResponseHeaders(res)?.get('vary'), added) ?? added.join(', ');
+}
+
+/** True while applyCacheHeaders sets the folded headers (synchronously). */
+let settingCacheHeaders = false;
 
 /**
  * Hook the moment the response head is written. Node sends an implicit head through
@@ -100,18 +165,25 @@ function applyCacheHeaders(
   res: ServerResponse,
   status: number,
 ): 'not-modified' | 'ok' {
-  const requestHeaders: HeaderReader = headerReader(req.headers) ?? NO_HEADERS;
+  const state = requestStateFor(req);
+  // The readers the context step made for this request, when it ran.
+  const requestHeaders = state.requestHeaders ?? headerReader(req.headers) ?? NO_HEADERS;
   const answer = answerResponse(
-    requestStateFor(req),
+    state,
     req.method,
     status,
     requestHeaders.get('if-none-match'),
-    nodeResponseHeaders(res) ?? NO_HEADERS,
+    state.responseHeaders ?? nodeResponseHeaders(res) ?? NO_HEADERS,
   );
   if (answer === undefined) return 'ok';
-  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  settingCacheHeaders = true;
+  try {
+    for (const name in answer.headers) res.setHeader(name, answer.headers[name] as string);
+  } finally {
+    settingCacheHeaders = false;
+  }
   if (!answer.notModified) return 'ok';
-  for (const name of OMITTED_304_HEADERS) res.removeHeader(name);
+  for (const name of OMITTED_304_HEADERS) if (res.hasHeader(name)) res.removeHeader(name);
   return 'not-modified';
 }
 

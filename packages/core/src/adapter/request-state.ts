@@ -51,6 +51,9 @@ export interface CallRecord {
   readonly vary: readonly string[];
 }
 
+/** No header names (the default of {@link RequestCacheState.extraVary}). */
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
 /**
  * Per-request bookkeeping shared by the HTTP glue and the cache middleware: the request and
  * response headers, how many calls the request holds, and one {@link CallRecord} per cached call
@@ -80,7 +83,7 @@ export class RequestCacheState {
    */
   streamed = false;
   /** Header names the glue adds to every cached response's `Vary` (`HttpCacheOptions.vary`). */
-  extraVary: readonly string[] = [];
+  extraVary: readonly string[] = NO_NAMES;
 
   /**
    * What each successful mutation of the request invalidated, by batch index (its declared

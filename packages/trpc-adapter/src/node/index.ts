@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import {
+  CachedServerResponse,
   type HttpCacheOptions,
   type MaybePromise,
   withNodeHttpCache,
@@ -38,5 +39,9 @@ export function createCachedHTTPServer<TRouter extends AnyTRPCRouter>(
     ...opts,
     createContext,
   } as CreateHTTPHandlerOptions<TRouter>);
-  return createServer(withNodeHttpCache(handler, httpOptions));
+  // The glue's response hooks as methods of the response class: no per-request patching.
+  return createServer(
+    { ServerResponse: CachedServerResponse },
+    withNodeHttpCache(handler, httpOptions),
+  );
 }
