@@ -12,7 +12,11 @@ import { RPCHandler as FetchRPCHandler } from '@orpc/server/fetch';
 import { RPCHandler as NodeRPCHandler } from '@orpc/server/node';
 import { BatchHandlerPlugin } from '@orpc/server/plugins';
 import { createCache } from '@routecache/core';
-import { CachePlugin, createCacheMiddleware as orpcCacheMiddleware, routeKeys } from '@routecache/orpc';
+import {
+  CachePlugin,
+  createCacheMiddleware as orpcCacheMiddleware,
+  routeKeys,
+} from '@routecache/orpc';
 import { createCacheMiddleware as trpcCacheMiddleware, withCacheContext } from '@routecache/trpc';
 import { createCachedHTTPServer } from '@routecache/trpc/node';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
@@ -26,7 +30,7 @@ export type Path = 'post.get' | 'me' | 'greeting' | 'fails' | 'slow';
 /** What a real client's call saw: its value (or error) and the HTTP response it came in. */
 export interface Outcome {
   readonly value?: unknown;
-  readonly error?: { readonly code: string };
+  readonly error?: { readonly code: string } | undefined;
   readonly status: number;
   readonly headers: Headers;
   /** The URL the client requested (a GET), for conditional re-requests with raw fetch. */
@@ -70,8 +74,8 @@ const header = (req: IncomingMessage, name: string) => {
 /** A fetch that keeps the last response (and its URL) the client received. */
 function recordingFetch() {
   let last: { response: Response; url: string } | undefined;
-  const fetcher = async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
+  const fetcher = async (input: Request | string | URL, init?: unknown) => {
+    const request = new Request(input, init as RequestInit);
     const response = await fetch(request);
     last = { response, url: request.url };
     return response;
@@ -116,12 +120,13 @@ function trpcApp() {
         .use(postCache)
         .query(({ input }) => ({ id: input.id, run: ++runs['post.get'] })),
     }),
-    me: t.procedure
-      .use(cacheMiddleware())
-      .query(({ ctx }) => ({ user: ctx.user, run: ++runs.me })),
+    me: t.procedure.use(cacheMiddleware()).query(({ ctx }) => ({ user: ctx.user, run: ++runs.me })),
     greeting: t.procedure
       .use(cacheMiddleware({ scope: 'public', vary: ['accept-language'] }))
-      .query(({ ctx }) => ({ text: ctx.lang === 'fr' ? 'bonjour' : 'hello', run: ++runs.greeting })),
+      .query(({ ctx }) => ({
+        text: ctx.lang === 'fr' ? 'bonjour' : 'hello',
+        run: ++runs.greeting,
+      })),
     fails: t.procedure.use(cacheMiddleware({ scope: 'public' })).query(() => {
       runs.fails++;
       throw new TRPCError({ code: 'NOT_FOUND', message: 'nothing here' });
@@ -144,7 +149,11 @@ const trpcAdapter: AdapterUnderTest = {
   async start() {
     const app = trpcApp();
     const server = await listenServer(
-      createCachedHTTPServer({ router: app.router, createContext: app.createContext, basePath: '/trpc/' }),
+      createCachedHTTPServer({
+        router: app.router,
+        createContext: app.createContext,
+        basePath: '/trpc/',
+      }),
     );
     return {
       runs: app.runs,
@@ -154,7 +163,13 @@ const trpcAdapter: AdapterUnderTest = {
       async call(path, input, headers = {}) {
         const seen = recordingFetch();
         const client = createTRPCClient<typeof app.router>({
-          links: [httpLink({ url: server.url, headers, fetch: seen.fetcher })],
+          links: [
+            httpLink({
+              url: server.url,
+              headers,
+              fetch: (input, init) => seen.fetcher(input as string, init),
+            }),
+          ],
         });
         const procedure = path.split('.').reduce<any>((node, name) => node[name], client);
         return outcome(
@@ -181,7 +196,9 @@ function orpcApp() {
         .use(cacheMiddleware({ scope: 'public', tags: ['posts'] }))
         .handler(({ input }) => ({ id: input.id, run: ++runs['post.get'] })),
     },
-    me: base.use(cacheMiddleware()).handler(({ context }) => ({ user: context.user, run: ++runs.me })),
+    me: base
+      .use(cacheMiddleware())
+      .handler(({ context }) => ({ user: context.user, run: ++runs.me })),
     greeting: base
       .use(cacheMiddleware({ scope: 'public', vary: ['accept-language'] }))
       .handler(({ context }) => ({
@@ -201,7 +218,11 @@ function orpcApp() {
   return { router, runs, keys: routeKeys(router) };
 }
 
-function orpcServer(app: ReturnType<typeof orpcApp>, url: string, close: () => Promise<void>): AppServer {
+function orpcServer(
+  app: ReturnType<typeof orpcApp>,
+  url: string,
+  close: () => Promise<void>,
+): AppServer {
   return {
     runs: app.runs,
     frameworkVary: [],
@@ -210,7 +231,12 @@ function orpcServer(app: ReturnType<typeof orpcApp>, url: string, close: () => P
     async call(path, input, headers = {}) {
       const seen = recordingFetch();
       const client = createORPCClient<any>(
-        new RPCLink({ url, headers, method: () => 'GET', fetch: seen.fetcher }),
+        new RPCLink({
+          url,
+          headers,
+          method: () => 'GET',
+          fetch: (request, init) => seen.fetcher(request as Request, init),
+        }),
       );
       const procedure = path.split('.').reduce<any>((node, name) => node[name], client);
       return outcome(
@@ -263,4 +289,8 @@ const orpcFetchAdapter: AdapterUnderTest = {
 };
 
 /** Every adapter the shared table runs against. */
-export const ADAPTERS: readonly AdapterUnderTest[] = [trpcAdapter, orpcNodeAdapter, orpcFetchAdapter];
+export const ADAPTERS: readonly AdapterUnderTest[] = [
+  trpcAdapter,
+  orpcNodeAdapter,
+  orpcFetchAdapter,
+];

@@ -1,4 +1,4 @@
-import type { AnyProcedure } from '@orpc/server';
+import type { Context, MiddlewareOptions } from '@orpc/server';
 import { type Cache, ConfigurationError } from '@routecache/core';
 import {
   type AdapterCall,
@@ -37,23 +37,6 @@ export interface CacheMiddlewareMarker {
 }
 
 /**
- * What the cache middleware receives from oRPC as its first argument (the subset it uses).
- *
- * @example
- * ```ts
- * await postCache({ context, path: ['posts', 'get'], procedure, next }, { id: '1' });
- * ```
- */
-export interface CacheMiddlewareCallOptions<TCtx> {
-  context: TCtx;
-  path: readonly string[];
-  procedure: AnyProcedure;
-  /** oRPC's handlers always pass one; a server-side `call(…)` only when given one. */
-  signal?: AbortSignal | undefined;
-  next: (options?: { context?: object }) => PromiseLike<{ output: unknown; context: object }>;
-}
-
-/**
  * An oRPC middleware that caches a procedure's output. Pass it to `.use(...)` after `.input()`
  * and after any auth middleware. It adds nothing to the context.
  *
@@ -65,9 +48,8 @@ export interface CacheMiddlewareCallOptions<TCtx> {
  */
 export interface CacheMiddlewareFunction<TCtx, TInput> {
   <TOutput>(
-    options: CacheMiddlewareCallOptions<TCtx> & {
-      next: (options?: { context?: object }) => PromiseLike<{ output: TOutput; context: object }>;
-    },
+    // biome-ignore lint/suspicious/noExplicitAny: oRPC's own wildcard for the error map and meta
+    options: MiddlewareOptions<TCtx & Context, TOutput, any, any>,
     input: TInput,
   ): Promise<{ output: TOutput; context: Record<never, never> }>;
   readonly [CACHE_MIDDLEWARE]: CacheMiddlewareMarker;
@@ -107,7 +89,8 @@ export type CacheMiddlewareFactory = <TInput = unknown, TCtx = unknown>(
 
 /** One call as core's cache step takes it: oRPC's options, its parsed input and dotted path. */
 interface OrpcCall extends AdapterCall {
-  readonly options: CacheMiddlewareCallOptions<unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: oRPC's own wildcard for the error map and meta
+  readonly options: MiddlewareOptions<Context, unknown, any, any>;
   readonly self: object;
 }
 
@@ -209,14 +192,15 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
     const keyFor = (path: string, input: TInput, ctx?: TCtx) =>
       routeBaseKey(cache, resolved, path, input, ctx);
     const middleware = Object.assign(
-      (callOptions: CacheMiddlewareCallOptions<TCtx>, input: TInput) =>
+      // biome-ignore lint/suspicious/noExplicitAny: oRPC's own wildcard for the error map and meta
+      (callOptions: MiddlewareOptions<TCtx & Context, unknown, any, any>, input: TInput) =>
         route.run({
           path: callOptions.path.join('.'),
           input,
           ctx: callOptions.context,
           batchIndex: 0,
           signal: callOptions.signal,
-          options: callOptions as CacheMiddlewareCallOptions<unknown>,
+          options: callOptions as OrpcCall['options'],
           self: middleware,
         }),
       {
