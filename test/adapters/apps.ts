@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createORPCClient, ORPCError } from '@orpc/client';
 import { RPCLink } from '@orpc/client/fetch';
-import { os } from '@orpc/server';
+import { os, type RouterClient } from '@orpc/server';
 import { RPCHandler as FetchRPCHandler } from '@orpc/server/fetch';
 import { RPCHandler as NodeRPCHandler } from '@orpc/server/node';
 import { BatchHandlerPlugin } from '@orpc/server/plugins';
@@ -87,6 +87,15 @@ function recordingFetch() {
       return last;
     },
   };
+}
+
+/** Both clients are proxies of nested names: walk one by a dotted path. */
+interface ClientNode {
+  readonly [name: string]: ClientNode;
+}
+
+function at(client: unknown, path: Path): ClientNode {
+  return path.split('.').reduce((node, name) => node[name] as ClientNode, client as ClientNode);
 }
 
 async function outcome(
@@ -171,7 +180,9 @@ const trpcAdapter: AdapterUnderTest = {
             }),
           ],
         });
-        const procedure = path.split('.').reduce<any>((node, name) => node[name], client);
+        const procedure = at(client, path) as unknown as {
+          query(input: unknown): Promise<unknown>;
+        };
         return outcome(
           () => procedure.query(input),
           seen,
@@ -230,7 +241,7 @@ function orpcServer(
     close,
     async call(path, input, headers = {}) {
       const seen = recordingFetch();
-      const client = createORPCClient<any>(
+      const client = createORPCClient<RouterClient<ReturnType<typeof orpcApp>['router']>>(
         new RPCLink({
           url,
           headers,
@@ -238,7 +249,7 @@ function orpcServer(
           fetch: (request, init) => seen.fetcher(request as Request, init),
         }),
       );
-      const procedure = path.split('.').reduce<any>((node, name) => node[name], client);
+      const procedure = at(client, path) as unknown as (input: unknown) => Promise<unknown>;
       return outcome(
         () => procedure(input),
         seen,

@@ -5,8 +5,8 @@
  *
  * ## What a framework adapter writes
  * Only what is its framework's; the cache step and the HTTP glue are here:
- * - A middleware over {@link CachedCall} (one per `cacheMiddleware(options)`, options from
- *   {@link resolveRouteOptions} / {@link resolveSetup}): it hands each call as an
+ * - A middleware over {@link CachedCall} (one per `cacheMiddleware(options)`, made with its
+ *   marker and {@link RouteKeyFunctions} by {@link routeCaches}): it hands each call as an
  *   {@link AdapterCall} (dotted `path`, **parsed** `input`, `ctx`, `batchIndex`, `signal`) and
  *   gives a {@link CallBinding} — `next` (run the rest of the chain with the context addition
  *   `setETag` reports to; answer a {@link Loaded}), `served` / `failed` (the framework's
@@ -106,6 +106,11 @@ export {
   requestStateOf,
 } from './adapter/request-state.js';
 export { type EntityTag, setETag } from './adapter/resolver-etag.js';
+export {
+  type RouteCache,
+  type RouteKeyFunctions,
+  routeCaches,
+} from './adapter/route-cache.js';
 export { routeBaseKey } from './adapter/route-key.js';
 export {
   type CacheMiddlewareOptions,

@@ -2,14 +2,12 @@ import type { Context, MiddlewareOptions } from '@orpc/server';
 import { type Cache, ConfigurationError } from '@routecache/core';
 import {
   type AdapterCall,
-  CachedCall,
   type CacheMiddlewareOptions,
   type CacheSetup,
   type CallBinding,
   type ResolvedRouteOptions,
-  resolveRouteOptions,
-  resolveSetup,
-  routeBaseKey,
+  type RouteKeyFunctions,
+  routeCaches,
 } from '@routecache/core/adapter';
 
 /**
@@ -46,32 +44,13 @@ export interface CacheMiddlewareMarker {
  * os.input(PostId).use(postCache).handler(({ input }) => db.posts.get(input.id));
  * ```
  */
-export interface CacheMiddlewareFunction<TCtx, TInput> {
+export interface CacheMiddlewareFunction<TCtx, TInput> extends RouteKeyFunctions<TCtx, TInput> {
   <TOutput>(
     // biome-ignore lint/suspicious/noExplicitAny: oRPC's own wildcard for the error map and meta
     options: MiddlewareOptions<TCtx & Context, TOutput, any, any>,
     input: TInput,
   ): Promise<{ output: TOutput; context: Record<never, never> }>;
   readonly [CACHE_MIDDLEWARE]: CacheMiddlewareMarker;
-  /**
-   * The base key this middleware uses for a call of the procedure at `path` (dotted,
-   * `posts.get`) with the parsed `input`; every variant (vary headers, principal) shares it.
-   *
-   * @example
-   * ```ts
-   * postCache.keyFor('posts.get', { id: '1' });
-   * ```
-   */
-  keyFor(path: string, input: TInput, ctx?: TCtx): string;
-  /**
-   * Remove every variant of that key; resolves to the number of entries removed.
-   *
-   * @example
-   * ```ts
-   * await postCache.invalidate('posts.get', { id: input.id }); // 1 (or 0 when not cached)
-   * ```
-   */
-  invalidate(path: string, input: TInput, ctx?: TCtx): Promise<number>;
 }
 
 /**
@@ -179,22 +158,15 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
   cache: Cache,
   setup: CacheSetup<TSetupCtx> = {},
 ): CacheMiddlewareFactory {
-  const { transport } = resolveSetup(setup);
-  const principalOf = setup.principal as ((ctx: unknown) => unknown) | undefined;
+  const routeFor = routeCaches(cache, setup, orpcBinding);
   return function cacheMiddleware<TInput, TCtx>(
     options: CacheMiddlewareOptions<TInput, TCtx> = {},
   ): CacheMiddlewareFunction<TCtx, TInput> {
-    const resolved = resolveRouteOptions(
-      options as CacheMiddlewareOptions<never, never>,
-      setup as CacheSetup<never>,
-    );
-    const route = new CachedCall(cache, resolved, principalOf, transport, orpcBinding);
-    const keyFor = (path: string, input: TInput, ctx?: TCtx) =>
-      routeBaseKey(cache, resolved, path, input, ctx);
+    const route = routeFor(options);
     const middleware = Object.assign(
       // biome-ignore lint/suspicious/noExplicitAny: oRPC's own wildcard for the error map and meta
       (callOptions: MiddlewareOptions<TCtx & Context, unknown, any, any>, input: TInput) =>
-        route.run({
+        route.call.run({
           path: callOptions.path.join('.'),
           input,
           ctx: callOptions.context,
@@ -203,12 +175,7 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
           options: callOptions as OrpcCall['options'],
           self: middleware,
         }),
-      {
-        [CACHE_MIDDLEWARE]: Object.freeze({ cache, options: resolved }),
-        keyFor,
-        invalidate: (path: string, input: TInput, ctx?: TCtx) =>
-          cache.invalidate(keyFor(path, input, ctx)),
-      },
+      { [CACHE_MIDDLEWARE]: route.marker, ...route.keys },
     );
     return middleware as unknown as CacheMiddlewareFunction<TCtx, TInput>;
   };

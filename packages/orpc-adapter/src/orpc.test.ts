@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { createORPCClient } from '@orpc/client';
 import { RPCLink } from '@orpc/client/fetch';
 import { BatchLinkPlugin } from '@orpc/client/plugins';
-import { os } from '@orpc/server';
+import { os, type RouterClient } from '@orpc/server';
 import { RPCHandler } from '@orpc/server/node';
 import {
   BatchHandlerPlugin,
@@ -21,6 +21,7 @@ import { z } from 'zod';
 import { CachePlugin, createCacheMiddleware, routeKeys } from './index.js';
 
 type Ctx = ResponseHeadersPluginContext & { user: string | null };
+type Client = RouterClient<ReturnType<typeof app>['router']>;
 
 function app() {
   const runs = { post: 0, cookie: 0, events: 0, early: 0 };
@@ -88,7 +89,7 @@ function client(url: string, options: { batch?: boolean } = {}) {
           ]
         : [],
   });
-  return { client: createORPCClient<any>(link), responses };
+  return { client: createORPCClient<Client>(link), responses };
 }
 
 describe('@routecache/orpc', () => {
@@ -159,7 +160,7 @@ describe('@routecache/orpc', () => {
 
     // The batch's If-None-Match is no call's: a matching tag still gets the full answer.
     const etag = byIndex[0]?.headers.etag ?? '';
-    const conditional = createORPCClient<any>(
+    const conditional = createORPCClient<Client>(
       new RPCLink({
         url,
         method: () => 'GET',
@@ -197,7 +198,9 @@ describe('@routecache/orpc', () => {
       cache.keyFor({ route: 'post', input: { id: '1', lang: 'en' }, namespace: undefined }),
     );
     expect(await invalidate.post({ id: '1' })).toBe(0);
-    await expect((keys as any).nothing({})).rejects.toThrow(/not a cached procedure/);
+    await expect(
+      (keys as unknown as Record<string, (input: unknown) => Promise<string>>).nothing?.({}),
+    ).rejects.toThrow(/not a cached procedure/);
     await expect(keys.post({ id: 1 } as never)).rejects.toThrow(/fails its input schema/);
   });
 });
