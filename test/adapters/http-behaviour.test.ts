@@ -117,8 +117,11 @@ describe.each(ADAPTERS)('shared HTTP behaviour: $name', (adapter) => {
     const calls = await Promise.all(Array.from({ length: 8 }, () => app.call('slow', undefined)));
     expect(app.runs.slow).toBe(1);
     for (const call of calls) expect(call.value).toEqual({ run: 1 });
-    // Every caller joined the one fill: its value, as a MISS, under one ETag.
-    expect(new Set(calls.map((call) => call.headers.get('x-cache')))).toEqual(new Set(['MISS']));
+    // Every caller joined the one fill (MISS) or, arriving after it (a loaded machine), read its
+    // entry (HIT): one value under one ETag either way.
+    const statuses = calls.map((call) => call.headers.get('x-cache'));
+    expect(statuses).toContain('MISS');
+    for (const status of statuses) expect(['MISS', 'HIT']).toContain(status);
     expect(new Set(calls.map((call) => call.headers.get('etag'))).size).toBe(1);
     expect((await app.call('slow', undefined)).headers.get('x-cache')).toBe('HIT');
   });
