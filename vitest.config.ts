@@ -38,6 +38,19 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: {
+          name: 'orpc',
+          root: './packages/orpc-adapter',
+          include: ['src/**/*.test.ts'],
+          typecheck: {
+            enabled: true,
+            include: ['src/**/*.test-d.ts'],
+            tsconfig: './tsconfig.json',
+          },
+        },
+      },
+      {
+        extends: true,
         // The t3 fixture imports through its tsconfig's `~/` path alias, as create-t3-app apps do.
         resolve: { tsconfigPaths: true },
         test: {

@@ -21,6 +21,7 @@ const LIMITS: Record<string, number> = {
   '@routecache/core/otel': 4,
   '@routecache/trpc': 15,
   '@routecache/codegen': 8,
+  '@routecache/orpc': 12,
 };
 
 interface Surface {
@@ -30,7 +31,7 @@ interface Surface {
 
 function entryPoints(): Map<string, string> {
   const entries = new Map<string, string>();
-  for (const dir of ['core', 'trpc-adapter', 'codegen']) {
+  for (const dir of ['core', 'trpc-adapter', 'orpc-adapter', 'codegen']) {
     const pkgDir = join(repo, 'packages', dir);
     const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as {
       name: string;

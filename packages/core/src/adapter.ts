@@ -1,9 +1,29 @@
 /**
- * `@routecache/core/adapter`: the contract a framework adapter (tRPC today, oRPC next) or a
- * store/bus implementation builds on. App authors never import it; they use the root
- * `@routecache/core` and the adapter's own package.
+ * `@routecache/core/adapter`: the contract a framework adapter (`@routecache/trpc`,
+ * `@routecache/orpc`) or a store/bus implementation builds on. App authors never import it; they
+ * use the root `@routecache/core` and the adapter's own package.
  *
- * ## Engine calls an adapter makes
+ * ## What a framework adapter writes
+ * Only what is its framework's; the cache step and the HTTP glue are here:
+ * - A middleware over {@link CachedCall} (one per `cacheMiddleware(options)`, made with its
+ *   marker and {@link RouteKeyFunctions} by {@link routeCaches}): it hands each call as an
+ *   {@link AdapterCall} (dotted `path`, **parsed** `input`, `ctx`, `batchIndex`, `signal`) and
+ *   gives a {@link CallBinding} — `next` (run the rest of the chain with the context addition
+ *   `setETag` reports to; answer a {@link Loaded}), `served` / `failed` (the framework's
+ *   result), `errorCode`, `assertUsable` (placement checks), `glue` (how to install the
+ *   context). `CachedCall` does scope and principal, variant, tags and path tags, the engine
+ *   call, fail-open, the per-call {@link RequestCacheState} record and surrogate keys;
+ *   {@link routeBaseKey} gives the same key for `keyFor` / typed invalidation.
+ * - A context step: a {@link RequestCacheState} per request ({@link requestStateFor}) with its
+ *   request and response headers ({@link headerReader}), `callCount`, `streamed`, put into the
+ *   framework's context with {@link contextWithState} and given the glue's options with
+ *   {@link applyHttpGlue} (validated once by {@link resolveHttpCacheOptions}).
+ * - The response step: {@link answerResponse} folds the records into the headers to set and
+ *   whether to answer `304`; {@link withHttpCache} (fetch) and {@link withNodeHttpCache}
+ *   (Node) apply it, and an adapter whose framework has its own response type (oRPC's standard
+ *   response) applies the same answer there.
+ *
+ * ## Engine calls (what `CachedCall` makes)
  * Per cached call, one:
  * 1. {@link deriveVariant} over the variant inputs (the request headers named by `vary`, the
  *    private principal); `''` when nothing varies.
@@ -86,6 +106,11 @@ export {
   requestStateOf,
 } from './adapter/request-state.js';
 export { type EntityTag, setETag } from './adapter/resolver-etag.js';
+export {
+  type RouteCache,
+  type RouteKeyFunctions,
+  routeCaches,
+} from './adapter/route-cache.js';
 export { routeBaseKey } from './adapter/route-key.js';
 export {
   type CacheMiddlewareOptions,

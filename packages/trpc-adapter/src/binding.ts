@@ -1,5 +1,5 @@
 import { ConfigurationError } from '@routecache/core';
-import { type CallBinding, warnOnce } from '@routecache/core/adapter';
+import type { CallBinding } from '@routecache/core/adapter';
 import { type MiddlewareResult, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import type { CacheMiddlewareCallOptions } from './middleware.js';
 import { refuseRawInput } from './placement.js';
@@ -17,7 +17,8 @@ const SUPPORTED_TRPC_SERVER = '^11.10.0';
  * tRPC's side of core's cache step: the middleware options are the call as they are; the rest
  * of the chain runs through `opts.next` with the raw input refused (nothing after the cache may
  * read it: the result would depend on what the key never saw); results are tRPC's
- * `MiddlewareResult`, a failed one passed back untouched.
+ * `MiddlewareResult`, a failed one passed back untouched (its `error.code` read for the
+ * auth-below-cache warning).
  *
  * @internal
  * @example
@@ -32,17 +33,7 @@ export const trpcBinding: CallBinding<Call, Result> = {
   },
   served: (_call, data) => ({ ok: true, data, marker: middlewareMarker }),
   failed: (_call, failure) => failure as Result,
-  publicFailure(call, failure) {
-    // A rejection for who the caller is, from below the cache of a public route: the check runs
-    // on a miss only, so a hit serves the entry to a caller it would have rejected.
-    const { code } = (failure as Extract<Result, { ok: false }>).error;
-    if (code !== 'UNAUTHORIZED' && code !== 'FORBIDDEN') return;
-    warnOnce(
-      'ROUTECACHE_AUTH_BELOW_CACHE',
-      `"${call.path}" was rejected with ${code} below its cache: the check runs on a miss only, so a hit skips it for the next caller; move .use(cacheMiddleware(…)) after the auth middleware, or declare scope: 'private'`,
-      call.path,
-    );
-  },
+  errorCode: (failure) => (failure as Extract<Result, { ok: false }>).error.code,
   assertUsable(call) {
     if (typeof call.batchIndex !== 'number') {
       // Older tRPC: every record would be filed under `undefined` and every cache header lost.

@@ -1,12 +1,10 @@
 import type { Cache } from '@routecache/core';
 import {
-  CachedCall,
   type CacheMiddlewareOptions,
   type CacheSetup,
   type ResolvedRouteOptions,
-  resolveRouteOptions,
-  resolveSetup,
-  routeBaseKey,
+  type RouteKeyFunctions,
+  routeCaches,
 } from '@routecache/core/adapter';
 import type { ProcedureType } from '@trpc/server';
 import type { MiddlewareResult } from '@trpc/server/unstable-core-do-not-import';
@@ -71,33 +69,9 @@ export interface CacheMiddlewareCallOptions<TCtx, TInput> {
  * t.procedure.input(PostId).use(postCache).query(({ input }) => db.posts.get(input.id));
  * ```
  */
-export interface CacheMiddlewareFunction<TCtx, TInput> {
+export interface CacheMiddlewareFunction<TCtx, TInput> extends RouteKeyFunctions<TCtx, TInput> {
   (opts: CacheMiddlewareCallOptions<TCtx, TInput>): Promise<MiddlewareResult<object>>;
   readonly [CACHE_MIDDLEWARE]: CacheMiddlewareMarker;
-  /**
-   * The base key this middleware uses for a call of procedure `path` with the parsed `input`
-   * (`ctx` only matters to a custom `key` function that reads it).
-   *
-   * @example
-   * ```ts
-   * const postCache = cacheMiddleware({ ttl: 60 });
-   * postCache.keyFor('posts.get', { id: '1' });
-   * ```
-   */
-  keyFor(path: string, input: TInput, ctx?: TCtx): string;
-  /**
-   * Remove every variant of that key (all vary values and principals); resolves to the number
-   * of entries removed. Call it from a mutation after writing.
-   *
-   * @example
-   * ```ts
-   * update: t.procedure.input(Post).mutation(async ({ input }) => {
-   *   await db.posts.update(input);
-   *   await postCache.invalidate('posts.get', { id: input.id }); // 1 (or 0 when not cached)
-   * }),
-   * ```
-   */
-  invalidate(path: string, input: TInput, ctx?: TCtx): Promise<number>;
 }
 
 /**
@@ -158,28 +132,16 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
   cache: Cache,
   setup: CacheSetup<TSetupCtx> = {},
 ): CacheMiddlewareFactory {
-  const { transport } = resolveSetup(setup);
+  const routeFor = routeCaches(cache, setup, trpcBinding);
   return function cacheMiddleware<TInput, TCtx>(
     options: CacheMiddlewareOptions<TInput, TCtx> = {},
   ): CacheMiddlewareFunction<TCtx, TInput> {
-    const resolved = resolveRouteOptions(
-      options as CacheMiddlewareOptions<never, never>,
-      setup as CacheSetup<never>,
-    );
-    const principalOf = setup.principal as ((ctx: unknown) => unknown) | undefined;
-    const route = new CachedCall(cache, resolved, principalOf, transport, trpcBinding);
-    const keyFor = (path: string, input: TInput, ctx?: TCtx) =>
-      routeBaseKey(cache, resolved, path, input, ctx);
+    const route = routeFor(options);
     return Object.assign(
       function cacheMiddleware(opts: CacheMiddlewareCallOptions<TCtx, TInput>) {
-        return route.run(opts);
+        return route.call.run(opts);
       },
-      {
-        [CACHE_MIDDLEWARE]: Object.freeze({ cache, options: resolved }),
-        keyFor,
-        invalidate: (path: string, input: TInput, ctx?: TCtx) =>
-          cache.invalidate(keyFor(path, input, ctx)),
-      },
+      { [CACHE_MIDDLEWARE]: route.marker, ...route.keys },
     );
   };
 }

@@ -68,10 +68,11 @@ export interface CallBinding<TCall extends AdapterCall, TResult> {
   /** The middleware result for a failure `next` returned (a framework that throws rethrows it). */
   failed(call: TCall, failure: unknown): TResult;
   /**
-   * Told of the failure of a public route's fill: the chain below the cache ran on a miss only,
-   * so a rejection there (an auth check) is one a hit skips — worth a warning.
+   * The error code of a failure (`UNAUTHORIZED`, `FORBIDDEN`…), if it has one: a public route
+   * whose fill was rejected for who the caller is warns `ROUTECACHE_AUTH_BELOW_CACHE` (the check
+   * below the cache runs on a miss only, so a hit skips it).
    */
-  publicFailure?(call: TCall, failure: unknown): void;
+  errorCode?(failure: unknown): unknown;
   /** Checks of a placement that cannot work, run first on every call (throw to refuse). */
   assertUsable?(call: TCall): void;
   /** How to install the missing glue, for the `ROUTECACHE_NO_CACHE_CONTEXT` warning. */
@@ -263,7 +264,7 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     if (answer.outcome === 'failed') {
       // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
       // and no status (a batch shows the call as BYPASS).
-      if (served.scope === 'public') this.binding.publicFailure?.(call, answer.failure);
+      if (served.scope === 'public') this.warnIfAuthBelowCache(call, answer.failure);
       return this.binding.failed(call, answer.failure);
     }
     // A transport that refuses a stream fails that call, and a failed call has no status (a
@@ -330,6 +331,20 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     return deriveVariant(
       vary.map((name) => [name, headers?.get(name) ?? undefined] as const),
       principal,
+    );
+  }
+
+  /**
+   * A rejection for who the caller is, from below the cache of a public route: the check runs on
+   * a miss only, so a hit serves the entry to a caller it would have rejected.
+   */
+  private warnIfAuthBelowCache(call: TCall, failure: unknown): void {
+    const code = this.binding.errorCode?.(failure);
+    if (code !== 'UNAUTHORIZED' && code !== 'FORBIDDEN') return;
+    warnOnce(
+      'ROUTECACHE_AUTH_BELOW_CACHE',
+      `"${call.path}" was rejected with ${code} below its cache: the check runs on a miss only, so a hit skips it for the next caller; move .use(cacheMiddleware(…)) after the auth middleware, or declare scope: 'private'`,
+      call.path,
     );
   }
 
