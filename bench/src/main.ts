@@ -28,6 +28,7 @@ const sections: Record<string, () => Promise<Row[]>> = {
   redis: async () => (await import('./redis.js')).runRedisBench(),
   codegen: async () => (await import('./codegen.js')).runCodegenBench(),
   memory: async () => (await import('./memory.js')).runMemoryBench(),
+  fill: async () => (await import('./fill.js')).runFillBench(),
 };
 
 /** Node flags a section's process needs beyond this one's. */
