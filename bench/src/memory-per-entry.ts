@@ -18,7 +18,13 @@ const TITLE = `memory per entry (${ENTRIES / 1e6}M keys, ~200 B values, bytes pe
 const CHILD = fileURLToPath(new URL('./memory-per-entry-child.ts', import.meta.url));
 
 function spawnArm(arm: string): Promise<ArmResult> {
-  const args = ['--expose-gc', '--max-old-space-size=8192', '--conditions=source', '--import', 'tsx'];
+  const args = [
+    '--expose-gc',
+    '--max-old-space-size=8192',
+    '--conditions=source',
+    '--import',
+    'tsx',
+  ];
   const child = spawn(process.execPath, [...args, CHILD, arm, String(ENTRIES)], {
     cwd: fileURLToPath(new URL('.', import.meta.url)),
     stdio: ['ignore', 'pipe', 'pipe'],
