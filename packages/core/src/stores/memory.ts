@@ -75,7 +75,12 @@ const ENTRY_OVERHEAD = 300;
 /** A tag's index slot: a Set member, or a Map entry when the tag is on this entry alone. */
 const TAG_SLOT = 64;
 
-/** What the store keeps per entry; its storage key is the LRU's key. */
+/**
+ * What the store keeps for an entry that needs more than the entry itself: a variant (its
+ * storage key is not its base key) or tags other than the entry's own. Any other entry is the
+ * LRU's value as it is (a record would cost ~40 bytes per entry), its base key being its key
+ * and its tags `entry.tags`.
+ */
 class MemoryRecord {
   constructor(
     readonly entry: CacheEntry,
@@ -83,6 +88,10 @@ class MemoryRecord {
     readonly tags: readonly string[],
   ) {}
 }
+
+type Held = CacheEntry | MemoryRecord;
+
+const entryOf = (held: Held): CacheEntry => (held instanceof MemoryRecord ? held.entry : held);
 
 /**
  * An in-process store on `lru-cache`, bounded by bytes. A hit returns the live entry (no copy,
@@ -114,15 +123,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
   const clock = new InvalidationClock(history);
   const evictListeners: Array<(key: string, reason: EvictionReason) => void> = [];
 
-  const lru = new LRUCache<string, MemoryRecord>({
+  const lru = new LRUCache<string, Held>({
     // lru-cache needs a finite integer; the largest safe one stands for "unbounded".
     maxSize: unbounded ? Number.MAX_SAFE_INTEGER : maxBytes,
     // Runs for every removal (evict, delete, replace, clear), so the indexes never outlive entries.
-    dispose(record, key, reason) {
-      unindex(byBaseKey, record.baseKey, key);
-      for (const tag of record.tags) unindex(byTag, tag, key);
+    dispose(held, key, reason) {
+      if (held instanceof MemoryRecord) unindex(byBaseKey, held.baseKey, key);
+      for (const tag of held.tags) unindex(byTag, tag, key);
       if (reason === 'evict' && evictListeners.length > 0) {
-        report(key, record.entry.staleUntil <= Date.now() ? 'expired' : 'capacity');
+        report(key, entryOf(held).staleUntil <= Date.now() ? 'expired' : 'capacity');
       }
     },
   });
@@ -147,14 +156,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
     name: 'memory',
     requiresBytes: false,
     get(key) {
-      const record = lru.get(key);
-      if (record === undefined) return undefined;
-      if (record.entry.staleUntil <= Date.now()) {
+      const held = lru.get(key);
+      if (held === undefined) return undefined;
+      const entry = entryOf(held);
+      if (entry.staleUntil <= Date.now()) {
         lru.delete(key);
         if (evictListeners.length > 0) report(key, 'expired');
         return undefined;
       }
-      return record.entry;
+      return entry;
     },
     fence() {
       return clock.fence();
@@ -172,9 +182,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
       const baseKey = address.baseKey === key ? key : flatString(address.baseKey);
       for (const tag of address.tags) flatString(tag);
       if (entry.etag !== undefined) flatString(entry.etag);
-      lru.set(key, new MemoryRecord(entry, baseKey, address.tags), { size });
-      // Index after set: replacing an older record disposes (unindexes) it first.
-      index(byBaseKey, baseKey, key);
+      const bare = baseKey === key && address.tags === entry.tags;
+      lru.set(key, bare ? entry : new MemoryRecord(entry, baseKey, address.tags), { size });
+      // Index after set: replacing an older record disposes (unindexes) it first. An entry
+      // under its base key itself is found by that key (see `invalidate`): not indexed.
+      if (baseKey !== key) index(byBaseKey, baseKey, key);
       for (const tag of address.tags) index(byTag, tag, key);
       return true;
     },
@@ -183,7 +195,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
     },
     invalidate(baseKey) {
       clock.invalidateBaseKey(baseKey);
-      return removeIndexed(byBaseKey.get(baseKey));
+      // The entry stored under the base key itself (no variant), then its indexed variants.
+      const own = lru.peek(baseKey);
+      const ownKey = own instanceof MemoryRecord ? own.baseKey === baseKey : own !== undefined;
+      return Number(ownKey && lru.delete(baseKey)) + removeIndexed(byBaseKey.get(baseKey));
     },
     invalidateTags(tags) {
       clock.invalidateTags(tags);
