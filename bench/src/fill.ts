@@ -9,29 +9,10 @@
  */
 import { createCache, memoryStore } from '@routecache/core';
 import { LRUCache } from 'lru-cache';
+import { rowValue } from '../../test/support/memory-per-entry.js';
 import { compare, type Row } from './harness.js';
 
 const route = 'users.get';
-
-/**
- * A row of about 200 bytes of JSON, fresh per call (what a resolver returns).
- *
- * @example
- * ```ts
- * JSON.stringify(fillValue(1)).length; // ≈ 200
- * ```
- */
-export function fillValue(id: number) {
-  return {
-    id,
-    name: `user ${id}`,
-    email: `user${id}@example.com`,
-    active: id % 2 === 0,
-    score: id / 7,
-    roles: ['reader', 'writer'],
-    bio: 'Writes about caches, HTTP semantics and database migrations.',
-  };
-}
 
 /** Run the fill section; returns its rows (ratios relative to `lru.set + JSON.stringify`). */
 export async function runFillBench(): Promise<Row[]> {
@@ -46,7 +27,7 @@ export async function runFillBench(): Promise<Row[]> {
       name: 'lru.set + JSON.stringify (key, and value for its size)',
       fn: () => {
         const id = lruId++;
-        const value = fillValue(id);
+        const value = rowValue(id);
         lru.set(JSON.stringify([route, { id }]), value, { size: JSON.stringify(value).length });
       },
     },
@@ -57,7 +38,7 @@ export async function runFillBench(): Promise<Row[]> {
           const id = cacheId++;
           return cache.getOrLoad({
             baseKey: cache.keyFor({ route, input: { id } }),
-            load: async () => fillValue(id),
+            load: async () => rowValue(id),
           });
         },
       },

@@ -1,6 +1,5 @@
 /**
- * Heap per kept entry (issue 13, row 7): 1M distinct keys with ~200 B row values (fill.ts's
- * `fillValue`), a plain lru-cache against routecache's `memoryStore` filled through `getOrLoad`,
+ * Heap per kept entry (issue 13, row 7): 1M distinct keys with ~200 B row values (`rowValue`), a plain lru-cache against routecache's `memoryStore` filled through `getOrLoad`,
  * each arm in a child process of its own with `--expose-gc` (memory-per-entry-child.ts). The
  * rows' `medianNs` is bytes per kept entry (heap growth after `gc()` / entries), the ratio that
  * over lru-cache's. The routecache arm also prints what its store accounts per entry against
@@ -8,48 +7,16 @@
  *
  * Bounded: one fill of 1M keys per arm (≈10–40 s each on a shared 2-core machine).
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawnPerEntry } from '../../test/support/memory-per-entry.js';
 import type { Row } from './harness.js';
-import type { ArmResult } from './memory-per-entry-child.js';
 
 const ENTRIES = 1_000_000;
 const TITLE = `memory per entry (${ENTRIES / 1e6}M keys, ~200 B values, bytes per kept entry after gc)`;
-const CHILD = fileURLToPath(new URL('./memory-per-entry-child.ts', import.meta.url));
-
-function spawnArm(arm: string): Promise<ArmResult> {
-  const args = [
-    '--expose-gc',
-    '--max-old-space-size=8192',
-    '--conditions=source',
-    '--import',
-    'tsx',
-  ];
-  const child = spawn(process.execPath, [...args, CHILD, arm, String(ENTRIES)], {
-    cwd: fileURLToPath(new URL('.', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      if (code === 0) resolve(JSON.parse(stdout) as ArmResult);
-      else reject(new Error(`memory per entry arm ${arm} exited ${code ?? signal}: ${stderr}`));
-    });
-  });
-}
 
 /** Run both arms one after the other; rows: bytes per entry, ratio over lru-cache. */
 export async function runMemoryPerEntryBench(): Promise<Row[]> {
-  const lru = await spawnArm('lru-cache');
-  const routecache = await spawnArm('routecache');
+  const lru = await spawnPerEntry('lru-cache', ENTRIES);
+  const routecache = await spawnPerEntry('routecache', ENTRIES);
   const rows: Row[] = [
     { section: TITLE, name: 'lru-cache', medianNs: lru.bytesPerEntry, ratio: 1 },
     {

@@ -65,13 +65,18 @@ const KNOWN_OPTIONS = optionKeys<MemoryStoreOptions>({
 });
 /**
  * Bytes one entry costs the store beyond its keys, its tags' index slots and the entry itself
- * (see retained-size.ts): lru-cache's Map entry and five per-entry array slots, the base-key
- * index's Map entry, and the record. Measured with `--expose-gc` (Node 20, x64): heap growth per
- * kept entry of floods of 200k–1M `true` fills (504–570 bytes) minus what the flat key (40), the
- * entry object (160) and its ETag (64) hold: 240–305 bytes, the spread being hash tables and
- * arrays caught at different points of their doubling. Rounded up.
+ * (see retained-size.ts): lru-cache's Map entry and five per-entry array slots. Measured with
+ * `--expose-gc` (Node 20, x64): heap growth per kept entry of floods of 200k–1M `true` fills
+ * (504–570 bytes) minus what the flat key (40), the entry object (160), its ETag (64), its record
+ * and base-key index slot (~76, measured as the drop when they went) hold: 164–230 bytes, the
+ * spread being hash tables and arrays caught at different points of their doubling. Rounded up.
  */
-const ENTRY_OVERHEAD = 300;
+const ENTRY_OVERHEAD = 230;
+/**
+ * What an entry held in a {@link MemoryRecord} costs beyond that: the record (48) and its slot in
+ * the base-key index (a Map entry and its share of the table's slack). Rounded up.
+ */
+const RECORD_OVERHEAD = 80;
 /** A tag's index slot: a Set member, or a Map entry when the tag is on this entry alone. */
 const TAG_SLOT = 64;
 
@@ -90,6 +95,10 @@ class MemoryRecord {
 }
 
 type Held = CacheEntry | MemoryRecord;
+
+/** Whether the store holds the entry as it is (its own base key, its own tags): no record. */
+const heldBare = (address: EntryAddress, entry: CacheEntry): boolean =>
+  address.baseKey === address.key && address.tags === entry.tags;
 
 const entryOf = (held: Held): CacheEntry => (held instanceof MemoryRecord ? held.entry : held);
 
@@ -182,8 +191,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
       const baseKey = address.baseKey === key ? key : flatString(address.baseKey);
       for (const tag of address.tags) flatString(tag);
       if (entry.etag !== undefined) flatString(entry.etag);
-      const bare = baseKey === key && address.tags === entry.tags;
-      lru.set(key, bare ? entry : new MemoryRecord(entry, baseKey, address.tags), { size });
+      const held = heldBare(address, entry)
+        ? entry
+        : new MemoryRecord(entry, baseKey, address.tags);
+      lru.set(key, held, { size });
       // Index after set: replacing an older record disposes (unindexes) it first. An entry
       // under its base key itself is found by that key (see `invalidate`): not indexed.
       if (baseKey !== key) index(byBaseKey, baseKey, key);
@@ -255,7 +266,7 @@ function resolveMemoryOptions(options: MemoryStoreOptions) {
  *
  * @example
  * ```ts
- * accountedSize(address, entry); // e.g. 620 for `true` under a 24-char key
+ * accountedSize(address, entry); // e.g. 550 for `true` under a 24-char key
  * ```
  */
 export function accountedSize(
@@ -265,6 +276,7 @@ export function accountedSize(
 ): number {
   let bytes = ENTRY_OVERHEAD + stringBytes(address.key) + TAG_SLOT * address.tags.length;
   if (address.baseKey !== address.key) bytes += stringBytes(address.baseKey);
+  if (!heldBare(address, entry)) bytes += RECORD_OVERHEAD;
   // The engine hands the entry's own tag list; another list is one more array to keep.
   if (address.tags !== entry.tags) bytes += tagListBytes(address.tags);
   return Math.ceil(bytes + entryBytes(entry, limit - bytes));

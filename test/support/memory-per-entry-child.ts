@@ -1,23 +1,17 @@
 /**
- * Child process of the `memory per entry` section (memory-per-entry.ts): `node --expose-gc
- * --conditions=source --import tsx memory-per-entry-child.ts <arm> <entries>` fills one cache
- * with `entries` distinct keys and {@link fillValue} values and prints one {@link ArmResult} as
- * JSON: heap growth after `gc()` per kept entry, and (routecache) the bytes the store accounted.
+ * Child process of the memory-per-entry measurement (started by `spawnPerEntry`,
+ * memory-per-entry.ts): `node --expose-gc --conditions=source --import tsx
+ * memory-per-entry-child.ts <arm> <entries>` fills one cache with `entries` distinct keys and
+ * {@link rowValue} values and prints one {@link PerEntryResult} as JSON.
  */
 import { createCache, memoryStore } from '@routecache/core';
 import { LRUCache } from 'lru-cache';
-import { fillValue } from './fill.js';
-
-/** What one arm measured. */
-export interface ArmResult {
-  arm: string;
-  entries: number;
-  /** `heapUsed` + `arrayBuffers` growth after `gc()`, per kept entry. */
-  bytesPerEntry: number;
-  /** Bytes the store counted against `maxBytes`, per entry (routecache only). */
-  accountedPerEntry?: number;
-  ms: number;
-}
+import {
+  PER_ENTRY_ARMS,
+  type PerEntryArm,
+  type PerEntryResult,
+  rowValue,
+} from './memory-per-entry.js';
 
 const route = 'users.get';
 
@@ -36,7 +30,7 @@ interface Held {
 
 function lruArm(entries: number): Held {
   const lru = new LRUCache<string, object>({ max: entries });
-  for (let id = 0; id < entries; id++) lru.set(JSON.stringify([route, { id }]), fillValue(id));
+  for (let id = 0; id < entries; id++) lru.set(JSON.stringify([route, { id }]), rowValue(id));
   return { kept: () => lru.size };
 }
 
@@ -47,7 +41,7 @@ async function fillRoutecache(entries: number, maxBytes: number) {
   for (let id = 0; id < entries; id++) {
     await cache.getOrLoad({
       baseKey: cache.keyFor({ route, input: { id } }),
-      load: async () => fillValue(id),
+      load: async () => rowValue(id),
     });
   }
   return {
@@ -68,14 +62,14 @@ const PROBE_BYTES = 8 * 1024 * 1024;
 
 const [arm = '', entriesText = '1000000'] = process.argv.slice(2);
 const entries = Number(entriesText);
-const arms: Record<string, (entries: number) => Held | Promise<Held>> = {
+const arms: Record<PerEntryArm, (entries: number) => Held | Promise<Held>> = {
   'lru-cache': lruArm,
   routecache: (n) => fillRoutecache(n, UNTIL_FULL),
 };
-const run = arms[arm];
-if (run === undefined) {
-  throw new Error(`unknown arm "${arm}"; known: ${Object.keys(arms).join(', ')}`);
+if (!PER_ENTRY_ARMS.includes(arm as PerEntryArm)) {
+  throw new Error(`unknown arm "${arm}"; known: ${PER_ENTRY_ARMS.join(', ')}`);
 }
+const run = arms[arm as PerEntryArm];
 (await run(10_000)).kept(); // warm-up: compiled code and lazily built state are not growth
 const before = heapNow();
 const started = Date.now();
@@ -84,7 +78,12 @@ const ms = Date.now() - started;
 const grown = heapNow() - before;
 const kept = held.kept();
 if (kept !== entries) throw new Error(`${arm}: kept ${kept} of ${entries} entries`);
-const result: ArmResult = { arm, entries, bytesPerEntry: grown / kept, ms };
+const result: PerEntryResult = {
+  arm: arm as PerEntryArm,
+  entries,
+  bytesPerEntry: grown / kept,
+  ms,
+};
 if (arm === 'routecache') {
   // What the store counts per entry: a full bound divided by the entries it then holds.
   const probe = await fillRoutecache(PROBE_BYTES / 100, PROBE_BYTES);
