@@ -32,6 +32,7 @@ const sections: Record<string, () => Promise<Row[]>> = {
   stampede: async () => (await import('./stampede.js')).runStampedeBench(),
   scenarios: async () => (await import('./scenarios.js')).runScenariosBench(),
   otel: async () => (await import('./otel.js')).runOtelBench(),
+  fill: async () => (await import('./fill.js')).runFillBench(),
 };
 
 /** Node flags a section's process needs beyond this one's. */

@@ -18,9 +18,19 @@ export type Answer = LoadResult<unknown> | { outcome: 'failed'; failure: unknown
  * Run the request's loader: the value it produced, or its failure as a {@link FailedFill} (only
  * a {@link CallRequest}'s loader, `results`, returns failures; a `getOrLoad` loader throws).
  */
-export async function runLoader(request: EngineRequest, results: boolean): Promise<unknown> {
-  const loaded = await request.load();
-  if (!results) return loaded;
+export function runLoader(request: EngineRequest, results: boolean): Promise<unknown> {
+  let loaded: unknown;
+  try {
+    loaded = request.load();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // The loader's own promise when it is one: no extra async frame on every fill.
+  const settled = loaded instanceof Promise ? loaded : Promise.resolve(loaded);
+  return results ? settled.then(unwrapLoaded) : settled;
+}
+
+function unwrapLoaded(loaded: unknown): unknown {
   const result = loaded as Loaded<unknown, unknown>;
   return result.ok ? result.value : new FailedFill(result.failure);
 }

@@ -1,11 +1,11 @@
 import { isPromiseLike } from '../async.js';
-import type { CacheStore, EntryAddress } from '../stores/types.js';
+import type { CacheStore, EntryAddress, Fence } from '../stores/types.js';
 import { type EngineRequest, runLoader } from './answers.js';
 import type { Committer } from './commit.js';
 import type { CacheEvents } from './events.js';
 import { underLease } from './lease.js';
 import { FailedFill, type Filled, type Flight, type Flights } from './single-flight.js';
-import type { StoreCalls } from './store-calls.js';
+import type { Failed, StoreCalls } from './store-calls.js';
 import { isAsyncIterable, type StreamFiller } from './streams.js';
 import type { CacheEventMap } from './types.js';
 
@@ -97,23 +97,45 @@ export class Fills {
     );
   }
 
-  async #fill(
+  #fill(
     request: EngineRequest,
     address: EntryAddress,
     background: boolean,
     results: boolean,
   ): Promise<Filled> {
     const store = this.#store;
-    let fence = this.#calls.run('fence', () => store.fence(address));
-    if (isPromiseLike(fence)) fence = await fence;
-    const fenced = fence;
-    return underLease(store, this.#calls, address, this.#leaseMs, async () => {
-      const value = await runLoader(request, results);
-      if (value instanceof FailedFill) return value;
-      if (isAsyncIterable(value)) {
-        return this.#fillFromStream(address, fenced, request, value, background);
-      }
-      return this.#commit(address, value, 'value', fenced, request);
-    });
+    const fence = this.#calls.run('fence', () => store.fence(address));
+    if (isPromiseLike(fence)) {
+      return fence.then((fenced) => this.#leased(request, address, background, results, fenced));
+    }
+    return this.#leased(request, address, background, results, fence);
+  }
+
+  /** The load and its commit, under the lease when the store is shared. */
+  #leased(
+    request: EngineRequest,
+    address: EntryAddress,
+    background: boolean,
+    results: boolean,
+    fence: Fence | Failed,
+  ): Promise<Filled> {
+    return underLease(this.#store, this.#calls, address, this.#leaseMs, () =>
+      this.#loadAndCommit(request, address, background, results, fence),
+    );
+  }
+
+  async #loadAndCommit(
+    request: EngineRequest,
+    address: EntryAddress,
+    background: boolean,
+    results: boolean,
+    fence: Fence | Failed,
+  ): Promise<Filled> {
+    const value = await runLoader(request, results);
+    if (value instanceof FailedFill) return value;
+    if (isAsyncIterable(value)) {
+      return this.#fillFromStream(address, fence, request, value, background);
+    }
+    return await this.#commit(address, value, 'value', fence, request);
   }
 }

@@ -19,15 +19,27 @@ import { FAILED, type StoreCalls } from './store-calls.js';
  * const outcome = await underLease(store, calls, address, 5_000, () => fill(request, address));
  * ```
  */
-export async function underLease(
+export function underLease(
   store: CacheStore,
   calls: StoreCalls,
   address: EntryAddress,
   leaseMs: number,
   fillLocally: () => Promise<Filled>,
 ): Promise<Filled> {
+  // An in-process store has no lease: its fill runs as it is, without another promise.
   const acquire = store.acquireLease;
   if (acquire === undefined) return fillLocally();
+  return leased(store, acquire, calls, address, leaseMs, fillLocally);
+}
+
+async function leased(
+  store: CacheStore,
+  acquire: NonNullable<CacheStore['acquireLease']>,
+  calls: StoreCalls,
+  address: EntryAddress,
+  leaseMs: number,
+  fillLocally: () => Promise<Filled>,
+): Promise<Filled> {
   const lease = await calls.run('lease', () => acquire.call(store, address, leaseMs));
   if (lease === FAILED) return fillLocally();
   if (lease.acquired) {

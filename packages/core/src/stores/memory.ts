@@ -65,17 +65,27 @@ const KNOWN_OPTIONS = optionKeys<MemoryStoreOptions>({
 });
 /**
  * Bytes one entry costs the store beyond its keys, its tags' index slots and the entry itself
- * (see retained-size.ts): lru-cache's Map entry and five per-entry array slots, the base-key
- * index's Map entry, and the record. Measured with `--expose-gc` (Node 20, x64): heap growth per
- * kept entry of floods of 200k–1M `true` fills (504–570 bytes) minus what the flat key (40), the
- * entry object (160) and its ETag (64) hold: 240–305 bytes, the spread being hash tables and
- * arrays caught at different points of their doubling. Rounded up.
+ * (see retained-size.ts): lru-cache's Map entry and five per-entry array slots. Measured with
+ * `--expose-gc` (Node 20, x64): heap growth per kept entry of floods of 200k–1M `true` fills
+ * (504–570 bytes) minus what the flat key (40), the entry object (160), its ETag (64), its record
+ * and base-key index slot (~76, measured as the drop when they went) hold: 164–230 bytes, the
+ * spread being hash tables and arrays caught at different points of their doubling. Rounded up.
  */
-const ENTRY_OVERHEAD = 300;
+const ENTRY_OVERHEAD = 230;
+/**
+ * What an entry held in a {@link MemoryRecord} costs beyond that: the record (48) and its slot in
+ * the base-key index (a Map entry and its share of the table's slack). Rounded up.
+ */
+const RECORD_OVERHEAD = 80;
 /** A tag's index slot: a Set member, or a Map entry when the tag is on this entry alone. */
 const TAG_SLOT = 64;
 
-/** What the store keeps per entry; its storage key is the LRU's key. */
+/**
+ * What the store keeps for an entry that needs more than the entry itself: a variant (its
+ * storage key is not its base key) or tags other than the entry's own. Any other entry is the
+ * LRU's value as it is (a record would cost ~40 bytes per entry), its base key being its key
+ * and its tags `entry.tags`.
+ */
 class MemoryRecord {
   constructor(
     readonly entry: CacheEntry,
@@ -83,6 +93,14 @@ class MemoryRecord {
     readonly tags: readonly string[],
   ) {}
 }
+
+type Held = CacheEntry | MemoryRecord;
+
+/** Whether the store holds the entry as it is (its own base key, its own tags): no record. */
+const heldBare = (address: EntryAddress, entry: CacheEntry): boolean =>
+  address.baseKey === address.key && address.tags === entry.tags;
+
+const entryOf = (held: Held): CacheEntry => (held instanceof MemoryRecord ? held.entry : held);
 
 /**
  * An in-process store on `lru-cache`, bounded by bytes. A hit returns the live entry (no copy,
@@ -114,15 +132,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
   const clock = new InvalidationClock(history);
   const evictListeners: Array<(key: string, reason: EvictionReason) => void> = [];
 
-  const lru = new LRUCache<string, MemoryRecord>({
+  const lru = new LRUCache<string, Held>({
     // lru-cache needs a finite integer; the largest safe one stands for "unbounded".
     maxSize: unbounded ? Number.MAX_SAFE_INTEGER : maxBytes,
     // Runs for every removal (evict, delete, replace, clear), so the indexes never outlive entries.
-    dispose(record, key, reason) {
-      unindex(byBaseKey, record.baseKey, key);
-      for (const tag of record.tags) unindex(byTag, tag, key);
+    dispose(held, key, reason) {
+      if (held instanceof MemoryRecord) unindex(byBaseKey, held.baseKey, key);
+      for (const tag of held.tags) unindex(byTag, tag, key);
       if (reason === 'evict' && evictListeners.length > 0) {
-        report(key, record.entry.staleUntil <= Date.now() ? 'expired' : 'capacity');
+        report(key, entryOf(held).staleUntil <= Date.now() ? 'expired' : 'capacity');
       }
     },
   });
@@ -147,14 +165,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
     name: 'memory',
     requiresBytes: false,
     get(key) {
-      const record = lru.get(key);
-      if (record === undefined) return undefined;
-      if (record.entry.staleUntil <= Date.now()) {
+      const held = lru.get(key);
+      if (held === undefined) return undefined;
+      const entry = entryOf(held);
+      if (entry.staleUntil <= Date.now()) {
         lru.delete(key);
         if (evictListeners.length > 0) report(key, 'expired');
         return undefined;
       }
-      return record.entry;
+      return entry;
     },
     fence() {
       return clock.fence();
@@ -172,9 +191,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
       const baseKey = address.baseKey === key ? key : flatString(address.baseKey);
       for (const tag of address.tags) flatString(tag);
       if (entry.etag !== undefined) flatString(entry.etag);
-      lru.set(key, new MemoryRecord(entry, baseKey, address.tags), { size });
-      // Index after set: replacing an older record disposes (unindexes) it first.
-      index(byBaseKey, baseKey, key);
+      const held = heldBare(address, entry)
+        ? entry
+        : new MemoryRecord(entry, baseKey, address.tags);
+      lru.set(key, held, { size });
+      // Index after set: replacing an older record disposes (unindexes) it first. An entry
+      // under its base key itself is found by that key (see `invalidate`): not indexed.
+      if (baseKey !== key) index(byBaseKey, baseKey, key);
       for (const tag of address.tags) index(byTag, tag, key);
       return true;
     },
@@ -183,7 +206,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
     },
     invalidate(baseKey) {
       clock.invalidateBaseKey(baseKey);
-      return removeIndexed(byBaseKey.get(baseKey));
+      // The entry stored under the base key itself (no variant), then its indexed variants.
+      const own = lru.peek(baseKey);
+      const ownKey = own instanceof MemoryRecord ? own.baseKey === baseKey : own !== undefined;
+      return Number(ownKey && lru.delete(baseKey)) + removeIndexed(byBaseKey.get(baseKey));
     },
     invalidateTags(tags) {
       clock.invalidateTags(tags);
@@ -246,7 +272,7 @@ function resolveMemoryOptions(options: MemoryStoreOptions) {
  *
  * @example
  * ```ts
- * accountedSize(address, entry); // e.g. 620 for `true` under a 24-char key
+ * accountedSize(address, entry); // e.g. 550 for `true` under a 24-char key
  * ```
  */
 export function accountedSize(
@@ -256,6 +282,7 @@ export function accountedSize(
 ): number {
   let bytes = ENTRY_OVERHEAD + stringBytes(address.key) + TAG_SLOT * address.tags.length;
   if (address.baseKey !== address.key) bytes += stringBytes(address.baseKey);
+  if (!heldBare(address, entry)) bytes += RECORD_OVERHEAD;
   // The engine hands the entry's own tag list; another list is one more array to keep.
   if (address.tags !== entry.tags) bytes += tagListBytes(address.tags);
   return Math.ceil(bytes + entryBytes(entry, limit - bytes));

@@ -1,3 +1,4 @@
+import { SmallIndex } from '../small-index.js';
 import type { CacheEntry } from './types.js';
 
 /*
@@ -134,48 +135,87 @@ export function tagListBytes(tags: readonly string[]): number {
  */
 export function valueBytes(value: unknown, limit = Number.POSITIVE_INFINITY): number {
   if (typeof value !== 'object' || value === null) return primitiveBytes(value);
-  let total = 0;
-  const seen = new Set<object>();
-  const pending: unknown[] = [value];
-  while (pending.length > 0 && total <= limit) {
-    const item = pending.pop();
-    if (typeof item !== 'object' || item === null) {
-      total += primitiveBytes(item);
-      continue;
-    }
-    if (seen.has(item)) continue;
-    seen.add(item);
-    if (Array.isArray(item)) {
-      total += arrayBytes(item.length);
-      for (const element of item) {
-        // A number element lives in its slot (small ints and unboxed doubles alike).
-        if (typeof element !== 'number') pending.push(element);
-      }
-    } else if (ArrayBuffer.isView(item)) {
-      total += TYPED_ARRAY + item.byteLength;
-    } else if (item instanceof ArrayBuffer) {
-      total += TYPED_ARRAY + item.byteLength;
-    } else if (item instanceof Date) {
-      total += DATE;
-    } else if (item instanceof RegExp) {
-      total += REGEXP + stringBytes(item.source);
-    } else if (item instanceof Map) {
-      total += hashTableBytes(item.size, MAP_SLOT);
-      for (const [key, entry] of item) pending.push(key, entry);
-    } else if (item instanceof Set) {
-      total += hashTableBytes(item.size, SET_SLOT);
-      for (const member of item) pending.push(member);
-    } else {
-      const keys = Object.keys(item);
-      total += objectBytes(keys.length);
-      for (const key of keys) {
-        const property = (item as Record<string, unknown>)[key];
-        pending.push(property);
-      }
-    }
+  // The walk's state is reused (a fill walks its value once); a getter that walks again while
+  // a walk runs gets state of its own.
+  const walk = idleWalk ?? new Walk();
+  idleWalk = undefined;
+  try {
+    return walk.bytes(value, limit);
+  } finally {
+    walk.reset();
+    idleWalk = walk;
   }
-  return total;
 }
+
+/** The state of one {@link valueBytes} walk: objects met, and a stack of objects to visit. */
+class Walk {
+  readonly seen = new SmallIndex<object>();
+  readonly pending: object[] = [];
+  top = 0;
+  total = 0;
+
+  bytes(value: object, limit: number): number {
+    const pending = this.pending;
+    pending[this.top++] = value;
+    while (this.top > 0 && this.total <= limit) {
+      const item = pending[--this.top] as object;
+      if (this.seen.indexOf(item) !== -1) continue;
+      this.seen.add(item);
+      this.total += this.visit(item);
+    }
+    return this.total;
+  }
+
+  /** The bytes of `item` itself; pushes the objects it holds (primitives are counted here). */
+  private visit(item: object): number {
+    if (Array.isArray(item)) {
+      let total = arrayBytes(item.length);
+      // A number element lives in its slot (small ints and unboxed doubles alike).
+      for (const element of item) if (typeof element !== 'number') total += this.held(element);
+      return total;
+    }
+    if (ArrayBuffer.isView(item)) return TYPED_ARRAY + item.byteLength;
+    if (item instanceof ArrayBuffer) return TYPED_ARRAY + item.byteLength;
+    if (item instanceof Date) return DATE;
+    if (item instanceof RegExp) return REGEXP + stringBytes(item.source);
+    if (item instanceof Map) {
+      let total = hashTableBytes(item.size, MAP_SLOT);
+      for (const [key, entry] of item) total += this.held(key) + this.held(entry);
+      return total;
+    }
+    if (item instanceof Set) {
+      let total = hashTableBytes(item.size, SET_SLOT);
+      for (const member of item) total += this.held(member);
+      return total;
+    }
+    const keys = Object.keys(item);
+    let total = objectBytes(keys.length);
+    for (const key of keys) total += this.held((item as Record<string, unknown>)[key]);
+    return total;
+  }
+
+  /** A primitive's bytes, or 0 with an object pushed to visit. */
+  private held(value: unknown): number {
+    if (typeof value !== 'object' || value === null) return primitiveBytes(value);
+    this.pending[this.top++] = value;
+    return 0;
+  }
+
+  /** Forget the walk, holding on to none of its objects. */
+  reset(): void {
+    this.seen.reset();
+    // A stack grown by a large value is let go; a small one is kept, emptied.
+    if (this.pending.length > KEPT_STACK) this.pending.length = 0;
+    else this.pending.fill(EMPTY, 0, this.pending.length);
+    this.top = 0;
+    this.total = 0;
+  }
+}
+
+const EMPTY = {};
+const KEPT_STACK = 256;
+/** The walk free for the next {@link valueBytes} call (none while one runs). */
+let idleWalk: Walk | undefined;
 
 /** A primitive held in a property, a Map or Set, or the entry itself. */
 function primitiveBytes(value: unknown): number {

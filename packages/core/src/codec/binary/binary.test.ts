@@ -102,6 +102,42 @@ describe('rcb1 numbers and keys', () => {
   });
 });
 
+describe('rcb1 encoder reuse (one scratch encoder serves every call)', () => {
+  const shared = { id: 1 };
+  const payload = { a: shared, b: shared, list: [shared], keys: { id: 2, name: 'x' } };
+
+  it('gives the same bytes after a refused value, a large value and many keys or objects', () => {
+    const expected = [...binaryCodec.encode(payload)];
+    expect(() => binaryCodec.encode({ nested: { save() {} } })).toThrow(CodecError);
+    binaryCodec.encode({ big: 'x'.repeat(200_000) });
+    // Past the linear-scan size of the key and reference indexes (a Map takes over).
+    const wide = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, { i }]));
+    expect(roundTrip(wide)).toEqual(wide);
+    expect([...binaryCodec.encode(payload)]).toEqual(expected);
+  });
+
+  it('returns bytes of their own, exactly as long as the payload', () => {
+    const first = binaryCodec.encode('first');
+    const second = binaryCodec.encode('second');
+    expect(first.buffer.byteLength).toBe(first.length);
+    expect(roundTrip('first')).toBe('first');
+    expect(binaryCodec.decode(first)).toBe('first');
+    expect(binaryCodec.decode(second)).toBe('second');
+  });
+
+  it('encodes correctly when a getter encodes another value mid-encode', () => {
+    const inner = { deep: [1, 2, 3] };
+    const outer = {
+      before: 'b',
+      get during() {
+        return binaryCodec.decode(binaryCodec.encode(inner));
+      },
+      after: shared,
+    };
+    expect(roundTrip(outer)).toEqual({ before: 'b', during: inner, after: shared });
+  });
+});
+
 describe('rcb1 decoding hostile or broken bytes', () => {
   it('refuses unknown tags, trailing bytes, and references to nothing', () => {
     for (const bytes of [[0xee], [Tag.Null, Tag.Null], [Tag.Ref, 0], [Tag.Hole], []]) {

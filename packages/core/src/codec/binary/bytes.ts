@@ -3,20 +3,36 @@
  * (UTF-8 that also carries lone surrogates, so every JS string round-trips exactly).
  */
 
+/** A scratch buffer grown past this is dropped when reset, so one large value pins nothing. */
+const MAX_KEPT_SCRATCH = 64 * 1024;
+const INITIAL_SIZE = 1024;
+
 /**
- * @internal A growable output buffer.
+ * @internal A growable output buffer, meant to be reused: {@link ByteWriter.finish} copies out
+ * exactly the bytes written and {@link ByteWriter.reset} starts over in the same buffer, so a
+ * writer kept across encodes allocates only the result.
  *
  * @example
  * ```ts
  * const out = new ByteWriter();
  * out.string('hi');
  * out.finish(); // Uint8Array [2, 104, 105]
+ * out.reset();
  * ```
  */
 export class ByteWriter {
-  bytes = new Uint8Array(256);
+  bytes = new Uint8Array(INITIAL_SIZE);
   length = 0;
   private view = new DataView(this.bytes.buffer);
+
+  /** Empty the writer for the next payload (a buffer grown large is let go). */
+  reset(): void {
+    this.length = 0;
+    if (this.bytes.length > MAX_KEPT_SCRATCH) {
+      this.bytes = new Uint8Array(INITIAL_SIZE);
+      this.view = new DataView(this.bytes.buffer);
+    }
+  }
 
   private ensure(extra: number): void {
     const needed = this.length + extra;
@@ -102,6 +118,7 @@ export class ByteWriter {
     this.length = start + needed + byteLength;
   }
 
+  /** A copy of the bytes written, exactly as long as they are. */
   finish(): Uint8Array {
     return this.bytes.slice(0, this.length);
   }

@@ -1,4 +1,5 @@
 import { builtinTag, hasEnumerableSymbols } from '../../builtins.js';
+import { SmallIndex } from '../../small-index.js';
 import { describeUnsupported, formatPath, MAP_KEY, unsupportedValue } from '../unsupported.js';
 import { ByteWriter } from './bytes.js';
 import { Tag, TYPED_ARRAYS } from './tags.js';
@@ -16,6 +17,8 @@ import { Tag, TYPED_ARRAYS } from './tags.js';
 // `list[1e9] = 1` costs its one element, not a billion holes.
 const SPARSE_CHECK_FROM = 1024;
 const dateGetTime = Date.prototype.getTime;
+/** The encoder free for the next call (none while one runs). */
+let idle: Encoder | undefined;
 
 /**
  * @internal Encode `value`, throwing the codec's `CodecError` for what it refuses.
@@ -26,19 +29,41 @@ const dateGetTime = Date.prototype.getTime;
  * ```
  */
 export function encodeBinary(codec: string, value: unknown): Uint8Array {
-  const encoder = new Encoder(codec);
-  encoder.value(value);
-  return encoder.out.finish();
+  // One encoder serves every call: its buffer and tables are reused, so a fill allocates only
+  // its result. A getter that encodes while an encode runs gets an encoder of its own.
+  const encoder = idle ?? new Encoder();
+  idle = undefined;
+  try {
+    return encoder.encode(codec, value);
+  } finally {
+    encoder.reset();
+    idle = encoder;
+  }
 }
 
 class Encoder {
   readonly out = new ByteWriter();
-  private readonly refs = new Map<object, number>();
-  private readonly keys = new Map<string, number>();
+  private codec = '';
+  /** Objects met so far, by reference index. */
+  private readonly refs = new SmallIndex<object>();
+  /** Object keys spelled so far, by key index. */
+  private readonly keys = new SmallIndex<string>();
   /** Raw keys from the root to the current value; formatted only when a value is refused. */
   private readonly path: unknown[] = [];
 
-  constructor(private readonly codec: string) {}
+  encode(codec: string, value: unknown): Uint8Array {
+    this.codec = codec;
+    this.value(value);
+    return this.out.finish();
+  }
+
+  /** Forget the last payload (its objects must not stay reachable from here). */
+  reset(): void {
+    this.out.reset();
+    this.refs.reset();
+    this.keys.reset();
+    this.path.length = 0;
+  }
 
   value(value: unknown): void {
     switch (typeof value) {
@@ -82,13 +107,13 @@ class Encoder {
   // Long on purpose (~65 lines): the shared-reference check, then one `switch` over the built-in
   // kinds (a few lines each), the encoder's dispatch for every non-plain object.
   private object(value: object): void {
-    const ref = this.refs.get(value);
-    if (ref !== undefined) {
+    const ref = this.refs.indexOf(value);
+    if (ref !== -1) {
       this.out.u8(Tag.Ref);
       this.out.varuint(ref);
       return;
     }
-    this.refs.set(value, this.refs.size);
+    this.refs.add(value);
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto === Object.prototype || proto === null) {
       this.properties(value as Record<string, unknown>, proto === null);
@@ -160,9 +185,9 @@ class Encoder {
     this.out.u8(nullProto ? Tag.NullProtoObject : Tag.Object);
     this.out.varuint(keys.length);
     for (const key of keys) {
-      const known = this.keys.get(key);
-      if (known === undefined) {
-        this.keys.set(key, this.keys.size);
+      const known = this.keys.indexOf(key);
+      if (known === -1) {
+        this.keys.add(key);
         this.out.string(key, 2);
       } else {
         this.out.varuint(known * 2 + 1);

@@ -1,0 +1,85 @@
+/**
+ * Heap per kept entry (issue 13, row 7): fill one cache with distinct keys and ~200 B row values
+ * and measure, after `gc()`, the heap each kept entry holds; for routecache also the bytes its
+ * store accounts per entry against `maxBytes`. Each arm runs in a child process of its own with
+ * `--expose-gc` (memory-per-entry-child.ts). `pnpm bench memory` runs it with 1M keys, the
+ * regression test (`test/regression/memory-per-entry.test.ts`) with 100k.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** The arms: a plain lru-cache, and routecache's memoryStore filled through `getOrLoad`. */
+export const PER_ENTRY_ARMS = ['lru-cache', 'routecache'] as const;
+export type PerEntryArm = (typeof PER_ENTRY_ARMS)[number];
+
+/** What one arm measured. */
+export interface PerEntryResult {
+  arm: PerEntryArm;
+  entries: number;
+  /** `heapUsed` + `arrayBuffers` growth after `gc()`, per kept entry. */
+  bytesPerEntry: number;
+  /** Bytes the store counts against `maxBytes` per entry (routecache only). */
+  accountedPerEntry?: number;
+  /** Wall time of the fill, ms (context only). */
+  ms: number;
+}
+
+/**
+ * A row of about 200 bytes of JSON, fresh per call (what a resolver returns).
+ *
+ * @example
+ * ```ts
+ * JSON.stringify(rowValue(1)).length; // ≈ 200
+ * ```
+ */
+export function rowValue(id: number) {
+  return {
+    id,
+    name: `user ${id}`,
+    email: `user${id}@example.com`,
+    active: id % 2 === 0,
+    score: id / 7,
+    roles: ['reader', 'writer'],
+    bio: 'Writes about caches, HTTP semantics and database migrations.',
+  };
+}
+
+const CHILD = fileURLToPath(new URL('./memory-per-entry-child.ts', import.meta.url));
+
+/**
+ * Run one arm in a child process (`node --expose-gc`, TypeScript through tsx) and resolve to
+ * what it measured.
+ *
+ * @example
+ * ```ts
+ * const { bytesPerEntry } = await spawnPerEntry('routecache', 100_000);
+ * ```
+ */
+export function spawnPerEntry(arm: PerEntryArm, entries: number): Promise<PerEntryResult> {
+  const args = [
+    '--expose-gc',
+    '--max-old-space-size=8192',
+    '--conditions=source',
+    '--import',
+    'tsx',
+  ];
+  const child = spawn(process.execPath, [...args, CHILD, arm, String(entries)], {
+    cwd: fileURLToPath(new URL('.', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (code === 0) resolve(JSON.parse(stdout) as PerEntryResult);
+      else reject(new Error(`memory per entry arm ${arm} exited ${code ?? signal}: ${stderr}`));
+    });
+  });
+}
