@@ -65,31 +65,34 @@ export class Lookup {
         this.#calls.fail('get', cause, 'ROUTECACHE_STORE_ERROR');
         return this.#load(request, baseKey, key, undefined, results);
       }
-      if (!isPromiseLike(got)) return this.#serve(request, baseKey, key, got, results);
-      return this.#calls
-        .settle('get', got)
-        .then((entry) =>
-          this.#serve(request, baseKey, key, entry === FAILED ? undefined : entry, results),
-        );
+      if (!isPromiseLike(got))
+        return Promise.resolve(this.#serve(request, baseKey, key, got, results));
+      return this.#calls.settleThen('get', got, (entry) =>
+        this.#serve(request, baseKey, key, entry === FAILED ? undefined : entry, results),
+      );
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /** Answer from what the store returned: fresh, stale-while-revalidate, or a miss. */
+  /**
+   * Answer from what the store returned: fresh, stale-while-revalidate, or a miss. A hit is a
+   * plain answer, not a promise: returned from a store promise's reaction, a promise would cost
+   * two more reactions to adopt.
+   */
   #serve(
     request: EngineRequest,
     baseKey: string,
     key: string,
     entry: CacheEntry | undefined,
     results: boolean,
-  ): Promise<Answer> {
+  ): Answer | Promise<Answer> {
     if (entry === undefined) return this.#load(request, baseKey, key, undefined, results);
     const now = Date.now();
     if (now < entry.freshUntil) {
       this.#events.keyed('hit', key, baseKey);
       const maxAge = Math.floor((entry.freshUntil - now) / 1000);
-      return Promise.resolve(entryAnswer(entry, 'HIT', maxAge));
+      return entryAnswer(entry, 'HIT', maxAge);
     }
     const options = this.#options;
     const revalidateMs = windowMs(request.staleWhileRevalidate, options.staleWhileRevalidateMs);
@@ -104,7 +107,7 @@ export class Lookup {
           .promise.catch(ignore);
         request.waitUntil?.(refresh);
       }
-      return Promise.resolve(entryAnswer(entry, 'STALE', 0));
+      return entryAnswer(entry, 'STALE', 0);
     }
     const fallBackMs = windowMs(request.staleIfError, options.staleIfErrorMs);
     const stale = now < entry.freshUntil + fallBackMs ? entry : undefined;
