@@ -59,7 +59,8 @@ export async function runRedisBench(): Promise<Row[]> {
     const load = async () => value;
     const baseKey = redisCache.keyFor({ route: 'users.get', input: { id: 42 } });
     const filled = await redisCache.getOrLoad({ baseKey, load });
-    if (filled.status !== 'MISS') throw new Error(`expected the first call to fill, got ${filled.status}`);
+    if (filled.status !== 'MISS')
+      throw new Error(`expected the first call to fill, got ${filled.status}`);
     const hit = await redisCache.getOrLoad({ baseKey, load });
     if (hit.status !== 'HIT') throw new Error(`expected a Redis hit, got ${hit.status}`);
     // Raw reads routecache's own entry: the same key, the same envelope bytes.
@@ -67,8 +68,8 @@ export async function runRedisBench(): Promise<Row[]> {
 
     const rawGet = () => raw.getBuffer(key);
     // The storage key of a lookup without variant is its base key.
-    const storeGet = () => store.get(baseKey);
-    const decodingGet = () => decoding.get(baseKey);
+    const storeGet = () => Promise.resolve(store.get(baseKey));
+    const decodingGet = () => Promise.resolve(decoding.get(baseKey));
     const cacheGet = () => redisCache.getOrLoad({ baseKey, load });
     rows.push(
       ...(await compare({

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Deadlines, type Timed } from './deadlines.js';
 
 class Call implements Timed {
-  settled = false;
+  prev: Timed | undefined = undefined;
   next: Timed | undefined = undefined;
   constructor(
     readonly name: string,
@@ -42,19 +42,24 @@ describe('Deadlines', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('never expires a settled call, and stops its timer once nothing is pending', async () => {
+  it('never expires a deleted call, and stops its timer once nothing is pending', async () => {
     const t0 = performance.now();
     const a = start('a');
     await vi.advanceTimersByTimeAsync(20);
-    start('b');
-    a.settled = true;
+    const b = start('b');
+    start('c');
+    deadlines.delete(a);
+    deadlines.delete(b);
+    expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(100);
-    expect(expired).toEqual([`b@${t0 + 60}`]);
+    expect(expired).toEqual([`c@${t0 + 60}`]);
     expect(vi.getTimerCount()).toBe(0);
-    const c = start('c');
-    c.settled = true;
+    const d = start('d');
+    await vi.advanceTimersByTimeAsync(10);
+    deadlines.delete(d);
+    start('e');
     await vi.advanceTimersByTimeAsync(100);
-    expect(expired).toEqual([`b@${t0 + 60}`]);
+    expect(expired).toEqual([`c@${t0 + 60}`, `e@${t0 + 170}`]);
     expect(vi.getTimerCount()).toBe(0);
   });
 

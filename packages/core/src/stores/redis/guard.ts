@@ -145,6 +145,7 @@ export class Guard {
     // Out of budget already: a late answer is dropped (it proves nothing about the next call).
     if (flight.settled) return;
     flight.settled = true;
+    this.#deadlines.delete(flight as GuardedCall<unknown, unknown>);
     try {
       this.#succeeded();
       const { map } = flight;
@@ -158,6 +159,7 @@ export class Guard {
   #refused<T, R>(flight: GuardedCall<T, R>, cause: unknown): void {
     if (flight.settled) return;
     flight.settled = true;
+    this.#deadlines.delete(flight as GuardedCall<unknown, unknown>);
     this.#settle(flight, () => {
       const { operation } = flight;
       const error = new StoreError(
@@ -180,6 +182,7 @@ export class Guard {
 
   /** A call out of budget: a failure, unless the client is still making its first connection. */
   #timedOut(flight: GuardedCall<unknown, unknown>, lateMs: number): void {
+    flight.settled = true;
     this.#settle(flight, () => {
       const { operation, fallback } = flight;
       if (flight.starting) {
@@ -243,7 +246,9 @@ export class Guard {
  * its answer or by its budget running out.
  */
 class GuardedCall<T, R> implements Timed {
+  /** Answered, refused or out of budget: whatever comes later is dropped. */
   settled = false;
+  prev: Timed | undefined = undefined;
   next: Timed | undefined = undefined;
 
   constructor(
