@@ -70,17 +70,28 @@ export class Lookup {
         return this.#load(request, baseKey, key, undefined, results, 'L1', started);
       }
       if (!isPromiseLike(got))
-        return this.#serve(request, baseKey, key, got, results, 'L1', started);
-      return this.#calls.settle('get', got).then((entry) => {
-        const found = entry === FAILED ? undefined : entry;
-        return this.#serve(request, baseKey, key, found, results, 'L2', started);
-      });
+        return Promise.resolve(this.#serve(request, baseKey, key, got, results, 'L1', started));
+      return this.#calls.settleThen('get', got, (entry) =>
+        this.#serve(
+          request,
+          baseKey,
+          key,
+          entry === FAILED ? undefined : entry,
+          results,
+          'L2',
+          started,
+        ),
+      );
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /** Answer from what the store returned: fresh, stale-while-revalidate, or a miss. */
+  /**
+   * Answer from what the store returned: fresh, stale-while-revalidate, or a miss. A hit is a
+   * plain answer, not a promise: returned from a store promise's reaction, a promise would cost
+   * two more reactions to adopt.
+   */
   #serve(
     request: EngineRequest,
     baseKey: string,
@@ -89,7 +100,7 @@ export class Lookup {
     results: boolean,
     layer: StoreLayer,
     started: number,
-  ): Promise<Answer> {
+  ): Answer | Promise<Answer> {
     if (entry === undefined) {
       return this.#load(request, baseKey, key, undefined, results, layer, started);
     }
@@ -97,7 +108,7 @@ export class Lookup {
     if (now < entry.freshUntil) {
       this.#events.keyed('hit', key, baseKey, request.route, layer, started);
       const maxAge = Math.floor((entry.freshUntil - now) / 1000);
-      return Promise.resolve(entryAnswer(entry, 'HIT', maxAge));
+      return entryAnswer(entry, 'HIT', maxAge);
     }
     const options = this.#options;
     const revalidateMs = windowMs(request.staleWhileRevalidate, options.staleWhileRevalidateMs);
@@ -112,7 +123,7 @@ export class Lookup {
           .promise.catch(ignore);
         request.waitUntil?.(refresh);
       }
-      return Promise.resolve(entryAnswer(entry, 'STALE', 0));
+      return entryAnswer(entry, 'STALE', 0);
     }
     const fallBackMs = windowMs(request.staleIfError, options.staleIfErrorMs);
     const stale = now < entry.freshUntil + fallBackMs ? entry : undefined;

@@ -10,6 +10,7 @@ import type { Fallback, Guard } from './guard.js';
  * ```ts
  * const calls = new RedisCalls(client, guard, connection);
  * const data = await calls.run('get', () => client.getBuffer(key), { value: null });
+ * const entry = await calls.run('get', () => client.getBuffer(key), MISS, (data) => decode(data));
  * ```
  */
 export class RedisCalls {
@@ -23,15 +24,20 @@ export class RedisCalls {
     this.#connection = connection;
   }
 
-  /** One guarded call; `fallback` marks a read (fail-open, see {@link Guard.run}). */
-  run<T>(operation: string, call: () => Promise<T>, fallback?: Fallback<T>): Promise<T> {
-    if (this.#client.status === 'ready') return this.#guard.run(operation, call, fallback);
+  /**
+   * One guarded call; `fallback` marks a read (fail-open), `map` turns the answer into the
+   * result as it arrives (see {@link Guard.run}).
+   */
+  run<T, R = T>(
+    operation: string,
+    call: () => Promise<T>,
+    fallback?: Fallback<R>,
+    map?: (answer: T) => R,
+  ): Promise<R> {
+    const guard = this.#guard;
+    if (this.#client.status === 'ready') return guard.run(operation, call, fallback, false, map);
     const connection = this.#connection;
-    return this.#guard.run(
-      operation,
-      () => connection.whenReady().then(call),
-      fallback,
-      connection.starting,
-    );
+    const waited = () => connection.whenReady().then(call);
+    return guard.run(operation, waited, fallback, connection.starting, map);
   }
 }

@@ -28,6 +28,20 @@ describe('Guard', () => {
     await settled;
   });
 
+  it('keeps the budgets of many calls in flight with one timer, each expiring on time', async () => {
+    const calls = Array.from({ length: 16 }, () => guard.run('get', never, MISS));
+    expect(vi.getTimerCount()).toBe(1);
+    const first = expect(calls[0]).rejects.toMatchObject({ code: 'ROUTECACHE_STORE_TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(39);
+    const pending = Symbol('pending');
+    expect(await Promise.race([calls[15], Promise.resolve(pending)])).toBe(pending);
+    await vi.advanceTimersByTimeAsync(1);
+    await first;
+    // The first timeout reported the outage; the others fail open.
+    for (const call of calls.slice(1)) expect(await call).toBe('miss');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('opens at once on a timeout: a server that stops answering costs one budget', async () => {
     const call = guard.run('get', never, MISS);
     const settled = expect(call).rejects.toMatchObject({ code: 'ROUTECACHE_STORE_TIMEOUT' });
@@ -55,11 +69,14 @@ describe('Guard', () => {
   });
 
   it('counts a timeout whose timer fired late (a blocked event loop) as one failure only', async () => {
+    // A real blocked loop: the budget's timer cannot run until the loop is free again.
+    vi.useRealTimers();
     const call = guard.run('get', never, MISS);
     const settled = expect(call).rejects.toMatchObject({ code: 'ROUTECACHE_STORE_TIMEOUT' });
-    // The loop was blocked for 120 ms: the clock moved, the timer could not run.
-    vi.setSystemTime(Date.now() + 120);
-    await vi.advanceTimersByTimeAsync(40);
+    const blockedUntil = performance.now() + 120;
+    while (performance.now() < blockedUntil) {
+      // busy: the loop is blocked for 120 ms, three budgets of 40
+    }
     await settled;
     expect(guard.open).toBe(false);
     const next = vi.fn(ok);

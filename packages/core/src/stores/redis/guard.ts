@@ -1,5 +1,5 @@
-import { TIMED_OUT, withTimeout } from '../../async.js';
 import { StoreError } from '../../errors.js';
+import { Deadlines, type Timed } from './deadlines.js';
 
 /**
  * Outage notifications of a Redis store or bus: `'down'` once when an outage starts (with its
@@ -65,6 +65,8 @@ export class Guard {
   readonly #threshold: number;
   readonly #cooldownMs: number;
   readonly #onStatus: RedisStatusListener | undefined;
+  /** The budgets of the calls in flight: one timer for all of them. */
+  readonly #deadlines: Deadlines<GuardedCall<unknown, unknown>>;
   #failures = 0;
   #openUntil = 0;
   #probing = false;
@@ -78,6 +80,7 @@ export class Guard {
   ) {
     this.#store = store;
     this.#timeoutMs = timeoutMs;
+    this.#deadlines = new Deadlines(timeoutMs, (flight, lateMs) => this.#timedOut(flight, lateMs));
     this.#threshold = breaker.threshold;
     this.#cooldownMs = breaker.cooldownMs;
     this.#onStatus = onStatus;
@@ -91,13 +94,17 @@ export class Guard {
   /**
    * Run one Redis call within the budget. `fallback` marks a read operation (fail-open);
    * `starting`, a call made during the client's first connection (see the class comment).
+   * `map` turns Redis' answer into the result (a decode) as it arrives, in the same reaction:
+   * without it, the answer is the result (`R` is `T`). A `map` that throws rejects the call;
+   * Redis answered, so it still counts as a success for the breaker.
    */
-  run<T>(
+  run<T, R = T>(
     operation: string,
     call: () => Promise<T>,
-    fallback?: Fallback<T>,
+    fallback?: Fallback<R>,
     starting = false,
-  ): Promise<T> {
+    map?: (answer: T) => R,
+  ): Promise<R> {
     if (this.#openUntil !== 0) {
       if (this.open) {
         const error = new StoreError(
@@ -109,51 +116,90 @@ export class Guard {
       }
       this.#probing = true;
     }
-    const started = Date.now();
     let pending: Promise<T>;
     try {
       pending = call();
     } catch (error) {
       pending = Promise.reject(error);
     }
-    return withTimeout(pending, this.#timeoutMs).then(
-      (value) => {
-        if (value === TIMED_OUT) return this.#timedOut(operation, started, fallback, starting);
-        this.#succeeded();
-        return value;
-      },
-      (cause: unknown) => {
-        const error = new StoreError(
-          'ROUTECACHE_STORE_ERROR',
-          `Store "${this.#store}" ${operation} failed`,
-          { cause, context: { store: this.#store, operation } },
-        );
-        return this.#failed(error, fallback);
-      },
-    );
+    return new Promise<R>((resolve, reject) => {
+      const flight = new GuardedCall<T, R>(
+        this.#deadlines.deadline(),
+        operation,
+        fallback,
+        starting,
+        map,
+        resolve,
+        reject,
+      );
+      // Its budget expires it with a fallback or an error, never a value of type T.
+      this.#deadlines.add(flight as GuardedCall<unknown, unknown>);
+      pending.then(
+        (value) => this.#answered(flight, value),
+        (cause: unknown) => this.#refused(flight, cause),
+      );
+    });
+  }
+
+  #answered<T, R>(flight: GuardedCall<T, R>, answer: T): void {
+    // Out of budget already: a late answer is dropped (it proves nothing about the next call).
+    if (flight.settled) return;
+    flight.settled = true;
+    this.#deadlines.delete(flight as GuardedCall<unknown, unknown>);
+    try {
+      this.#succeeded();
+      const { map } = flight;
+      flight.resolve(map === undefined ? (answer as unknown as R) : map(answer));
+    } catch (error) {
+      // onStatus('up') or `map` threw: the call rejects with it.
+      flight.reject(error);
+    }
+  }
+
+  #refused<T, R>(flight: GuardedCall<T, R>, cause: unknown): void {
+    if (flight.settled) return;
+    flight.settled = true;
+    this.#deadlines.delete(flight as GuardedCall<unknown, unknown>);
+    this.#settle(flight, () => {
+      const { operation } = flight;
+      const error = new StoreError(
+        'ROUTECACHE_STORE_ERROR',
+        `Store "${this.#store}" ${operation} failed`,
+        { cause, context: { store: this.#store, operation } },
+      );
+      return this.#failed(error, flight.fallback);
+    });
+  }
+
+  /** Settle `flight` with what `outcome` returns, or its throw (a listener's included). */
+  #settle<T, R>(flight: GuardedCall<T, R>, outcome: () => R): void {
+    try {
+      flight.resolve(outcome());
+    } catch (error) {
+      flight.reject(error);
+    }
   }
 
   /** A call out of budget: a failure, unless the client is still making its first connection. */
-  #timedOut<T>(
-    operation: string,
-    started: number,
-    fallback: Fallback<T> | undefined,
-    starting: boolean,
-  ): T {
-    if (starting) {
-      if (fallback) return fallback.value;
-      throw this.#notConnected(operation);
-    }
-    const error = new StoreError(
-      'ROUTECACHE_STORE_TIMEOUT',
-      `Store "${this.#store}" ${operation} exceeded ${this.#timeoutMs} ms`,
-      { context: { store: this.#store, operation, timeoutMs: this.#timeoutMs } },
-    );
-    // A timer that fires well after its time means the event loop was blocked (GC, a heavy
-    // request): the reply may be sitting unread in the socket, so this is no proof that the
-    // server stopped answering.
-    const late = Date.now() - started > this.#timeoutMs * 1.5;
-    return this.#failed(error, fallback, !late);
+  #timedOut(flight: GuardedCall<unknown, unknown>, lateMs: number): void {
+    flight.settled = true;
+    this.#settle(flight, () => {
+      const { operation, fallback } = flight;
+      if (flight.starting) {
+        if (fallback) return fallback.value;
+        throw this.#notConnected(operation);
+      }
+      const error = new StoreError(
+        'ROUTECACHE_STORE_TIMEOUT',
+        `Store "${this.#store}" ${operation} exceeded ${this.#timeoutMs} ms`,
+        { context: { store: this.#store, operation, timeoutMs: this.#timeoutMs } },
+      );
+      // A timer that fires well after its time means the event loop was blocked (GC, a heavy
+      // request): the reply may be sitting unread in the socket, so this is no proof that the
+      // server stopped answering.
+      const late = lateMs > this.#timeoutMs * 0.5;
+      return this.#failed(error, fallback, !late);
+    });
   }
 
   #notConnected(operation: string): StoreError {
@@ -193,4 +239,26 @@ export class Guard {
     if (fallback) return fallback.value;
     throw error;
   }
+}
+
+/**
+ * One guarded call in flight (Redis answers a `T`, the call results in an `R`): settled once, by
+ * its answer or by its budget running out.
+ */
+class GuardedCall<T, R> implements Timed {
+  /** Answered, refused or out of budget: whatever comes later is dropped. */
+  settled = false;
+  prev: Timed | undefined = undefined;
+  next: Timed | undefined = undefined;
+
+  constructor(
+    readonly deadline: number,
+    readonly operation: string,
+    readonly fallback: Fallback<R> | undefined,
+    /** Made during the client's first connection (see {@link Guard}). */
+    readonly starting: boolean,
+    readonly map: ((answer: T) => R) | undefined,
+    readonly resolve: (value: R) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
 }

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { sha256Base64Url } from '../../hash.js';
+import { flatString } from '../retained-size.js';
 
 /*
  * Key layout under a prefix P (default `rc:`). `{h}` is a Redis Cluster hash tag: h is 22
@@ -16,7 +17,7 @@ import { sha256Base64Url } from '../../hash.js';
  */
 
 const HASH_TAG_LENGTH = 22;
-/** Bound of the memo of hash tags (least recently used dropped beyond it). */
+/** Bound of each memo, of hash tags and of entry keys (least recently used dropped beyond it). */
 const MEMO_LIMIT = 10_000;
 
 /**
@@ -24,17 +25,36 @@ const MEMO_LIMIT = 10_000;
  *
  * @example
  * ```ts
- * const layout = new KeyLayout('rc:');
+ * const layout = new KeyLayout('rc:', baseKeyOfStorageKey);
  * const h = layout.slotTag('api|users.get|{"id":1}');
  * layout.entry(h, 'api|users.get|{"id":1}'); // 'rc:{<h>}e:api|users.get|{"id":1}'
+ * layout.entryKeyOf('api|users.get|{"id":1}'); // the same
  * ```
  */
 export class KeyLayout {
   readonly #prefix: string;
+  readonly #baseKeyOf: (key: string) => string;
   readonly #memo = new LRUCache<string, string>({ max: MEMO_LIMIT });
+  readonly #entryKeys = new LRUCache<string, string>({ max: MEMO_LIMIT });
 
-  constructor(prefix: string) {
+  /** `baseKeyOf`: the base key of a storage key (the store's option of that name). */
+  constructor(prefix: string, baseKeyOf: (key: string) => string) {
     this.#prefix = prefix;
+    this.#baseKeyOf = baseKeyOf;
+  }
+
+  /**
+   * The Redis key of storage key `key`'s entry, `entry(slotTag(baseKeyOf(key)), key)`, memoized
+   * by storage key: the hit path needs it on every `get`, and a flat string costs the client
+   * less to write than a fresh concatenation.
+   */
+  entryKeyOf(key: string): string {
+    let entryKey = this.#entryKeys.get(key);
+    if (entryKey === undefined) {
+      entryKey = flatString(this.entry(this.slotTag(this.#baseKeyOf(key)), key));
+      this.#entryKeys.set(key, entryKey);
+    }
+    return entryKey;
   }
 
   /** The hash tag of a base key (memoized: the hit path computes it on every `get`). */

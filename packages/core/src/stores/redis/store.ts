@@ -55,7 +55,7 @@ class RedisFence {
   ) {}
 }
 
-const MISS: Fallback<Buffer | null> = { value: null };
+const MISS: Fallback<CacheEntry | undefined> = { value: undefined };
 const REFUSED: Fallback<boolean> = { value: false };
 const NO_FENCE: Fallback<readonly [string, number] | undefined> = { value: undefined };
 /** Longest ttl written to Redis, ms (one year). */
@@ -115,7 +115,7 @@ class RedisCacheStore implements RedisStore {
     this.#owned = resolved.owned;
     this.#baseKeyOf = resolved.baseKeyOf;
     this.#fenceWindowMs = resolved.fenceWindowMs;
-    this.#layout = new KeyLayout(resolved.prefix);
+    this.#layout = new KeyLayout(resolved.prefix, resolved.baseKeyOf);
     this.#codecs = codecMap(resolved.codecs[0] ?? defaultCodec, resolved.codecs.slice(1));
     const guard = new Guard('redis', resolved.timeoutMs, resolved.breaker, resolved.onStatus);
     this.#connection = new StoreConnection(client, resolved.readyTimeoutMs);
@@ -138,11 +138,14 @@ class RedisCacheStore implements RedisStore {
   }
 
   get(key: string): Promise<CacheEntry | undefined> {
-    const layout = this.#layout;
-    const entryKey = layout.entry(layout.slotTag(this.#baseKeyOf(key)), key);
-    return this.#calls
-      .run('get', () => this.client.getBuffer(entryKey), MISS)
-      .then((data) => this.#decode(entryKey, data));
+    const entryKey = this.#layout.entryKeyOf(key);
+    // Decoded as the reply arrives, in the guard's reaction: no promise of the bytes in between.
+    return this.#calls.run(
+      'get',
+      () => this.client.getBuffer(entryKey),
+      MISS,
+      (data) => this.#decode(entryKey, data),
+    );
   }
 
   async fence(address: EntryAddress): Promise<Fence> {
@@ -186,9 +189,8 @@ class RedisCacheStore implements RedisStore {
     const layout = this.#layout;
     const h = layout.slotTag(this.#baseKeyOf(key));
     const keys = [layout.entry(h, key), layout.index(h)];
-    return this.#calls
-      .run('delete', () => evalScript(this.client, SCRIPTS.delete, keys, [key]), REFUSED)
-      .then((reply) => reply === 1);
+    const script = () => evalScript(this.client, SCRIPTS.delete, keys, [key]);
+    return this.#calls.run('delete', script, REFUSED, (reply) => reply === 1);
   }
 
   async invalidate(baseKey: string): Promise<number> {
