@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import type { Row } from './harness.js';
 
 const sections: Record<string, () => Promise<Row[]>> = {
+  caller: async () => (await import('./caller.js')).runCallerBench(),
   engine: async () => (await import('./engine.js')).runEngineBench(),
+  inputs: async () => (await import('./inputs.js')).runInputsBench(),
   keying: async () => (await import('./keying.js')).runKeyingBench(),
   codec: async () => (await import('./codec.js')).runCodecBench(),
   redis: async () => (await import('./redis.js')).runRedisBench(),
