@@ -57,6 +57,11 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The bench's own code (floor middleware, targets, publishing); never the benchmarks.
+        test: { name: 'bench', root: './bench', include: ['src/**/*.test.ts'] },
+      },
+      {
+        extends: true,
         // examples/next under `next build` + `next start` and `next dev`: heavy on a 2-core
         // machine, so its own step (`pnpm test:next`), left out of `pnpm test`. One build per
         // run (global setup); one Next.js server at a time.

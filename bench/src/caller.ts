@@ -1,16 +1,16 @@
 /**
  * tRPC `createCaller` hits (issue 13, row 1): a cached query called server-side, every call a
  * memory hit, against the floor — a minimal hand-written lru-cache middleware keyed by path +
- * `JSON.stringify(input)` — on the same procedure (zod input, same resolver). One comparison per
- * arm (public, private, vary, tags, superjson), each against a floor doing the same work: the
- * private floor keys by the principal too, the vary floor by the header value.
+ * `JSON.stringify(input)` (`floor.ts`) — on the same procedure (zod input, same resolver) and the
+ * same context. One comparison per arm (public, private, vary, tags, superjson), each against the
+ * floor on a sibling procedure of the same router.
  */
 import { createCache, memoryStore } from '@routecache/core';
 import { createCacheMiddleware, withCacheContext } from '@routecache/trpc';
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
-import { floorMiddleware } from './floor.js';
+import { createFloorMiddleware } from './floor.js';
 import { compare, type Row } from './harness.js';
 
 interface Ctx {
@@ -34,7 +34,6 @@ function trpcArm(
     transformer?: boolean;
     ctx?: () => Promise<Ctx>;
     route?: Parameters<ReturnType<typeof createCacheMiddleware>>[0];
-    floorKey?: (ctx: Ctx) => string;
   },
 ): Arm {
   return {
@@ -52,7 +51,7 @@ function trpcArm(
           .query(() => value),
         floor: t.procedure
           .input(Input)
-          .use(floorMiddleware<Ctx>(options.floorKey))
+          .use(createFloorMiddleware())
           .query(() => value),
       });
       const ctx = options.ctx === undefined ? {} : await options.ctx();
@@ -75,12 +74,10 @@ const arms: readonly Arm[] = [
   trpcArm('private', {
     ctx: async () => ({ user: 'user-42' }),
     route: {},
-    floorKey: (ctx) => ctx.user ?? '',
   }),
   trpcArm('vary', {
     ctx: varyContext,
     route: { scope: 'public', vary: ['accept-language'] },
-    floorKey: () => 'fr-FR',
   }),
   trpcArm('tags', { route: { scope: 'public', tags: ['users', 'teams'] } }),
   trpcArm('superjson', { transformer: true }),
@@ -96,7 +93,7 @@ export async function runCallerBench(): Promise<Row[]> {
         title: `trpc caller hit, ${arm.name} (createCaller, memory)`,
         batch: 1_000,
         rounds: 31,
-        baseline: { name: `floor (${arm.name})`, fn: floor },
+        baseline: { name: `floor ${arm.name}`, fn: floor },
         contenders: [{ name: `routecache ${arm.name}`, fn: routecache }],
       })),
     );

@@ -1,10 +1,14 @@
 /**
- * Engine hit path vs raw lru-cache and bentocache (issue 2). All three hold the same live value
- * under the same logical key, in memory, without serialization, and are measured side by side.
+ * Engine hit path vs raw lru-cache, bentocache and cache-manager (issues 2, 13). All hold the
+ * same live value under the same logical key, in memory, without serialization, and are measured
+ * side by side.
  */
 import { createCache, memoryStore } from '@routecache/core';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
+import { createCache as createCacheManager } from 'cache-manager';
+import { KeyvCacheableMemory } from 'cacheable';
+import { Keyv } from 'keyv';
 import { LRUCache } from 'lru-cache';
 import { compare, type Row } from './harness.js';
 
@@ -33,6 +37,17 @@ export async function runEngineBench(): Promise<Row[]> {
   const bentoKey = () => `${route}:${JSON.stringify(input)}`;
   await bento.getOrSet({ key: bentoKey(), factory: load, ttl: '1h' });
 
+  // cache-manager 7 as its README sets it up (Keyv over cacheable's memory store), holding the
+  // live value: Keyv's serialization off (serialize/deserialize undefined, as Keyv documents)
+  // and cacheable's clone-on-get off (useClone: false).
+  const keyv = new Keyv({
+    store: new KeyvCacheableMemory({ ttl: 3_600_000, lruSize: 10_000, useClone: false }),
+  });
+  keyv.serialize = undefined;
+  keyv.deserialize = undefined;
+  const manager = createCacheManager({ stores: [keyv] });
+  await manager.wrap(bentoKey(), load, 3_600_000);
+
   const rows = await compare({
     title: 'engine hit path (memory, live values; key derivation included)',
     baseline: {
@@ -47,9 +62,11 @@ export async function runEngineBench(): Promise<Row[]> {
         name: 'bentocache getOrSet',
         fn: () => bento.getOrSet({ key: bentoKey(), factory: load, ttl: '1h' }),
       },
+      { name: 'cache-manager wrap (await)', fn: () => manager.wrap(bentoKey(), load, 3_600_000) },
     ],
   });
   await bento.disconnect();
+  await manager.disconnect();
   await cache.dispose();
   return rows;
 }

@@ -38,6 +38,10 @@ export interface Row {
   medianNs: number;
   /** Median ns of this contender / median ns of the baseline (1 for the baseline). */
   ratio: number;
+  /** What `medianNs` counts when it is not nanoseconds per call (`'B'`: bytes per entry). */
+  unit?: string;
+  /** Further measures of the row by name (e.g. `originCallsPerRequest`), shown as columns. */
+  metrics?: Record<string, number>;
 }
 
 const isPromise = (value: unknown): value is Promise<unknown> =>
@@ -52,13 +56,15 @@ async function timeBatch(fn: BenchFn, batch: number): Promise<number> {
   return ((performance.now() - start) * 1e6) / batch;
 }
 
-function median(values: readonly number[]): number {
+/** The median of `values` (0 for none). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function shuffle<T>(items: T[]): T[] {
+/** `items`, shuffled in place (Fisher–Yates). */
+export function shuffle<T>(items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
     [items[i], items[j]] = [items[j] as T, items[i] as T];
@@ -96,13 +102,31 @@ export async function compare(options: CompareOptions): Promise<Row[]> {
   return rows;
 }
 
-/** Print a section's rows as an aligned table. */
+/** A row's median in its unit: `1.23 ms`, `456 ns`, `1035 B`. */
+export function formatMedian(row: Pick<Row, 'medianNs' | 'unit'>): string {
+  const v = row.medianNs;
+  if (row.unit !== undefined) return `${v >= 100 ? v.toFixed(0) : v.toPrecision(3)} ${row.unit}`;
+  if (v >= 1e9) return `${(v / 1e9).toFixed(2)} s`;
+  if (v >= 1e6) return `${(v / 1e6).toFixed(2)} ms`;
+  if (v >= 1e4) return `${(v / 1e3).toFixed(1)} µs`;
+  return `${v.toFixed(0)} ns`;
+}
+
+/** A metric's value: integers as is, others to 3 significant digits. */
+export function formatMetric(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toPrecision(3);
+}
+
+/** Print a section's rows as an aligned table (metrics, if any, after the ratio). */
 export function printRows(title: string, rows: readonly Row[]): void {
   console.log(`\n## ${title}`);
   const width = Math.max(...rows.map((r) => r.name.length));
   for (const r of rows) {
-    const ns =
-      r.medianNs >= 1e6 ? `${(r.medianNs / 1e6).toFixed(2)} ms` : `${r.medianNs.toFixed(0)} ns`;
-    console.log(`  ${r.name.padEnd(width)}  ${ns.padStart(12)}  ${r.ratio.toFixed(2)}×`);
+    const metrics = Object.entries(r.metrics ?? {})
+      .map(([name, value]) => `  ${name} ${formatMetric(value)}`)
+      .join('');
+    console.log(
+      `  ${r.name.padEnd(width)}  ${formatMedian(r).padStart(12)}  ${r.ratio.toFixed(2)}×${metrics}`,
+    );
   }
 }

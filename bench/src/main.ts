@@ -8,11 +8,19 @@
  *
  * `pnpm bench engine redis` runs only the named sections. `memory` (heap held after floods of 1M
  * keys, issue 8) runs with `--expose-gc` and starts a redis-server of its own.
+ *
+ * Every run writes bench/results/latest.json (rows, judged targets, machine, load average during
+ * the run); `pnpm bench:publish` renders BENCHMARKS.md from it. A full run exits non-zero when a
+ * target's row is missing (NOT RUN); a run of named sections only reports it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Row } from './harness.js';
+import { describeMachine, LATEST_JSON, sampleLoad, writeLatest } from './results.js';
+import { formatResult, judgeAll } from './targets.js';
 
+// One line per section, so each helper's registration merges cleanly.
 const sections: Record<string, () => Promise<Row[]>> = {
   caller: async () => (await import('./caller.js')).runCallerBench(),
   engine: async () => (await import('./engine.js')).runEngineBench(),
@@ -22,6 +30,7 @@ const sections: Record<string, () => Promise<Row[]>> = {
   redis: async () => (await import('./redis.js')).runRedisBench(),
   codegen: async () => (await import('./codegen.js')).runCodegenBench(),
   memory: async () => (await import('./memory.js')).runMemoryBench(),
+  stampede: async () => (await import('./stampede.js')).runStampedeBench(),
 };
 
 /** Node flags a section's process needs beyond this one's. */
@@ -30,9 +39,12 @@ const sectionFlags: Record<string, readonly string[]> = { memory: ['--expose-gc'
 /** Marks the line a section's child process prints its rows on (JSON). */
 const ROWS = '@@rows ';
 
-/** Run one section in a child process (same loader and conditions); its tables stream through. */
-function runIsolated(name: string): Row[] {
-  const child = spawnSync(
+/**
+ * Run one section in a child process (same loader and conditions); its tables stream through.
+ * Asynchronous so the load sampler keeps ticking while the section runs.
+ */
+async function runIsolated(name: string): Promise<Row[]> {
+  const child = spawn(
     process.execPath,
     [
       ...process.execArgv,
@@ -41,119 +53,21 @@ function runIsolated(name: string): Row[] {
       '--section',
       name,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let rows: Row[] | undefined;
-  for (const line of child.stdout.split('\n')) {
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
     if (line.startsWith(ROWS)) rows = JSON.parse(line.slice(ROWS.length)) as Row[];
     else console.log(line);
-  }
-  if (child.status !== 0 || rows === undefined) {
-    throw new Error(`bench section "${name}" failed (exit ${child.status ?? child.signal})`);
+  });
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s])),
+  );
+  if (code !== 0 || rows === undefined) {
+    throw new Error(`bench section "${name}" failed (exit ${code ?? signal})`);
   }
   return rows;
-}
-
-/**
- * A target on one row of a section. `ratio`: the row's median / its section baseline's median must
- * stay at or under `limit`. `speedup`: `against`'s median / the row's median must reach `limit`.
- */
-type Target = { issue: string; what: string; section: string; row: string; limit: number } & (
-  | { kind: 'ratio' }
-  | { kind: 'speedup'; against: string }
-);
-
-const targets: readonly Target[] = [
-  {
-    issue: '#2',
-    what: 'engine hit path ≤ 2× lru.get + JSON.stringify',
-    kind: 'ratio',
-    section: 'engine hit path',
-    row: 'routecache',
-    limit: 2,
-  },
-  {
-    issue: '#2',
-    what: 'engine hit path ≥ 3× faster than bentocache getOrSet',
-    kind: 'speedup',
-    section: 'engine hit path',
-    row: 'routecache',
-    against: 'bentocache',
-    limit: 3,
-  },
-  {
-    issue: '#3',
-    what: 'redis store hit ≥ 0.8× raw ioredis GET (sequential)',
-    kind: 'ratio',
-    section: 'redis hit, sequential',
-    row: 'redisStore.get',
-    limit: 1 / 0.8,
-  },
-  {
-    issue: '#3',
-    what: 'redis store hit ≥ 0.8× raw ioredis GET (in flight)',
-    kind: 'ratio',
-    section: 'in flight',
-    row: 'redisStore.get',
-    limit: 1 / 0.8,
-  },
-  {
-    issue: '#3',
-    what: 'tiered L1 hit ≥ 0.9× memory store',
-    kind: 'ratio',
-    section: 'tiered L1 hit',
-    row: 'tieredStore',
-    limit: 1 / 0.9,
-  },
-  {
-    issue: '#5',
-    what: 'routecache codegen ≤ 1.0× tsc --noEmit (500 procedures, 50 files)',
-    kind: 'ratio',
-    section: 'codegen vs tsc',
-    row: 'routecache codegen',
-    limit: 1,
-  },
-  ...(
-    [
-      'memoryStore, true',
-      'memoryStore, row objects',
-      'tiered L1 (Redis L2 hits)',
-      'redis decode memo',
-    ] as const
-  ).map(
-    (row): Target => ({
-      issue: '#8',
-      what: `${row}: heap held after a 1M-key flood ≤ 1.25× maxBytes`,
-      kind: 'ratio',
-      section: 'memory floods',
-      row: `${row}: heap /`,
-      limit: 1.25,
-    }),
-  ),
-  {
-    issue: '#17',
-    what: 'routecache codegen ≤ 0.5× tsc --noEmit (t3 fixture)',
-    kind: 'ratio',
-    section: 'codegen vs tsc --noEmit, t3 fixture',
-    row: 'routecache codegen',
-    limit: 0.5,
-  },
-];
-
-function find(rows: readonly Row[], section: string, row: string): Row | undefined {
-  return rows.find((r) => r.section.includes(section) && r.name.includes(row));
-}
-
-function verdict(rows: readonly Row[], t: Target): string | undefined {
-  const r = find(rows, t.section, t.row);
-  if (!r) return undefined;
-  if (t.kind === 'ratio') {
-    return `${r.ratio.toFixed(2)}× (limit ${t.limit.toFixed(2)}×) ${r.ratio <= t.limit ? 'ok' : 'MISSED'}`;
-  }
-  const other = find(rows, t.section, t.against);
-  if (!other) return undefined;
-  const speedup = other.medianNs / r.medianNs;
-  return `${speedup.toFixed(1)}× faster (needs ${t.limit}×) ${speedup >= t.limit ? 'ok' : 'MISSED'}`;
 }
 
 async function main(): Promise<void> {
@@ -164,22 +78,41 @@ async function main(): Promise<void> {
     console.log(`${ROWS}${JSON.stringify(await run())}`);
     return;
   }
-  const only = args;
-  const unknown = only.filter((name) => !(name in sections));
+  const unknown = args.filter((name) => !(name in sections));
   if (unknown.length > 0) {
     throw new Error(
       `unknown bench section(s): ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`,
     );
   }
+  const full = args.length === 0;
+  const ran = Object.keys(sections).filter((name) => full || args.includes(name));
+  const started = new Date();
+  const load = sampleLoad();
   const rows: Row[] = [];
-  for (const name of Object.keys(sections)) {
-    if (only.length === 0 || only.includes(name)) rows.push(...runIsolated(name));
+  const seconds: Record<string, number> = {};
+  for (const name of ran) {
+    const t0 = performance.now();
+    rows.push(...(await runIsolated(name)));
+    seconds[name] = Math.round((performance.now() - t0) / 100) / 10;
   }
+  const machine = describeMachine(started, load.stop());
 
+  // A full run judges every target; a partial one those of the sections it ran.
+  const results = judgeAll(rows, full ? undefined : ran);
   console.log('\n## targets');
-  for (const t of targets) {
-    const line = verdict(rows, t);
-    if (line) console.log(`  ${t.issue} ${t.what}: ${line}`);
+  for (const r of results) console.log(`  ${formatResult(r)}`);
+  console.log(
+    `\n## run: ${Object.entries(seconds)
+      .map(([name, s]) => `${name} ${s} s`)
+      .join(', ')}; load ${machine.load.min.toFixed(2)}–${machine.load.max.toFixed(2)} ` +
+      `(median ${machine.load.median.toFixed(2)})`,
+  );
+  writeLatest({ full, sections: ran, seconds, machine, rows, targets: results });
+  console.log(`wrote ${LATEST_JSON}`);
+  const notRun = results.filter((r) => r.verdict === 'NOT RUN');
+  if (full && notRun.length > 0) {
+    console.error(`${notRun.length} target(s) NOT RUN in a full run`);
+    process.exitCode = 1;
   }
 }
 
