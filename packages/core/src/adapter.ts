@@ -64,6 +64,50 @@
  * ```
  * @packageDocumentation
  */
+export { type AdapterCall, CachedCall, type CallBinding } from './adapter/cached-call.js';
+export type { CdnName } from './adapter/cdn.js';
+export { cachedResponse, withHttpCache } from './adapter/fetch.js';
+export { answerResponse, type ResponseAnswer } from './adapter/fold.js';
+export {
+  applyHttpGlue,
+  type HttpCacheOptions,
+  resolveHttpCacheOptions,
+} from './adapter/http-options.js';
+export { withNodeHttpCache } from './adapter/node.js';
+export { assertUserTag, PATH_TAG_PREFIX } from './adapter/path-tags.js';
+export {
+  contextWithState,
+  existingRequestState,
+  type HeaderReader,
+  headerReader,
+  nodeResponseHeaders,
+  RequestCacheState,
+  requestStateFor,
+  requestStateOf,
+} from './adapter/request-state.js';
+export { type EntityTag, setETag } from './adapter/resolver-etag.js';
+export { routeBaseKey } from './adapter/route-key.js';
+export {
+  type CacheMiddlewareOptions,
+  type CacheSetup,
+  DEFAULT_STREAM_MAX_BYTES,
+  DEFAULT_STREAM_MAX_CHUNKS,
+  type ResolvedRouteOptions,
+  type RouteKeyArgs,
+  resolveRouteOptions,
+  resolveSetup,
+} from './adapter/route-options.js';
+export {
+  type CallTags,
+  decodeCallTags,
+  decodeInvalidation,
+  encodeCallTags,
+  encodeInvalidation,
+  INVALIDATE_HEADER,
+  type Invalidation,
+  MAX_WIRE_HEADER_BYTES,
+  TAGS_HEADER,
+} from './adapter/wire-headers.js';
 export { decodeEnvelope, encodeEnvelope } from './codec/envelope.js';
 export type {
   CallRequest,

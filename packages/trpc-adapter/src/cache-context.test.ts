@@ -1,10 +1,10 @@
 import { ConfigurationError, createCache } from '@routecache/core';
+import { requestStateFor, requestStateOf } from '@routecache/core/adapter';
 import { initTRPC } from '@trpc/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { withCacheContext } from './cache-context.js';
+import { isStreamedRequest, withCacheContext } from './cache-context.js';
 import { createCacheMiddleware } from './middleware.js';
-import { requestStateFor, requestStateOf } from './request-state.js';
 
 describe('withCacheContext', () => {
   afterEach(() => {
@@ -104,5 +104,12 @@ describe('withCacheContext', () => {
       await createContext({ req, info: { calls: [{ path: 'y.get', procedure: counted }] } });
     }
     expect(reads).toBe(1);
+  });
+});
+
+describe('isStreamedRequest', () => {
+  it('recognizes the jsonl accept header of httpBatchStreamLink', () => {
+    expect(isStreamedRequest(new Headers({ 'trpc-accept': 'application/jsonl' }))).toBe(true);
+    expect(isStreamedRequest(new Headers())).toBe(false);
   });
 });

@@ -1,15 +1,16 @@
-import { type MaybePromise, warnOnce } from '@routecache/core/adapter';
-import { cacheRunsBeforeInput } from './introspect.js';
-import { cacheBeforeInputError } from './placement.js';
 import {
   contextWithState,
   existingRequestState,
   type HeaderReader,
   headerReader,
+  type MaybePromise,
   nodeResponseHeaders,
   type RequestCacheState,
   requestStateFor,
-} from './request-state.js';
+  warnOnce,
+} from '@routecache/core/adapter';
+import { cacheRunsBeforeInput } from './introspect.js';
+import { cacheBeforeInputError } from './placement.js';
 
 /**
  * The parts of a tRPC adapter's `createContext` options routecache reads.
@@ -77,11 +78,28 @@ export function withCacheContext(
     if (calls !== undefined) for (const call of calls) assertCacheAfterInputs(call);
     const ctx = createContext === undefined ? {} : await createContext(opts);
     const state = existingRequestState(opts.req) ?? unwrappedRequestState(opts.req);
-    state.requestHeaders = headerReader((opts.req as { headers?: unknown }).headers);
+    const requestHeaders = headerReader((opts.req as { headers?: unknown }).headers);
+    state.requestHeaders = requestHeaders;
+    state.streamed = requestHeaders === undefined || isStreamedRequest(requestHeaders);
     state.responseHeaders = opts.resHeaders ?? nodeResponseHeaders(opts.res);
     state.callCount = calls?.length ?? 1;
     return contextWithState(ctx, state);
   };
+}
+
+/**
+ * Whether a tRPC request asked for a streamed (jsonl) response: its headers go out before the
+ * calls finish, so it gets no cache headers (its values are still cached and replayed), and a
+ * query's stream is read only over such a request.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * isStreamedRequest(new Headers({ 'trpc-accept': 'application/jsonl' })); // true
+ * ```
+ */
+export function isStreamedRequest(request: HeaderReader): boolean {
+  return request.get('trpc-accept') === 'application/jsonl';
 }
 
 /** Procedures whose chain was found sound; a misplaced one is refused on every request. */

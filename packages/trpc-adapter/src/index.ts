@@ -2,14 +2,13 @@
 // declarations name when they export a middleware (web-standard; Node glue lives in ./node).
 // The rest of the middleware machinery stays in its modules.
 
+export type { CacheMiddlewareOptions, CacheSetup } from '@routecache/core/adapter';
+export { type EntityTag, setETag, withHttpCache } from '@routecache/core/adapter';
 export { type CreateContextOptionsLike, withCacheContext } from './cache-context.js';
-export { withHttpCache } from './http/fetch.js';
 export { type CachedRoute, getCachedRoute, listCachedRoutes } from './introspect.js';
 export {
   type CacheMiddlewareFactory,
   type CacheMiddlewareFunction,
   createCacheMiddleware,
 } from './middleware.js';
-export type { CacheMiddlewareOptions, CacheSetup } from './options.js';
-export { type EntityTag, setETag } from './resolver-etag.js';
 export { createRouteHelpers, type RouteHelpers } from './route-helpers.js';

@@ -1,8 +1,8 @@
 import type { Cache } from '@routecache/core';
+import type { ResolvedRouteOptions } from '@routecache/core/adapter';
+import { routeBaseKey } from '@routecache/core/adapter';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { CACHE_MIDDLEWARE, type CacheMiddlewareMarker } from './middleware.js';
-import type { ResolvedRouteOptions } from './options.js';
-import { routeBaseKey } from './route-key.js';
 
 /**
  * A cached procedure found in a router at run time: what codegen and invalidation helpers need.

@@ -1,5 +1,6 @@
 import { ConfigurationError } from '@routecache/core';
-import { warnOnce } from '@routecache/core/adapter';
+import type { Invalidation } from '@routecache/core/adapter';
+import { assertUserTag, requestStateOf, warnOnce } from '@routecache/core/adapter';
 import type { MiddlewareResult } from '@trpc/server/unstable-core-do-not-import';
 import {
   type InvalidatesArgs,
@@ -11,9 +12,6 @@ import {
   TARGET,
   type TargetSpec,
 } from './invalidation.js';
-import { assertUserTag } from './path-tags.js';
-import { requestStateOf } from './request-state.js';
-import type { Invalidation } from './wire/headers.js';
 
 /**
  * A call target.

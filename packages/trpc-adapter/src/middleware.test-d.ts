@@ -1,4 +1,5 @@
 import { type Cache, createCache } from '@routecache/core';
+import type { RouteKeyArgs } from '@routecache/core/adapter';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { FetchCreateContextFnOptions } from '@trpc/server/adapters/fetch';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -6,7 +7,6 @@ import { z } from 'zod';
 import { withCacheContext } from './cache-context.js';
 import { type CachedRoute, getCachedRoute } from './introspect.js';
 import { createCacheMiddleware } from './middleware.js';
-import type { RouteKeyArgs } from './options.js';
 
 interface Ctx {
   user: { id: string } | null;

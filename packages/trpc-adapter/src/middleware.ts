@@ -1,15 +1,16 @@
 import type { Cache } from '@routecache/core';
-import type { ProcedureType } from '@trpc/server';
-import type { MiddlewareResult } from '@trpc/server/unstable-core-do-not-import';
-import { CachedCall } from './cached-call.js';
 import {
+  CachedCall,
   type CacheMiddlewareOptions,
   type CacheSetup,
   type ResolvedRouteOptions,
   resolveRouteOptions,
   resolveSetup,
-} from './options.js';
-import { routeBaseKey } from './route-key.js';
+  routeBaseKey,
+} from '@routecache/core/adapter';
+import type { ProcedureType } from '@trpc/server';
+import type { MiddlewareResult } from '@trpc/server/unstable-core-do-not-import';
+import { trpcBinding } from './binding.js';
 
 /**
  * The marker every middleware made by `cacheMiddleware(options)` carries, so tools (codegen,
@@ -166,7 +167,7 @@ export function createCacheMiddleware<TSetupCtx = unknown>(
       setup as CacheSetup<never>,
     );
     const principalOf = setup.principal as ((ctx: unknown) => unknown) | undefined;
-    const route = new CachedCall(cache, resolved, principalOf, transport);
+    const route = new CachedCall(cache, resolved, principalOf, transport, trpcBinding);
     const keyFor = (path: string, input: TInput, ctx?: TCtx) =>
       routeBaseKey(cache, resolved, path, input, ctx);
     return Object.assign(

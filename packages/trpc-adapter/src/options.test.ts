@@ -1,11 +1,11 @@
 import { InvalidOptionError } from '@routecache/core';
-import { describe, expect, it } from 'vitest';
 import {
   type CacheMiddlewareOptions,
   DEFAULT_STREAM_MAX_BYTES,
   DEFAULT_STREAM_MAX_CHUNKS,
   resolveRouteOptions,
-} from './options.js';
+} from '@routecache/core/adapter';
+import { describe, expect, it } from 'vitest';
 
 const withPrincipal = { principal: () => 'user' };
 

@@ -1,5 +1,5 @@
+import { setETag } from '@routecache/core/adapter';
 import { describe, it } from 'vitest';
-import { setETag } from './resolver-etag.js';
 
 describe('setETag', () => {
   it('takes entity-tags only: quoted, optionally weak', () => {

@@ -1,10 +1,9 @@
 import { ConfigurationError, createCache } from '@routecache/core';
+import { type EntityTag, requestStateFor, requestStateOf, setETag } from '@routecache/core/adapter';
 import { initTRPC, type TRPCError } from '@trpc/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { withCacheContext } from './cache-context.js';
 import { createCacheMiddleware } from './middleware.js';
-import { requestStateFor, requestStateOf } from './request-state.js';
-import { type EntityTag, setETag } from './resolver-etag.js';
 
 const t = initTRPC.create();
 

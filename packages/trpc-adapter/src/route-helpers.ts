@@ -1,4 +1,5 @@
 import { type Cache, ConfigurationError, InvalidOptionError } from '@routecache/core';
+import { assertUserTag, PATH_TAG_PREFIX } from '@routecache/core/adapter';
 import type { AnyTRPCRouter } from '@trpc/server';
 import {
   type CachedRoute,
@@ -14,7 +15,6 @@ import type {
   TargetSpec,
 } from './invalidation.js';
 import { CACHE_MIDDLEWARE } from './middleware.js';
-import { assertUserTag, PATH_TAG_PREFIX } from './path-tags.js';
 
 /**
  * Keys and invalidation for the cached procedures of one router, by path and *raw* input (what a

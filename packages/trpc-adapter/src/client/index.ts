@@ -11,7 +11,7 @@ export {
   type Invalidation,
   MAX_WIRE_HEADER_BYTES,
   TAGS_HEADER,
-} from '../wire/headers.js';
+} from '@routecache/core/adapter';
 export {
   type InvalidatingQueryClient,
   type InvalidationLinkOptions,

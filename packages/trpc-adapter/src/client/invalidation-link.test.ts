@@ -5,6 +5,12 @@
  * are observed the way `useQuery` observes them, and the resolver counts show which refetched.
  */
 import type { AddressInfo } from 'node:net';
+import {
+  type CallTags,
+  encodeCallTags,
+  encodeInvalidation,
+  type Invalidation,
+} from '@routecache/core/adapter';
 import { InfiniteQueryObserver, QueryClient, QueryObserver } from '@tanstack/query-core';
 import {
   createTRPCClient,
@@ -19,12 +25,6 @@ import { initTRPC } from '@trpc/server';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import {
-  type CallTags,
-  encodeCallTags,
-  encodeInvalidation,
-  type Invalidation,
-} from '../wire/headers.js';
 import { invalidationLink } from './invalidation-link.js';
 
 /** What one request's calls reported, for `responseMeta` to encode (as the glue does). */

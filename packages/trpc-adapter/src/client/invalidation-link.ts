@@ -1,8 +1,4 @@
 import { InvalidOptionError } from '@routecache/core';
-import { warnOnce } from '@routecache/core/adapter';
-import type { Operation, TRPCLink } from '@trpc/client';
-import type { AnyTRPCRouter } from '@trpc/server';
-import { observable } from '@trpc/server/observable';
 import {
   type CallTags,
   decodeCallTags,
@@ -10,7 +6,11 @@ import {
   INVALIDATE_HEADER,
   type Invalidation,
   TAGS_HEADER,
-} from '../wire/headers.js';
+  warnOnce,
+} from '@routecache/core/adapter';
+import type { Operation, TRPCLink } from '@trpc/client';
+import type { AnyTRPCRouter } from '@trpc/server';
+import { observable } from '@trpc/server/observable';
 import { parseTrpcQueryKey, queryIdentity } from './query-keys.js';
 import { QueryTagIndex } from './query-tag-index.js';
 

@@ -1,14 +1,17 @@
-import { mergeVary, OMITTED_304_HEADERS } from '@routecache/core/adapter';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { cachedResponse } from '../http/fetch.js';
-import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from '../http/options.js';
 import {
+  applyHttpGlue,
+  cachedResponse,
   existingRequestState,
   type HeaderReader,
+  type HttpCacheOptions,
   headerReader,
+  mergeVary,
   nodeResponseHeaders,
+  OMITTED_304_HEADERS,
   requestStateFor,
-} from '../request-state.js';
+  resolveHttpCacheOptions,
+} from '@routecache/core/adapter';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** A Fastify plugin in callback style, as `fastifyTRPCPlugin` is. */
 type FastifyPluginCallbackLike = (

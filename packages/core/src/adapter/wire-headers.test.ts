@@ -5,7 +5,7 @@ import {
   encodeCallTags,
   encodeInvalidation,
   MAX_WIRE_HEADER_BYTES,
-} from './headers.js';
+} from './wire-headers.js';
 
 describe('Routecache-Invalidate', () => {
   it('round-trips calls, paths and tags', () => {

@@ -2,9 +2,11 @@
  * The CDN side of a response: which header carries its surrogate keys, the keys of a batch
  * (bounded), and the `CDN-Cache-Control` / `Surrogate-Control` directives.
  */
-import { InvalidOptionError } from '@routecache/core';
-import { type CallCachePolicy, received, strictestCdnCacheControl } from '@routecache/core/adapter';
-import type { CallRecord } from '../request-state.js';
+
+import { InvalidOptionError } from '../errors.js';
+import { type CallCachePolicy, strictestCdnCacheControl } from '../http/index.js';
+import { received } from '../options/validate.js';
+import type { CallRecord } from './request-state.js';
 
 /**
  * A CDN the HTTP glue can file responses for.

@@ -1,4 +1,4 @@
-import type { CallRecord } from '../request-state.js';
+import type { CallRecord } from './request-state.js';
 
 /**
  * The `Cache-Status` value of one response (RFC 9211): one `routecache` member, since the field

@@ -1,5 +1,5 @@
-import { RoutecacheError } from '@routecache/core';
 import { describe, expect, it } from 'vitest';
+import { RoutecacheError } from '../errors.js';
 import { assertUserTag, pathTags } from './path-tags.js';
 
 describe('pathTags', () => {

@@ -1,13 +1,13 @@
-import { InvalidOptionError } from '@routecache/core';
+import { InvalidOptionError } from '../errors.js';
+import { normalizeVaryOption } from '../http/index.js';
+import { validateNamespace } from '../keying/index.js';
 import {
   type NumberRule,
-  normalizeVaryOption,
   numberOption,
   optionKeys,
   optionsObject,
   received,
-  validateNamespace,
-} from '@routecache/core/adapter';
+} from '../options/validate.js';
 import { assertUserTag } from './path-tags.js';
 
 /**

@@ -1,6 +1,7 @@
-import { type Cache, ConfigurationError } from '@routecache/core';
-import type { ResolvedRouteOptions } from './options.js';
+import type { Cache } from '../engine/types.js';
+import { ConfigurationError } from '../errors.js';
 import { assertUserTag } from './path-tags.js';
+import type { ResolvedRouteOptions } from './route-options.js';
 
 /**
  * The base key of one call of a cached route: the cache's root namespace, the route's namespace,

@@ -1,8 +1,8 @@
-import { combineEtags } from '@routecache/core/adapter';
 import { describe, expect, it } from 'vitest';
-import { callRecord } from '../__fixtures__/call-record.js';
-import { type CallRecord, RequestCacheState } from '../request-state.js';
-import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
+import { combineEtags } from '../http/index.js';
+import { callRecord } from './__fixtures__/call-record.js';
+import { foldCacheHeaders, foldWireHeaders, isNotModified } from './fold.js';
+import { type CallRecord, RequestCacheState } from './request-state.js';
 
 function state(calls: (CallRecord | undefined)[]): RequestCacheState {
   const result = new RequestCacheState();
@@ -133,12 +133,5 @@ describe('isNotModified', () => {
     expect(isNotModified('POST', 200, '"a"', '"a"')).toBe(false);
     expect(isNotModified('GET', 207, '"a"', '"a"')).toBe(false);
     expect(isNotModified('GET', 200, null, '"a"')).toBe(false);
-  });
-});
-
-describe('isStreamedRequest', () => {
-  it('recognizes the jsonl accept header of httpBatchStreamLink', () => {
-    expect(isStreamedRequest(new Headers({ 'trpc-accept': 'application/jsonl' }))).toBe(true);
-    expect(isStreamedRequest(new Headers())).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
-import { OMITTED_304_HEADERS } from '@routecache/core/adapter';
-import { type HeaderReader, type RequestCacheState, requestStateFor } from '../request-state.js';
-import { foldCacheHeaders, foldWireHeaders, isNotModified, isStreamedRequest } from './fold.js';
-import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from './options.js';
+import { OMITTED_304_HEADERS } from '../http/index.js';
+import { answerResponse } from './fold.js';
+import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from './http-options.js';
+import { type HeaderReader, type RequestCacheState, requestStateFor } from './request-state.js';
 
 /**
- * Wrap a Fetch-API handler (one calling tRPC's `fetchRequestHandler`) so its responses carry
+ * Wrap a Fetch-API handler (one calling tRPC's `fetchRequestHandler`, say) so its responses carry
  * routecache's HTTP caching headers: `X-Cache`, `ETag`, `Vary`, `Cache-Control`, and a
  * `304 Not Modified` with an empty body for a GET whose `If-None-Match` matches. The 304 keeps
  * every header of the response it stands for (a cookie a middleware refreshed included) except
@@ -12,7 +12,7 @@ import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from '.
  * routecache's client links read: `Routecache-Tags` on queries with cached calls,
  * `Routecache-Invalidate` on mutations whose `invalidates` declaration ran.
  *
- * Pair it with {@link withCacheContext} on `createContext`, which is how the cache middleware
+ * Pair it with the adapter's context step (tRPC: `withCacheContext` on `createContext`), which is how the cache middleware
  * reports each call. The 304 is decided on the finished response, so every middleware before
  * the cache (auth, rate limits) has run: a rejected call is never cached, never tagged, never
  * answered with a 304. Streamed (jsonl) responses are passed through untouched: their headers
@@ -60,7 +60,7 @@ export function withHttpCache<TArgs extends unknown[]>(
 }
 
 /**
- * `response`, a tRPC response to a `method` request with `requestHeaders`, with the cache
+ * `response`, a response to a `method` request with `requestHeaders`, with the cache
  * headers `state` folds to — or an empty `304` when the request's `If-None-Match` matches. A
  * streamed response, or one no cache middleware saw, is returned as is. `headers` is what the
  * fold reads the response's own headers from (default: `response.headers`); a host that merges
@@ -79,19 +79,18 @@ export async function cachedResponse(
   response: Response,
   headers: HeaderReader = response.headers,
 ): Promise<Response> {
-  if (isStreamedRequest(requestHeaders)) return response;
-  const cacheHeaders = foldCacheHeaders(state, headers);
-  const wireHeaders = foldWireHeaders(state);
-  if (cacheHeaders === undefined && wireHeaders === undefined) return response;
+  const answer = answerResponse(
+    state,
+    method,
+    response.status,
+    requestHeaders.get('if-none-match'),
+    headers,
+  );
+  if (answer === undefined) return response;
 
   const sent = new Headers(response.headers);
-  for (const [name, value] of Object.entries({ ...cacheHeaders, ...wireHeaders })) {
-    sent.set(name, value);
-  }
-  if (
-    cacheHeaders !== undefined &&
-    isNotModified(method, response.status, requestHeaders.get('if-none-match'), cacheHeaders.etag)
-  ) {
+  for (const [name, value] of Object.entries(answer.headers)) sent.set(name, value);
+  if (answer.notModified) {
     // The body is already serialized; drop it so its stream is released.
     await response.body?.cancel();
     for (const name of OMITTED_304_HEADERS) sent.delete(name);

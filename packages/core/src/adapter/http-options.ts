@@ -1,6 +1,7 @@
-import { normalizeVaryOption, optionKeys, optionsObject } from '@routecache/core/adapter';
-import type { RequestCacheState } from '../request-state.js';
+import { normalizeVaryOption } from '../http/index.js';
+import { optionKeys, optionsObject } from '../options/validate.js';
 import { type CdnName, type SurrogateKeyHeader, surrogateKeyHeaderOf } from './cdn.js';
+import type { RequestCacheState } from './request-state.js';
 
 /**
  * Options of the HTTP glue (`withHttpCache`, `withNodeHttpCache`, `createCachedHTTPServer`,

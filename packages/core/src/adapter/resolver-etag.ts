@@ -1,5 +1,6 @@
-import { ConfigurationError } from '@routecache/core';
-import { isValidEtag, warnOnce } from '@routecache/core/adapter';
+import { ConfigurationError } from '../errors.js';
+import { isValidEtag } from '../http/index.js';
+import { warnOnce } from '../warn.js';
 import type { RequestCacheState } from './request-state.js';
 
 /**

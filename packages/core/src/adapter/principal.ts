@@ -1,5 +1,5 @@
-import { ConfigurationError } from '@routecache/core';
-import { received, typeName } from '@routecache/core/adapter';
+import { ConfigurationError } from '../errors.js';
+import { received, typeName } from '../options/validate.js';
 
 /**
  * The principal a call's private entry is keyed by, from what the setup's `principal` function

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { callRecord } from '../__fixtures__/call-record.js';
-import { requestStateFor } from '../request-state.js';
+import { callRecord } from './__fixtures__/call-record.js';
 import { withHttpCache } from './fetch.js';
+import { requestStateFor } from './request-state.js';
 
 const hit = callRecord({ etag: '"abc"' });
 
 /** A stand-in for fetchRequestHandler whose one call the cache middleware recorded (or not). */
 async function trpcLike(req: Request, status: number, recorded: boolean): Promise<Response> {
-  if (recorded) requestStateFor(req).record(0, hit);
+  if (recorded) {
+    const state = requestStateFor(req);
+    // What tRPC's context step does for a jsonl request.
+    state.streamed = req.headers.get('trpc-accept') === 'application/jsonl';
+    state.record(0, hit);
+  }
   return new Response('{"result":{"data":1}}', {
     status,
     headers: { 'content-type': 'application/json', vary: 'trpc-accept, accept' },

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@routecache/core';
+import { ConfigurationError } from '../errors.js';
 
 /**
  * The first character of every tag routecache adds itself: `@<path>` names a procedure or a

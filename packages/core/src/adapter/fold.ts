@@ -5,17 +5,17 @@ import {
   mergeVary,
   parseCacheControl,
   strictestCacheControl,
-} from '@routecache/core/adapter';
-import type { CallRecord, HeaderReader, RequestCacheState } from '../request-state.js';
+} from '../http/index.js';
+import { cacheStatus } from './cache-status.js';
+import { type CdnHeaders, cdnHeaders, surrogateKeysOf } from './cdn.js';
+import type { CallRecord, HeaderReader, RequestCacheState } from './request-state.js';
 import {
   type CallTags,
   encodeCallTags,
   encodeInvalidation,
   INVALIDATE_HEADER,
   TAGS_HEADER,
-} from '../wire/headers.js';
-import { cacheStatus } from './cache-status.js';
-import { type CdnHeaders, cdnHeaders, surrogateKeysOf } from './cdn.js';
+} from './wire-headers.js';
 
 /**
  * The cache headers of one response, lower-case names.
@@ -43,7 +43,7 @@ export interface CacheHeaders extends CdnHeaders {
  * - `Cache-Control`: `strictestCacheControl` over the calls and whatever `Cache-Control` the
  *   response already carries (a `responseMeta` or resolver may be stricter); uncached calls
  *   count as `no-store`, and a `Set-Cookie` makes the response `private`.
- * - `Vary`: the response's `Vary` (tRPC's `trpc-accept, accept`) merged with every call's
+ * - `Vary`: the response's `Vary` (tRPC's `trpc-accept, accept`, say) merged with every call's
  *   `vary` names and the glue's `vary` option, lower-cased and de-duplicated.
  * - `Cache-Status` (RFC 9211): one `routecache` member for the response (`cacheStatus`).
  * - `CDN-Cache-Control` / `Surrogate-Control`: `strictestCdnCacheControl` when a call set
@@ -101,7 +101,7 @@ export function foldCacheHeaders(
 export type WireHeaders = Partial<Record<typeof TAGS_HEADER | typeof INVALIDATE_HEADER, string>>;
 
 /**
- * Fold the request's records into the headers tRPC clients read:
+ * Fold the request's records into the headers routecache's client links read:
  *
  * - `Routecache-Tags`: each call a cache middleware served, in batch order, with its declared
  *   tags (no implicit `@` path tags: a client matches paths itself).
@@ -161,16 +161,51 @@ export function isNotModified(
 }
 
 /**
- * Whether a tRPC request asked for a streamed (jsonl) response: its headers go out before the
- * calls finish, so it gets no cache headers (its values are still cached and replayed).
+ * What the glue does to one finished response: the headers to set (cache and wire headers,
+ * lower-case names) and whether to answer `304 Not Modified` instead (an empty body, the
+ * {@link OMITTED_304_HEADERS} removed). Every HTTP glue — the fetch and Node wrappers, an
+ * adapter's own handler hook — applies this one answer, so they cannot differ.
  *
  * @example
  * ```ts
- * isStreamedRequest(new Headers({ 'trpc-accept': 'application/jsonl' })); // true
+ * const answer: ResponseAnswer = { headers: { 'x-cache': 'HIT', etag: '"a"' }, notModified: true };
  * ```
  */
-export function isStreamedRequest(request: HeaderReader): boolean {
-  return request.get('trpc-accept') === 'application/jsonl';
+export interface ResponseAnswer {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly notModified: boolean;
+}
+
+/**
+ * Fold a request's records into the answer for its response: `undefined` when the response is
+ * streamed (`state.streamed`) or no call of it went through the cache and nothing was
+ * invalidated — the response then goes out untouched. `notModified` only for a GET whose
+ * `If-None-Match` matches the folded ETag, on a 200 (see {@link isNotModified}).
+ *
+ * @param response what the fold reads the response's own headers from (`Cache-Control`,
+ *   `Set-Cookie`, `Vary` set by the handler or a resolver).
+ * @example
+ * ```ts
+ * const answer = answerResponse(state, req.method, 200, req.headers.get('if-none-match'), res.headers);
+ * if (answer?.notModified) return new Response(null, { status: 304, headers: answer.headers });
+ * ```
+ */
+export function answerResponse(
+  state: RequestCacheState,
+  method: string | undefined,
+  status: number,
+  ifNoneMatch: string | null | undefined,
+  response: HeaderReader,
+): ResponseAnswer | undefined {
+  if (state.streamed) return undefined;
+  const cacheHeaders = foldCacheHeaders(state, response);
+  const wireHeaders = foldWireHeaders(state);
+  if (cacheHeaders === undefined && wireHeaders === undefined) return undefined;
+  return {
+    headers: { ...cacheHeaders, ...wireHeaders },
+    notModified:
+      cacheHeaders !== undefined && isNotModified(method, status, ifNoneMatch, cacheHeaders.etag),
+  };
 }
 
 const UNCACHED: CallCachePolicy = { cacheable: false, scope: 'public', maxAge: undefined };

@@ -1,6 +1,6 @@
-import type { CacheStatus } from '@routecache/core';
-import type { SurrogateKeyHeader } from './http/cdn.js';
-import type { Invalidation } from './wire/headers.js';
+import type { CacheStatus } from '../engine/types.js';
+import type { SurrogateKeyHeader } from './cdn.js';
+import type { Invalidation } from './wire-headers.js';
 
 /**
  * Read access to a set of HTTP headers; `Headers` fits.
@@ -66,13 +66,19 @@ export interface CallRecord {
 export class RequestCacheState {
   /** One slot per call of the request, by batch index; empty where no cache middleware ran. */
   readonly calls: (CallRecord | undefined)[] = [];
-  /** Number of calls in the request (from tRPC's request info). */
+  /** Number of calls in the request (a batch's size; set by the adapter's context step). */
   callCount = 1;
   requestHeaders: HeaderReader | undefined;
   /** The headers resolvers may set (`resHeaders` of the fetch adapter, `res` of Node adapters). */
   responseHeaders: HeaderReader | undefined;
   /** Where the HTTP glue's CDN reads surrogate keys; `undefined`: compute none. */
   cdn: SurrogateKeyHeader | undefined;
+  /**
+   * Whether the response is streamed — its headers go out before the calls finish (tRPC's jsonl
+   * requests): it gets no cache headers, and a stream result may be filled for it. Set by the
+   * adapter's context step.
+   */
+  streamed = false;
   /** Header names the glue adds to every cached response's `Vary` (`HttpCacheOptions.vary`). */
   extraVary: readonly string[] = [];
 

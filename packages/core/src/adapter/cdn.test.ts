@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { callRecord } from '../__fixtures__/call-record.js';
-import { type CallRecord, RequestCacheState } from '../request-state.js';
+import { callRecord } from './__fixtures__/call-record.js';
 import { cacheStatus } from './cache-status.js';
 import { MAX_SURROGATE_HEADER_LENGTH } from './cdn.js';
 import { foldCacheHeaders } from './fold.js';
-import { type HttpCacheOptions, resolveHttpCacheOptions } from './options.js';
+import { type HttpCacheOptions, resolveHttpCacheOptions } from './http-options.js';
+import { type CallRecord, RequestCacheState } from './request-state.js';
 
 function fold(calls: (CallRecord | undefined)[], options: HttpCacheOptions = { cdn: 'varnish' }) {
   const state = new RequestCacheState();

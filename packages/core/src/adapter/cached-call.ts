@@ -1,0 +1,405 @@
+import { baseKeySurrogateKey, tagSurrogateKey } from '../cdn/index.js';
+import type {
+  Cache,
+  CacheStatus,
+  CallRequest,
+  CallResult,
+  EntryPolicy,
+  Loaded,
+  LoadResult,
+} from '../engine/types.js';
+import { ConfigurationError } from '../errors.js';
+import { isCacheableResponse } from '../http/index.js';
+import { deriveVariant } from '../keying/index.js';
+import { warnOnce } from '../warn.js';
+import { pathTags } from './path-tags.js';
+import { principalKey } from './principal.js';
+import { type CallRecord, type RequestCacheState, requestStateOf } from './request-state.js';
+import { etagSinkContext, responseEtag } from './resolver-etag.js';
+import { routeCustomKey, routeTags } from './route-key.js';
+import type { CacheSetup, ResolvedRouteOptions } from './route-options.js';
+
+/**
+ * One call as an adapter hands it to {@link CachedCall.run}: what the cache step reads. A
+ * framework's own per-call options object usually fits as is (tRPC's middleware options do).
+ *
+ * @example
+ * ```ts
+ * const call: AdapterCall = { path: 'users.get', input: { id: 1 }, ctx, batchIndex: 0, signal };
+ * ```
+ */
+export interface AdapterCall {
+  /** The procedure's dotted path, e.g. `users.get`. */
+  readonly path: string;
+  /** The **parsed** input (after the procedure's validators). */
+  readonly input: unknown;
+  /** The context as the middlewares before the cache left it (carrying the request state). */
+  readonly ctx: unknown;
+  /** The call's position in its request (its batch index; `0` for a request of one call). */
+  readonly batchIndex: number;
+  /** An HTTP adapter always passes one; a server-side caller only when given one. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * What a framework adapter tells {@link CachedCall} about its framework: how to run the rest of
+ * the chain and how a value or a failure becomes the framework's middleware result. Everything
+ * else — scope and principal, variant, tags and path tags, the engine call, `X-Cache` records,
+ * surrogate keys, fail-open — is the cache step's.
+ *
+ * @example
+ * ```ts
+ * const binding: CallBinding<Opts, Result> = {
+ *   next: async (call, ctx) => ({ ok: true, value: (await call.next({ ctx })).data }),
+ *   served: (_call, value) => ({ ok: true, data: value }),
+ *   failed: (_call, failure) => failure,
+ *   glue: 'withCacheContext(createContext) and withHttpCache(handler)',
+ * };
+ * ```
+ */
+export interface CallBinding<TCall extends AdapterCall, TResult> {
+  /**
+   * Run the rest of the chain with `ctx` added to the context (it carries what `setETag`
+   * reports to), returning its value or its failure (never thrown for an ordinary failure).
+   */
+  next(call: TCall, ctx: object): Promise<Loaded<unknown, unknown>>;
+  /** The middleware result for a served value. */
+  served(call: TCall, value: unknown): TResult;
+  /** The middleware result for a failure `next` returned (a framework that throws rethrows it). */
+  failed(call: TCall, failure: unknown): TResult;
+  /**
+   * Told of the failure of a public route's fill: the chain below the cache ran on a miss only,
+   * so a rejection there (an auth check) is one a hit skips — worth a warning.
+   */
+  publicFailure?(call: TCall, failure: unknown): void;
+  /** Checks of a placement that cannot work, run first on every call (throw to refuse). */
+  assertUsable?(call: TCall): void;
+  /** How to install the missing glue, for the `ROUTECACHE_NO_CACHE_CONTEXT` warning. */
+  readonly glue: string;
+}
+
+/** How a call was served, for its record: its scope and declared tags. */
+interface Served {
+  readonly scope: 'public' | 'private';
+  readonly tags: readonly string[];
+}
+
+const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
+
+/**
+ * The `X-Cache` status of a served result. A miss whose value was never encoded for storing —
+ * refused by its response (`Set-Cookie`, `no-store`, `Vary: *`), by the codec, or by a zero ttl
+ * — did not use the cache: `BYPASS`. A miss the store failed to keep (fail-open) or an
+ * invalidation fenced out was encoded (it has its ETag): `MISS`. A stream's miss has no ETag yet
+ * (it is encoded when it completes) and so reads `BYPASS`; no header ever shows it, since only
+ * a streamed request (which gets no cache headers) or a server-side caller reads a stream.
+ */
+function statusOf(loaded: LoadResult<unknown>): CacheStatus {
+  if (loaded.status !== 'MISS') return loaded.status;
+  return loaded.etag === undefined ? 'BYPASS' : 'MISS';
+}
+
+/** What one call's loader leaves for the rest of `run`: the resolver's own ETag, if it set one. */
+interface LoadTrace {
+  etag: string | undefined;
+  /** Only for an engine that rejects: whether answering uncached would run the resolver twice. */
+  ranResolver: boolean;
+}
+
+/**
+ * Whether the call's transport reads a stream result: a server-side caller (no request state)
+ * or a request the adapter marked `streamed`. Another transport refuses the stream without
+ * reading it, so a fill opened for it would wait for nothing.
+ */
+function readsStream(state: RequestCacheState | undefined): boolean {
+  return state === undefined || state.streamed;
+}
+
+/**
+ * The cache step of one cached route, shared by every framework adapter; one instance per
+ * `cacheMiddleware(options)`. The adapter's {@link CallBinding} runs the rest of its chain and
+ * shapes results; this does the rest.
+ *
+ * A call is one `cache.call` (keying, single-flight, stale serving, fail-open). Its loader
+ * runs the rest of the chain and returns a failure as a failure, which the cache passes back
+ * untouched (never stored) and the binding turns back into the framework's result. A resolver's
+ * stream is the engine's to fill (one lookup, the fence taken before the resolver runs); what
+ * comes back — the stream, or a replay of a stored one — is served as is.
+ *
+ * Private by default: a route without `scope` is keyed by the caller's principal whenever the
+ * setup's `principal` returns one; a `scope: 'private'` call without one is served uncached.
+ * Each call served through the cache is recorded on the request state (status, ETag, policy,
+ * `vary`, surrogate keys) for the HTTP glue to fold into headers.
+ *
+ * @example
+ * ```ts
+ * const call = new CachedCall(cache, resolveRouteOptions({ ttl: 60 }, {}), undefined, undefined, binding);
+ * const middleware = (opts) => call.run(opts);
+ * ```
+ */
+export class CachedCall<TCall extends AdapterCall, TResult> {
+  /** The route's entry policy, resolved once. */
+  private readonly policy: EntryPolicy;
+  /** Whether the route's tags come from a function (else a static list). */
+  private readonly dynamicTags: boolean;
+  /** Per procedure path: the tags stored with every entry (static tags + path tags), or the path tags alone for a tags function. */
+  private readonly tagsByPath = new Map<string, readonly string[]>();
+
+  constructor(
+    private readonly cache: Cache,
+    private readonly options: ResolvedRouteOptions,
+    private readonly principalOf: ((ctx: unknown) => unknown) | undefined,
+    private readonly transport: CacheSetup['transport'],
+    private readonly binding: CallBinding<TCall, TResult>,
+  ) {
+    const { ttl, staleWhileRevalidate, staleIfError } = options;
+    this.dynamicTags = typeof options.tags === 'function';
+    this.policy = {
+      ...(ttl === undefined ? {} : { ttl }),
+      ...(staleWhileRevalidate === undefined ? {} : { staleWhileRevalidate }),
+      ...(staleIfError === undefined ? {} : { staleIfError }),
+    };
+  }
+
+  async run(call: TCall): Promise<TResult> {
+    const state = requestStateOf(call.ctx);
+    this.assertUsable(call, state);
+    // Without the context the cache cannot see a Set-Cookie: never store an HTTP call's result.
+    if (state === undefined && this.isHttpWithoutContext(call)) return this.uncached(call, state);
+    const principal = this.principalFor(call);
+    // Private by default: only a route declared public is shared by callers with a principal.
+    const scope = this.options.scope ?? (principal === undefined ? 'public' : 'private');
+    // The declared tags, reported to the client (Routecache-Tags) also when served uncached.
+    const served: Served = {
+      scope,
+      tags: routeTags(this.options, call.path, call.input, call.ctx),
+    };
+    // No one to key a private entry by: never share it, serve it uncached.
+    if (scope === 'private' && principal === undefined) return this.uncached(call, state, served);
+    const trace: LoadTrace = { etag: undefined, ranResolver: false };
+    const request = this.callRequest(call, state, served, principal, trace);
+    let answer: CallResult<unknown, unknown>;
+    try {
+      answer = await this.cache.call(request);
+    } catch (error) {
+      // The cache itself failed before running this call's resolver: fail open, answer uncached.
+      if (trace.ranResolver) throw error;
+      return this.uncached(call, state, served);
+    }
+    return this.answer(call, state, served, request, answer);
+  }
+
+  /** The caller's principal key, unless the route is public or the cache has no `principal`. */
+  private principalFor(call: TCall): string | undefined {
+    if (this.options.scope === 'public' || this.principalOf === undefined) return undefined;
+    return principalKey(this.principalOf(call.ctx), call.path);
+  }
+
+  /**
+   * The call as the engine takes it: the key parts, variant, tags (declared and `@path`),
+   * policy, stream limits, the response's say over storing, the host's `waitUntil`, and a loader
+   * that runs the rest of the chain.
+   */
+  private callRequest(
+    call: TCall,
+    state: RequestCacheState | undefined,
+    { scope, tags }: Served,
+    principal: string | undefined,
+    trace: LoadTrace,
+  ): CallRequest<unknown, unknown> {
+    const { options } = this;
+    return {
+      route: call.path,
+      input: call.input,
+      key: routeCustomKey(options, call.path, call.input, call.ctx),
+      namespace: options.namespace,
+      variant: this.variantOf(state, scope === 'private' ? principal : undefined),
+      tags: this.entryTags(call.path, tags),
+      load: () => {
+        trace.ranResolver = true;
+        // An ETag the resolver gives its result with setETag(ctx, tag).
+        return this.binding.next(
+          call,
+          etagSinkContext((tag) => {
+            trace.etag = tag;
+          }),
+        );
+      },
+      cacheable: (_value, kind) =>
+        (kind === 'value' || readsStream(state)) && this.responseAllowsStoring(state, scope),
+      etag: () => trace.etag ?? responseEtag(state),
+      stream: options.stream,
+      waitUntil: state?.waitUntil,
+      // Spread last: with the spread first, V8 built this object on a slow path (measured about
+      // 25% fewer hits per CPU second).
+      ...this.policy,
+    };
+  }
+
+  /** Turn the engine's answer into the middleware's result, recording the call's status. */
+  private answer(
+    call: TCall,
+    state: RequestCacheState | undefined,
+    served: Served,
+    request: CallRequest<unknown, unknown>,
+    answer: CallResult<unknown, unknown>,
+  ): TResult | Promise<TResult> {
+    if (answer.outcome === 'unkeyable') {
+      // Too deep, cyclic, too large, an unknown class: the call is served, only not cached.
+      warnOnce(
+        'ROUTECACHE_UNKEYABLE_INPUT',
+        `"${call.path}" was served uncached (BYPASS): ${answer.error.message}`,
+        `${call.path}\u0000${answer.error.reason}`,
+      );
+      return this.uncached(call, state, served);
+    }
+    if (answer.outcome === 'failed') {
+      // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
+      // and no status (a batch shows the call as BYPASS).
+      if (served.scope === 'public') this.binding.publicFailure?.(call, answer.failure);
+      return this.binding.failed(call, answer.failure);
+    }
+    // A transport that refuses a stream fails that call, and a failed call has no status (a
+    // stored stream's HIT and ETag must not reach the error response).
+    if (answer.kind === 'stream' && !readsStream(state))
+      return this.binding.served(call, answer.value);
+    const { etag, maxAge } = answer;
+    const stored = etag !== undefined;
+    const keys =
+      stored && served.scope === 'public' ? this.surrogateKeysOf(state, request) : undefined;
+    this.report(state, call, statusOf(answer), etag, maxAge, stored, served, keys);
+    return this.binding.served(call, answer.value);
+  }
+
+  /**
+   * Serve the call without the cache: `BYPASS` when it succeeds (recorded when `served` says how;
+   * a call without the context has no record to make).
+   */
+  private async uncached(
+    call: TCall,
+    state: RequestCacheState | undefined,
+    served?: Served,
+  ): Promise<TResult> {
+    const result = await this.binding.next(call, NO_ETAG_SINK);
+    if (!result.ok) return this.binding.failed(call, result.failure);
+    if (served !== undefined) this.report(state, call, 'BYPASS', undefined, 0, false, served);
+    return this.binding.served(call, result.value);
+  }
+
+  /**
+   * A shared-cacheable call's surrogate keys, when the HTTP glue has a CDN: its entry's tags
+   * (declared and `@path` ones) and its base key — the names its invalidations purge by
+   * (`@routecache/core/cdn`).
+   */
+  private surrogateKeysOf(
+    state: RequestCacheState | undefined,
+    request: CallRequest<unknown, unknown>,
+  ): readonly string[] | undefined {
+    if (state?.cdn === undefined) return undefined;
+    const keys = (request.tags ?? []).map(tagSurrogateKey);
+    keys.push(baseKeySurrogateKey(this.cache.keyFor(request)));
+    return keys;
+  }
+
+  /**
+   * The tags an entry of `path` is stored with: the declared ones and the implicit path tags
+   * (`pathTags`). Kept per path for static tags (one list per route this middleware is on).
+   */
+  private entryTags(path: string, declared: readonly string[]): readonly string[] {
+    let stored = this.tagsByPath.get(path);
+    if (stored === undefined) {
+      stored = this.dynamicTags ? pathTags(path) : [...declared, ...pathTags(path)];
+      this.tagsByPath.set(path, stored);
+    }
+    return this.dynamicTags ? [...declared, ...stored] : stored;
+  }
+
+  /** The variant: the route's vary header values and the principal of a private route. */
+  private variantOf(state: RequestCacheState | undefined, principal: string | undefined): string {
+    const { vary } = this.options;
+    // Most routes vary on nothing: no per-call list to build.
+    if (vary.length === 0) return principal === undefined ? '' : deriveVariant(NO_VARY, principal);
+    const headers = state?.requestHeaders;
+    return deriveVariant(
+      vary.map((name) => [name, headers?.get(name) ?? undefined] as const),
+      principal,
+    );
+  }
+
+  /**
+   * Placements that cannot work, reported on the call (a middleware cannot see its procedure's
+   * type or chain before it runs): the binding's own checks, then a `vary` route without the
+   * request headers.
+   */
+  private assertUsable(call: TCall, state: RequestCacheState | undefined): void {
+    this.binding.assertUsable?.(call);
+    if (this.options.vary.length > 0 && state?.requestHeaders === undefined) {
+      throw new ConfigurationError(
+        `"${call.path}" varies on request headers, which need routecache's context: ${this.binding.glue}`,
+        { context: { path: call.path, option: 'vary' } },
+      );
+    }
+  }
+
+  /**
+   * Whether a call that carries no cache context came over HTTP, its glue missing. The declared
+   * `transport` decides; without one a `signal` does: HTTP adapters always pass one, a
+   * server-side caller only when given one.
+   */
+  private isHttpWithoutContext(call: TCall): boolean {
+    const http =
+      this.transport === undefined ? call.signal !== undefined : this.transport === 'http';
+    if (http) {
+      warnOnce(
+        'ROUTECACHE_NO_CACHE_CONTEXT',
+        `"${call.path}" was called over HTTP without routecache's context, so it is served uncached (the cache cannot see a Set-Cookie there). Add it with ${this.binding.glue}. For a server-side caller given a signal, declare createCacheMiddleware(cache, { transport: 'server' })`,
+      );
+    }
+    return http;
+  }
+
+  /** Response headers a resolver set (`Set-Cookie`, `Vary: *`, `no-store`) can forbid storing. */
+  private responseAllowsStoring(
+    state: RequestCacheState | undefined,
+    scope: 'public' | 'private',
+  ): boolean {
+    const headers = state?.responseHeaders;
+    if (headers === undefined || isCacheableResponse(headers, { scope })) return true;
+    if (headers.get('set-cookie') !== null) {
+      warnOnce('ROUTECACHE_SET_COOKIE_NOT_CACHED', 'a response setting a cookie was not cached');
+    }
+    return false;
+  }
+
+  private report(
+    state: RequestCacheState | undefined,
+    call: TCall,
+    status: CallRecord['status'],
+    etag: string | undefined,
+    freshness: number,
+    cacheable: boolean,
+    { scope, tags }: Served,
+    surrogateKeys?: readonly string[],
+  ): void {
+    if (state === undefined) return;
+    const { maxAge, sMaxAge, staleWhileRevalidate, staleIfError, vary } = this.options;
+    state.record(call.batchIndex, {
+      path: call.path,
+      tags,
+      status,
+      etag,
+      cacheable,
+      scope,
+      maxAge: maxAge === undefined ? undefined : Math.min(maxAge, freshness),
+      sMaxAge: sMaxAge === undefined ? undefined : Math.min(sMaxAge, freshness),
+      staleWhileRevalidate,
+      staleIfError,
+      ttl: freshness,
+      surrogateKeys,
+      vary,
+    });
+  }
+}
+
+/** The context addition of a call served uncached: `setETag` there is accepted and ignored. */
+const NO_ETAG_SINK = etagSinkContext(() => {});
