@@ -57,6 +57,9 @@ export function routeCustomKey(
   return custom;
 }
 
+/** A route without tags: one shared empty list, not a new one per call. */
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
 /**
  * The declared tags of one call: the route's static list (checked when the middleware was made),
  * or what its `tags` function returns, checked here.
@@ -76,7 +79,7 @@ export function routeTags(
   ctx: unknown,
 ): readonly string[] {
   const { tags } = options;
-  if (tags === undefined) return [];
+  if (tags === undefined) return NO_TAGS;
   if (typeof tags !== 'function') return tags;
   const computed = tags({ input, ctx });
   for (const tag of computed) assertUserTag(tag, `the tags function of "${path}"`);
