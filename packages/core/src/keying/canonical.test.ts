@@ -147,6 +147,25 @@ describe('encodeCanonical: ordering', () => {
     expect(enc({ '\uffff': 1, '😀': 2 })).toBe('{"😀":2,"\uffff":1}');
   });
 
+  it('gives an input of 1000 fields one encoding in declaration and in reversed order', () => {
+    // Past the insertion sort's bound: Array#sort takes over, and must order the same way. The
+    // field names are not in code-unit order either way (f10 sorts before f2), and a third of
+    // the values differ in type, so an unsorted or type-blind encoding would show.
+    const declared: Record<string, unknown> = {};
+    const reversed: Record<string, unknown> = {};
+    const value = (i: number) => (i % 3 === 0 ? i : i % 3 === 1 ? `v${i}` : i % 2 === 0);
+    for (let i = 0; i < 1000; i++) declared[`f${i}`] = value(i);
+    for (let i = 999; i >= 0; i--) reversed[`f${i}`] = value(i);
+    expect(Object.keys(declared)).not.toEqual(Object.keys(reversed));
+    const encoded = enc(declared);
+    expect(enc(reversed)).toBe(encoded);
+    expect(encoded.startsWith('{"f0":0,"f1":"v1","f10":"v10","f100":"v100","f101":false,')).toBe(
+      true,
+    );
+    // A different value in one field gives another encoding.
+    expect(enc({ ...reversed, f500: 'other' })).not.toBe(encoded);
+  });
+
   it('is insensitive to Map and Set insertion order', () => {
     expect(
       enc(

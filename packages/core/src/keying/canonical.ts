@@ -269,11 +269,18 @@ function checkDefinedCount(value: object, keys: readonly string[], walk: Walk): 
 }
 
 /**
- * Sort by UTF-16 code unit, in place. Few keys, often already in order (then it is one
- * comparison per key), sort by insertion, which beats `Array#sort`'s setup cost there; more
- * keys take `Array#sort` (its default order is the code-unit order), O(n log n).
+ * @internal Sort by UTF-16 code unit, in place. Few keys, often already in order (then it is one
+ * comparison per key), sort by insertion, which beats `Array#sort`'s setup cost there: quadratic,
+ * so only up to {@link INSERTION_SORT_KEYS} keys. More keys take `Array#sort` (its default order
+ * is the code-unit order), O(n log n) comparisons and one read and one write per key.
+ *
+ * @example
+ * ```ts
+ * const keys = ['b', 'a', 'B'];
+ * sortKeys(keys); // keys is now ['B', 'a', 'b']
+ * ```
  */
-function sortKeys(keys: string[]): void {
+export function sortKeys(keys: string[]): void {
   if (keys.length > INSERTION_SORT_KEYS) {
     keys.sort();
     return;
