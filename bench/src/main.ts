@@ -31,6 +31,7 @@ const sections: Record<string, () => Promise<Row[]>> = {
   codegen: async () => (await import('./codegen.js')).runCodegenBench(),
   memory: async () => (await import('./memory.js')).runMemoryBench(),
   stampede: async () => (await import('./stampede.js')).runStampedeBench(),
+  fill: async () => (await import('./fill.js')).runFillBench(),
 };
 
 /** Node flags a section's process needs beyond this one's. */

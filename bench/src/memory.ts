@@ -20,6 +20,7 @@ import {
   spawnFlood,
 } from '../../test/support/memory-floods.js';
 import type { Row } from './harness.js';
+import { runMemoryPerEntryBench } from './memory-per-entry.js';
 
 const ENTRIES = 1_000_000;
 const MAX_BYTES = 32 * 1024 * 1024;
@@ -54,8 +55,12 @@ function lruBytesPerEntry(flood: FloodName, count: number): number {
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
-/** Run the memory floods; returns their rows (ratios: heap / maxBytes, per entry / lru-cache). */
+/**
+ * Run the memory floods, then the `memory per entry` arms (memory-per-entry.ts); returns their
+ * rows (ratios: heap / maxBytes, per entry / lru-cache).
+ */
 export async function runMemoryBench(): Promise<Row[]> {
+  const perEntry = await runMemoryPerEntryBench();
   const results: FloodResult[] = [];
   // One at a time: each child's figures are its own, but a busy machine slows them all.
   for (const flood of FLOODS)
@@ -88,5 +93,5 @@ export async function runMemoryBench(): Promise<Row[]> {
       },
     );
   }
-  return rows;
+  return [...perEntry, ...rows];
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sha256, sha256Base64Url } from './hash.js';
+import { portableSha256Base64Url, sha256, sha256Base64Url } from './hash.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const nodeSha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest();
@@ -53,5 +53,15 @@ describe('sha256Base64Url', () => {
       expect(expected).toMatch(/^[A-Za-z0-9_-]{43}$/);
     }
     expect(sha256Base64Url('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+  });
+
+  it('gives the same digest natively and in plain JavaScript (bytes, UTF-8, lone surrogates)', () => {
+    const inputs: Array<Uint8Array | string> = ['', 'abc', 'héllo 🌍 ключ', 'lone \ud800 x'];
+    for (let length = 0; length <= 130; length += 13) {
+      inputs.push(new Uint8Array(length).map((_, i) => (i * 31 + length) & 255));
+    }
+    for (const input of inputs) {
+      expect(sha256Base64Url(input)).toBe(portableSha256Base64Url(input));
+    }
   });
 });
