@@ -139,6 +139,61 @@ describe('encodeCanonical: type tags', () => {
   });
 });
 
+describe('encodeCanonical: the JSON-shaped fast path', () => {
+  // A Date anywhere sends the whole input down the walk: `[x, Date]` is the walk's encoding of
+  // x, an oracle for what the fast path writes for x alone.
+  const walked = (x: unknown) => {
+    const both = enc([x, new Date(0)]);
+    return both.slice(1, -',Date(0)]'.length);
+  };
+
+  it('writes what the walk writes, for JSON values and records of one shape', () => {
+    const record = fc.record({ id: fc.integer(), name: fc.string(), on: fc.boolean() });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.array(record), record), (x) => {
+        expect(enc(x)).toBe(walked(x));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves to the walk what JSON writes differently', () => {
+    const inputs: unknown[] = [
+      -0,
+      [1, undefined],
+      sparse(2, { 0: 1 }),
+      { a: Number.NaN },
+      { a: { b: 1 } }, // two key sets
+      [{ a: 1 }, { b: 1 }],
+      { toJSON: 1 },
+    ];
+    for (const input of inputs) expect(enc([input])).toBe(`[${walked(input)}]`);
+    expect(enc({ a: { b: 1 } })).toBe('{"a":{"b":1}}');
+    expect(enc([{ b: 1, a: 2 }, { a: 3, b: 4 }])).toBe('[{"a":2,"b":1},{"a":3,"b":4}]');
+  });
+
+  it('ignores what a polluted Object.prototype would give JSON.stringify', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      proto.polluted = 1;
+      expect(enc([{ a: 1 }, { a: 2, polluted: 3 }])).toBe('[{"a":1},{"a":2,"polluted":3}]');
+      proto.toJSON = () => 'x';
+      expect(enc({ a: 1 })).toBe('{"a":1}');
+    } finally {
+      delete proto.polluted;
+      delete proto.toJSON;
+    }
+  });
+
+  it('tells the key builder of non-ASCII text', () => {
+    const facts = { wide: false };
+    enc({ a: 'abc' }, facts);
+    expect(facts.wide).toBe(false);
+    enc({ a: 'é' }, facts);
+    expect(facts.wide).toBe(true);
+  });
+});
+
 describe('encodeCanonical: ordering', () => {
   it('sorts object keys by UTF-16 code unit, whatever the insertion order', () => {
     expect(enc({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
