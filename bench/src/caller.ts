@@ -100,3 +100,10 @@ export async function runCallerBench(): Promise<Row[]> {
   }
   return rows;
 }
+
+/** @internal For instruction-count probes: the two callers of one arm. */
+export async function probeCallers(name: string) {
+  const arm = arms.find((a) => a.name === name);
+  if (arm === undefined) throw new Error(`no arm ${name}`);
+  return arm.callers();
+}

@@ -168,9 +168,9 @@ function encodeJsonShaped(value: unknown): string | undefined {
   let json: string | undefined;
   if (scan.shape === undefined) json = JSON.stringify(value);
   else {
-    const keys = scan.shape.slice();
-    sortKeys(keys);
-    json = JSON.stringify(value, keys);
+    // The shape is a fresh Object.keys list, the scan's own: sorted in place.
+    sortKeys(scan.shape);
+    json = JSON.stringify(value, scan.shape);
   }
   return json !== undefined && json.length <= MAX_INPUT_LENGTH ? json : undefined;
 }
