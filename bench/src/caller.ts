@@ -101,7 +101,14 @@ export async function runCallerBench(): Promise<Row[]> {
   return rows;
 }
 
-/** @internal For instruction-count probes: the two callers of one arm. */
+/**
+ * The two callers of one arm, for `probe.ts` (instruction counts of one arm at a time).
+ *
+ * @example
+ * ```ts
+ * const { floor, routecache } = await probeCallers('vary');
+ * ```
+ */
 export async function probeCallers(name: string) {
   const arm = arms.find((a) => a.name === name);
   if (arm === undefined) throw new Error(`no arm ${name}`);
