@@ -50,7 +50,9 @@ describe('object keys are sorted in O(n log n)', () => {
 
   it('a 20k-field input keys the same in any field order', () => {
     const keys = scrambledKeys(20_000);
-    const forward = Object.fromEntries(keys.map((key, i) => [key, i % 7]));
+    const forward: Record<string, number | undefined> = Object.fromEntries(
+      keys.map((key, i) => [key, i % 7]),
+    );
     const backward = Object.fromEntries([...keys].reverse().map((key) => [key, forward[key]]));
     // Over the 64 KiB bound when every field has a value: only a few hundred keep one, the rest
     // are undefined (keyed as absent) — so the key is derived, sorted, and must not depend on order.

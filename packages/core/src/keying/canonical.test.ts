@@ -169,7 +169,12 @@ describe('encodeCanonical: the JSON-shaped fast path', () => {
     ];
     for (const input of inputs) expect(enc([input])).toBe(`[${walked(input)}]`);
     expect(enc({ a: { b: 1 } })).toBe('{"a":{"b":1}}');
-    expect(enc([{ b: 1, a: 2 }, { a: 3, b: 4 }])).toBe('[{"a":2,"b":1},{"a":3,"b":4}]');
+    expect(
+      enc([
+        { b: 1, a: 2 },
+        { a: 3, b: 4 },
+      ]),
+    ).toBe('[{"a":2,"b":1},{"a":3,"b":4}]');
   });
 
   it('ignores what a polluted Object.prototype would give JSON.stringify', () => {
