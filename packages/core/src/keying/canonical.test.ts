@@ -151,6 +151,9 @@ describe('encodeCanonical: the JSON-shaped fast path', () => {
     const record = fc.record({ id: fc.integer(), name: fc.string(), on: fc.boolean() });
     fc.assert(
       fc.property(fc.oneof(fc.jsonValue(), fc.array(record), record), (x) => {
+        // Forty copies: past the size below which the walk encodes anyway.
+        const many = new Array(40).fill(x);
+        expect(enc(many)).toBe(walked(many));
         expect(enc(x)).toBe(walked(x));
       }),
       { numRuns: 2000 },
@@ -167,7 +170,10 @@ describe('encodeCanonical: the JSON-shaped fast path', () => {
       [{ a: 1 }, { b: 1 }],
       { toJSON: 1 },
     ];
-    for (const input of inputs) expect(enc([input])).toBe(`[${walked(input)}]`);
+    for (const input of inputs) {
+      const many = new Array(40).fill(input);
+      expect(enc(many)).toBe(walked(many));
+    }
     expect(enc({ a: { b: 1 } })).toBe('{"a":{"b":1}}');
     expect(
       enc([
@@ -182,8 +188,12 @@ describe('encodeCanonical: the JSON-shaped fast path', () => {
     try {
       proto.polluted = 1;
       expect(enc([{ a: 1 }, { a: 2, polluted: 3 }])).toBe('[{"a":1},{"a":2,"polluted":3}]');
+      const many = [...new Array(39).fill({ a: 1 }), { a: 2, polluted: 3 }];
+      expect(enc(many)).toBe(walked(many));
+      expect(enc(many).endsWith('{"a":1},{"a":2,"polluted":3}]')).toBe(true);
       proto.toJSON = () => 'x';
       expect(enc({ a: 1 })).toBe('{"a":1}');
+      expect(enc(new Array(40).fill({ a: 1 }))).toBe(`[${new Array(40).fill('{"a":1}')}]`);
     } finally {
       delete proto.polluted;
       delete proto.toJSON;
