@@ -55,11 +55,11 @@ export async function runEngineBench(): Promise<Row[]> {
       fn: () => lru.get(JSON.stringify([route, input])),
     },
     contenders: [
-      { name: 'routecache getOrLoad (await)', fn: () => cache.getOrLoad(request()) },
+      { name: 'routecache getOrLoad', fn: () => cache.getOrLoad(request()) },
       // The adapter's path: key parts in, one engine call.
-      { name: 'routecache call (await)', fn: () => cache.call(callRequest()) },
+      { name: 'routecache call', fn: () => cache.call(callRequest()) },
       {
-        name: 'bentocache getOrSet (await)',
+        name: 'bentocache getOrSet',
         fn: () => bento.getOrSet({ key: bentoKey(), factory: load, ttl: '1h' }),
       },
       { name: 'cache-manager wrap (await)', fn: () => manager.wrap(bentoKey(), load, 3_600_000) },

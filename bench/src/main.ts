@@ -22,7 +22,9 @@ import { formatResult, judgeAll } from './targets.js';
 
 // One line per section, so each helper's registration merges cleanly.
 const sections: Record<string, () => Promise<Row[]>> = {
+  caller: async () => (await import('./caller.js')).runCallerBench(),
   engine: async () => (await import('./engine.js')).runEngineBench(),
+  inputs: async () => (await import('./inputs.js')).runInputsBench(),
   keying: async () => (await import('./keying.js')).runKeyingBench(),
   codec: async () => (await import('./codec.js')).runCodecBench(),
   redis: async () => (await import('./redis.js')).runRedisBench(),

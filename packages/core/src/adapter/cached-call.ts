@@ -4,9 +4,9 @@ import type {
   CacheStatus,
   CallRequest,
   CallResult,
-  EntryPolicy,
   Loaded,
   LoadResult,
+  StreamLimits,
 } from '../engine/types.js';
 import { ConfigurationError } from '../errors.js';
 import { isCacheableResponse } from '../http/index.js';
@@ -82,7 +82,7 @@ export interface CallBinding<TCall extends AdapterCall, TResult> {
 /** How a call was served, for its record: its scope and declared tags. */
 interface Served {
   readonly scope: 'public' | 'private';
-  readonly tags: readonly string[];
+  readonly declaredTags: readonly string[];
 }
 
 const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
@@ -100,11 +100,74 @@ function statusOf(loaded: LoadResult<unknown>): CacheStatus {
   return loaded.etag === undefined ? 'BYPASS' : 'MISS';
 }
 
-/** What one call's loader leaves for the rest of `run`: the resolver's own ETag, if it set one. */
-interface LoadTrace {
-  etag: string | undefined;
+/**
+ * One call of a cached route as the engine takes it — the key parts, variant, entry tags (declared
+ * and `@path`), policy, stream limits, the host's `waitUntil` — and what its loader leaves for the
+ * rest of `run`. One object per call: its loader, `cacheable` and `etag` are methods, not closures
+ * made per call, and the trace of a miss (the resolver's own ETag, whether it ran) lives on it.
+ */
+class RouteCall<TCall extends AdapterCall> implements CallRequest<unknown, unknown>, Served {
+  readonly route: string;
+  readonly input: unknown;
+  readonly key: string | undefined;
+  readonly namespace: string | undefined;
+  readonly variant: string;
+  readonly tags: readonly string[];
+  readonly stream: StreamLimits;
+  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
+  readonly ttl?: number;
+  readonly staleWhileRevalidate?: number;
+  readonly staleIfError?: number;
+  /** The ETag the resolver gave its result with `setETag(ctx, tag)`, if it ran and did. */
+  resolverEtag: string | undefined = undefined;
   /** Only for an engine that rejects: whether answering uncached would run the resolver twice. */
-  ranResolver: boolean;
+  ranResolver = false;
+
+  constructor(
+    private readonly binding: CallBinding<TCall, unknown>,
+    private readonly call: TCall,
+    private readonly state: RequestCacheState | undefined,
+    readonly scope: 'public' | 'private',
+    readonly declaredTags: readonly string[],
+    options: ResolvedRouteOptions,
+    parts: { key: string | undefined; variant: string; tags: readonly string[] },
+  ) {
+    this.route = call.path;
+    this.input = call.input;
+    this.key = parts.key;
+    this.namespace = options.namespace;
+    this.variant = parts.variant;
+    this.tags = parts.tags;
+    this.stream = options.stream;
+    this.waitUntil = state?.waitUntil;
+    // Assigned when set only: the fields exist either way (class fields), so the shape is one.
+    if (options.ttl !== undefined) this.ttl = options.ttl;
+    if (options.staleWhileRevalidate !== undefined) {
+      this.staleWhileRevalidate = options.staleWhileRevalidate;
+    }
+    if (options.staleIfError !== undefined) this.staleIfError = options.staleIfError;
+  }
+
+  /** Run the rest of the chain (a miss), catching the ETag the resolver sets. */
+  load(): Promise<Loaded<unknown, unknown>> {
+    this.ranResolver = true;
+    return this.binding.next(
+      this.call,
+      etagSinkContext((tag) => {
+        this.resolverEtag = tag;
+      }),
+    );
+  }
+
+  /** The response's say over storing (and a stream only where the transport reads it). */
+  cacheable(_value: unknown, kind: 'value' | 'stream'): boolean {
+    return (kind === 'value' || readsStream(this.state)) && allowsStoring(this.state, this.scope);
+  }
+
+  /** The resolver's own ETag, else one a response header set; none: the engine hashes. */
+  etag(): string | undefined {
+    return this.resolverEtag ?? responseEtag(this.state);
+  }
 }
 
 /**
@@ -114,6 +177,16 @@ interface LoadTrace {
  */
 function readsStream(state: RequestCacheState | undefined): boolean {
   return state === undefined || state.streamed;
+}
+
+/** Response headers a resolver set (`Set-Cookie`, `Vary: *`, `no-store`) can forbid storing. */
+function allowsStoring(state: RequestCacheState | undefined, scope: 'public' | 'private'): boolean {
+  const headers = state?.responseHeaders;
+  if (headers === undefined || isCacheableResponse(headers, { scope })) return true;
+  if (headers.get('set-cookie') !== null) {
+    warnOnce('ROUTECACHE_SET_COOKIE_NOT_CACHED', 'a response setting a cookie was not cached');
+  }
+  return false;
 }
 
 /**
@@ -139,8 +212,6 @@ function readsStream(state: RequestCacheState | undefined): boolean {
  * ```
  */
 export class CachedCall<TCall extends AdapterCall, TResult> {
-  /** The route's entry policy, resolved once. */
-  private readonly policy: EntryPolicy;
   /** Whether the route's tags come from a function (else a static list). */
   private readonly dynamicTags: boolean;
   /** Per procedure path: the tags stored with every entry (static tags + path tags), or the path tags alone for a tags function. */
@@ -153,13 +224,7 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     private readonly transport: CacheSetup['transport'],
     private readonly binding: CallBinding<TCall, TResult>,
   ) {
-    const { ttl, staleWhileRevalidate, staleIfError } = options;
     this.dynamicTags = typeof options.tags === 'function';
-    this.policy = {
-      ...(ttl === undefined ? {} : { ttl }),
-      ...(staleWhileRevalidate === undefined ? {} : { staleWhileRevalidate }),
-      ...(staleIfError === undefined ? {} : { staleIfError }),
-    };
   }
 
   async run(call: TCall): Promise<TResult> {
@@ -174,27 +239,23 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     // Private by default: only a route declared public is shared by callers with a principal.
     const scope = this.options.scope ?? (principal === undefined ? 'public' : 'private');
     // The declared tags, reported to the client (Routecache-Tags) also when served uncached.
-    const served: Served = {
-      scope,
-      tags: routeTags(this.options, call.path, call.input, call.ctx),
-    };
+    const declaredTags = routeTags(this.options, call.path, call.input, call.ctx);
     // No one to key a private entry by: never share it, serve it uncached.
     if (scope === 'private' && principal === undefined) {
       this.cache.bypassed(call.path, 'no-principal');
-      return this.uncached(call, state, served);
+      return this.uncached(call, state, { scope, declaredTags });
     }
-    const trace: LoadTrace = { etag: undefined, ranResolver: false };
-    const request = this.callRequest(call, state, served, principal, trace);
+    const request = this.callRequest(call, state, scope, declaredTags, principal);
     let answer: CallResult<unknown, unknown>;
     try {
       answer = await this.cache.call(request);
     } catch (error) {
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
-      if (trace.ranResolver) throw error;
+      if (request.ranResolver) throw error;
       this.cache.bypassed(call.path, 'cache-error');
-      return this.uncached(call, state, served);
+      return this.uncached(call, state, request);
     }
-    return this.answer(call, state, served, request, answer);
+    return this.answer(call, state, request, answer);
   }
 
   /** The caller's principal key, unless the route is public or the cache has no `principal`. */
@@ -203,53 +264,27 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     return principalKey(this.principalOf(call.ctx), call.path);
   }
 
-  /**
-   * The call as the engine takes it: the key parts, variant, tags (declared and `@path`),
-   * policy, stream limits, the response's say over storing, the host's `waitUntil`, and a loader
-   * that runs the rest of the chain.
-   */
+  /** The call as the engine takes it (see {@link RouteCall}). */
   private callRequest(
     call: TCall,
     state: RequestCacheState | undefined,
-    { scope, tags }: Served,
+    scope: 'public' | 'private',
+    declaredTags: readonly string[],
     principal: string | undefined,
-    trace: LoadTrace,
-  ): CallRequest<unknown, unknown> {
+  ): RouteCall<TCall> {
     const { options } = this;
-    return {
-      route: call.path,
-      input: call.input,
+    return new RouteCall(this.binding, call, state, scope, declaredTags, options, {
       key: routeCustomKey(options, call.path, call.input, call.ctx),
-      namespace: options.namespace,
       variant: this.variantOf(state, scope === 'private' ? principal : undefined),
-      tags: this.entryTags(call.path, tags),
-      load: () => {
-        trace.ranResolver = true;
-        // An ETag the resolver gives its result with setETag(ctx, tag).
-        return this.binding.next(
-          call,
-          etagSinkContext((tag) => {
-            trace.etag = tag;
-          }),
-        );
-      },
-      cacheable: (_value, kind) =>
-        (kind === 'value' || readsStream(state)) && this.responseAllowsStoring(state, scope),
-      etag: () => trace.etag ?? responseEtag(state),
-      stream: options.stream,
-      waitUntil: state?.waitUntil,
-      // Spread last: with the spread first, V8 built this object on a slow path (measured about
-      // 25% fewer hits per CPU second).
-      ...this.policy,
-    };
+      tags: this.entryTags(call.path, declaredTags),
+    });
   }
 
   /** Turn the engine's answer into the middleware's result, recording the call's status. */
   private answer(
     call: TCall,
     state: RequestCacheState | undefined,
-    served: Served,
-    request: CallRequest<unknown, unknown>,
+    request: RouteCall<TCall>,
     answer: CallResult<unknown, unknown>,
   ): TResult | Promise<TResult> {
     if (answer.outcome === 'unkeyable') {
@@ -259,12 +294,12 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
         `"${call.path}" was served uncached (BYPASS): ${answer.error.message}`,
         `${call.path}\u0000${answer.error.reason}`,
       );
-      return this.uncached(call, state, served);
+      return this.uncached(call, state, request);
     }
     if (answer.outcome === 'failed') {
       // The resolver ran and failed (or a middleware after the cache rejected): nothing stored,
       // and no status (a batch shows the call as BYPASS).
-      if (served.scope === 'public') this.warnIfAuthBelowCache(call, answer.failure);
+      if (request.scope === 'public') this.warnIfAuthBelowCache(call, answer.failure);
       return this.binding.failed(call, answer.failure);
     }
     // A transport that refuses a stream fails that call, and a failed call has no status (a
@@ -274,8 +309,8 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     const { etag, maxAge } = answer;
     const stored = etag !== undefined;
     const keys =
-      stored && served.scope === 'public' ? this.surrogateKeysOf(state, request) : undefined;
-    this.report(state, call, statusOf(answer), etag, maxAge, stored, served, keys);
+      stored && request.scope === 'public' ? this.surrogateKeysOf(state, request) : undefined;
+    this.report(state, call, statusOf(answer), etag, maxAge, stored, request, keys);
     return this.binding.served(call, answer.value);
   }
 
@@ -380,19 +415,6 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     return http;
   }
 
-  /** Response headers a resolver set (`Set-Cookie`, `Vary: *`, `no-store`) can forbid storing. */
-  private responseAllowsStoring(
-    state: RequestCacheState | undefined,
-    scope: 'public' | 'private',
-  ): boolean {
-    const headers = state?.responseHeaders;
-    if (headers === undefined || isCacheableResponse(headers, { scope })) return true;
-    if (headers.get('set-cookie') !== null) {
-      warnOnce('ROUTECACHE_SET_COOKIE_NOT_CACHED', 'a response setting a cookie was not cached');
-    }
-    return false;
-  }
-
   private report(
     state: RequestCacheState | undefined,
     call: TCall,
@@ -400,14 +422,14 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     etag: string | undefined,
     freshness: number,
     cacheable: boolean,
-    { scope, tags }: Served,
+    { scope, declaredTags }: Served,
     surrogateKeys?: readonly string[],
   ): void {
     if (state === undefined) return;
     const { maxAge, sMaxAge, staleWhileRevalidate, staleIfError, vary } = this.options;
     state.record(call.batchIndex, {
       path: call.path,
-      tags,
+      tags: declaredTags,
       status,
       etag,
       cacheable,

@@ -139,12 +139,101 @@ describe('encodeCanonical: type tags', () => {
   });
 });
 
+describe('encodeCanonical: the JSON-shaped fast path', () => {
+  // A Date anywhere sends the whole input down the walk: `[x, Date]` is the walk's encoding of
+  // x, an oracle for what the fast path writes for x alone.
+  const walked = (x: unknown) => {
+    const both = enc([x, new Date(0)]);
+    return both.slice(1, -',Date(0)]'.length);
+  };
+
+  it('writes what the walk writes, for JSON values and records of one shape', () => {
+    const record = fc.record({ id: fc.integer(), name: fc.string(), on: fc.boolean() });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.array(record), record), (x) => {
+        // Forty copies: past the size below which the walk encodes anyway.
+        const many = new Array(40).fill(x);
+        expect(enc(many)).toBe(walked(many));
+        expect(enc(x)).toBe(walked(x));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves to the walk what JSON writes differently', () => {
+    const inputs: unknown[] = [
+      -0,
+      [1, undefined],
+      sparse(2, { 0: 1 }),
+      { a: Number.NaN },
+      { a: { b: 1 } }, // two key sets
+      [{ a: 1 }, { b: 1 }],
+      { toJSON: 1 },
+    ];
+    for (const input of inputs) {
+      const many = new Array(40).fill(input);
+      expect(enc(many)).toBe(walked(many));
+    }
+    expect(enc({ a: { b: 1 } })).toBe('{"a":{"b":1}}');
+    expect(
+      enc([
+        { b: 1, a: 2 },
+        { a: 3, b: 4 },
+      ]),
+    ).toBe('[{"a":2,"b":1},{"a":3,"b":4}]');
+  });
+
+  it('ignores what a polluted Object.prototype would give JSON.stringify', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    try {
+      proto.polluted = 1;
+      expect(enc([{ a: 1 }, { a: 2, polluted: 3 }])).toBe('[{"a":1},{"a":2,"polluted":3}]');
+      const many = [...new Array(39).fill({ a: 1 }), { a: 2, polluted: 3 }];
+      expect(enc(many)).toBe(walked(many));
+      expect(enc(many).endsWith('{"a":1},{"a":2,"polluted":3}]')).toBe(true);
+      proto.toJSON = () => 'x';
+      expect(enc({ a: 1 })).toBe('{"a":1}');
+      expect(enc(new Array(40).fill({ a: 1 }))).toBe(`[${new Array(40).fill('{"a":1}')}]`);
+    } finally {
+      delete proto.polluted;
+      delete proto.toJSON;
+    }
+  });
+
+  it('tells the key builder of non-ASCII text', () => {
+    const facts = { wide: false };
+    enc({ a: 'abc' }, facts);
+    expect(facts.wide).toBe(false);
+    enc({ a: 'é' }, facts);
+    expect(facts.wide).toBe(true);
+  });
+});
+
 describe('encodeCanonical: ordering', () => {
   it('sorts object keys by UTF-16 code unit, whatever the insertion order', () => {
     expect(enc({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
     expect(enc({ a: 1, B: 2, _: 3, '10': 4, '9': 5 })).toBe('{"10":4,"9":5,"B":2,"_":3,"a":1}');
     // Code unit order, not code point order: U+FFFF sorts after the surrogate pair of U+1F600.
     expect(enc({ '\uffff': 1, '😀': 2 })).toBe('{"😀":2,"\uffff":1}');
+  });
+
+  it('gives an input of 1000 fields one encoding in declaration and in reversed order', () => {
+    // Past the insertion sort's bound: Array#sort takes over, and must order the same way. The
+    // field names are not in code-unit order either way (f10 sorts before f2), and a third of
+    // the values differ in type, so an unsorted or type-blind encoding would show.
+    const declared: Record<string, unknown> = {};
+    const reversed: Record<string, unknown> = {};
+    const value = (i: number) => (i % 3 === 0 ? i : i % 3 === 1 ? `v${i}` : i % 2 === 0);
+    for (let i = 0; i < 1000; i++) declared[`f${i}`] = value(i);
+    for (let i = 999; i >= 0; i--) reversed[`f${i}`] = value(i);
+    expect(Object.keys(declared)).not.toEqual(Object.keys(reversed));
+    const encoded = enc(declared);
+    expect(enc(reversed)).toBe(encoded);
+    expect(encoded.startsWith('{"f0":0,"f1":"v1","f10":"v10","f100":"v100","f101":false,')).toBe(
+      true,
+    );
+    // A different value in one field gives another encoding.
+    expect(enc({ ...reversed, f500: 'other' })).not.toBe(encoded);
   });
 
   it('is insensitive to Map and Set insertion order', () => {

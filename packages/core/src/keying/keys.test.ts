@@ -67,6 +67,18 @@ describe('deriveBaseKey / deriveCustomBaseKey: readable keys', () => {
   });
 });
 
+describe('deriveBaseKey: large inputs', () => {
+  it('gives 1000 fields in two orders one (hashed) key, and a changed field another', () => {
+    const fields = Array.from({ length: 1000 }, (_, i) => [`field${i}`, i % 2 ? `v${i}` : i]);
+    const declared = Object.fromEntries(fields);
+    const reversed = Object.fromEntries([...fields].reverse());
+    const key = deriveBaseKey('api', 'reports.search', declared);
+    expect(key).toMatch(/^api\|reports\.search\|~[A-Za-z0-9_-]{43}$/);
+    expect(deriveBaseKey('api', 'reports.search', reversed)).toBe(key);
+    expect(deriveBaseKey('api', 'reports.search', { ...declared, field7: 'x' })).not.toBe(key);
+  });
+});
+
 describe('deriveBaseKey / deriveCustomBaseKey: adversarial separators', () => {
   it.each<[string, string, string]>([
     ['namespace/route split', deriveBaseKey('a:b', 'c', 1), deriveBaseKey('a', 'b:c', 1)],
