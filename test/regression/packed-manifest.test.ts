@@ -19,7 +19,7 @@ import {
 } from '../support/packages.js';
 
 const run = promisify(execFile);
-// A cold `turbo run build` of three packages plus three packs, on a shared 2-core machine.
+// A cold `turbo run build` of four packages plus four packs, on a shared 2-core machine.
 const PACK_TIMEOUT = 240_000;
 
 const destination = mkdtempSync(join(tmpdir(), 'routecache-packed-'));
@@ -41,6 +41,7 @@ describe('packed packages', () => {
       '@routecache/core',
       '@routecache/trpc',
       '@routecache/codegen',
+      '@routecache/orpc',
     ]);
     for (const { name, manifest, root } of packed) {
       expect({ name, missing: missingTargets(manifest, root) }).toEqual({ name, missing: [] });
@@ -96,8 +97,13 @@ describe('packed packages', () => {
       expect(JSON.stringify(manifest)).not.toContain('workspace:');
     }
     const core = byName.get('@routecache/core');
-    expect(core?.peerDependencies).toEqual({ ioredis: '^5.9.0 || ^6.0.0', vitest: '>=3' });
+    expect(core?.peerDependencies).toEqual({
+      '@opentelemetry/api': '^1.9.0',
+      ioredis: '^5.9.0 || ^6.0.0',
+      vitest: '>=3',
+    });
     expect(core?.peerDependenciesMeta).toEqual({
+      '@opentelemetry/api': { optional: true },
       ioredis: { optional: true },
       vitest: { optional: true },
     });
@@ -114,6 +120,8 @@ describe('packed packages', () => {
     });
     const version = core?.version;
     expect(byName.get('@routecache/trpc')?.dependencies?.['@routecache/core']).toBe(version);
+    expect(byName.get('@routecache/orpc')?.peerDependencies).toEqual({ '@orpc/server': '^1.16.0' });
+    expect(byName.get('@routecache/orpc')?.dependencies?.['@routecache/core']).toBe(version);
     expect(byName.get('@routecache/codegen')?.peerDependencies).toEqual({
       '@routecache/trpc': `^${version}`,
     });

@@ -18,6 +18,7 @@ export const PUBLISHED_PACKAGES = [
   { name: '@routecache/core', dir: 'packages/core' },
   { name: '@routecache/trpc', dir: 'packages/trpc-adapter' },
   { name: '@routecache/codegen', dir: 'packages/codegen' },
+  { name: '@routecache/orpc', dir: 'packages/orpc-adapter' },
 ] as const;
 
 /** The subset of a packed package.json these checks read. */

@@ -93,7 +93,6 @@ export {
   type HttpCacheOptions,
   resolveHttpCacheOptions,
 } from './adapter/http-options.js';
-export { CachedServerResponse, withNodeHttpCache } from './adapter/node.js';
 export { assertUserTag, PATH_TAG_PREFIX } from './adapter/path-tags.js';
 export {
   contextWithState,

@@ -1,3 +1,6 @@
+// `@routecache/core/node`: the HTTP glue for `node:http` servers. It is an entry of its own, not
+// part of `@routecache/core/adapter`, because `CachedServerResponse` extends `node:http`'s
+// `ServerResponse` at run time, and the adapter contract must load on edge runtimes (workerd).
 import { type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { mergeVary, OMITTED_304_HEADERS } from '../http/index.js';
 import { answerResponse } from './fold.js';

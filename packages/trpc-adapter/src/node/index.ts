@@ -1,17 +1,15 @@
 import { createServer, type Server } from 'node:http';
-import {
-  CachedServerResponse,
-  type HttpCacheOptions,
-  type MaybePromise,
-  withNodeHttpCache,
-} from '@routecache/core/adapter';
+import type { HttpCacheOptions, MaybePromise } from '@routecache/core/adapter';
+import { CachedServerResponse, withNodeHttpCache } from '@routecache/core/node';
 import type { AnyTRPCRouter } from '@trpc/server';
 import { type CreateHTTPHandlerOptions, createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { type CreateContextOptionsLike, withCacheContext } from '../cache-context.js';
 
-// The Node glue is core's (`@routecache/core/adapter`), re-exported where tRPC apps look for it.
+// The Node glue is core's (`@routecache/core/node`: it needs `node:http` at run time, so it
+// stays out of `@routecache/core/adapter`, which edge bundles load), re-exported where tRPC
+// apps look for it.
 export type { CdnName, HttpCacheOptions } from '@routecache/core/adapter';
-export { withNodeHttpCache } from '@routecache/core/adapter';
+export { withNodeHttpCache } from '@routecache/core/node';
 
 /**
  * `createHTTPServer` of `@trpc/server/adapters/standalone`, with routecache's glue built in:
