@@ -120,7 +120,9 @@ describe('keys: properties', () => {
   });
 
   // A property run: seconds on a busy 2-core machine, past vitest's 5 s default.
-  it('(1) holds for near-miss pairs that differ by moving text between parts', { timeout: 60_000 }, () => {
+  it('(1) holds for near-miss pairs that differ by moving text between parts', {
+    timeout: 60_000,
+  }, () => {
     // Splitting one string in two places gives pairs that only a leaky grammar would confuse.
     const parts = fc.tuple(adversarialText, adversarialText, adversarialText, adversarialText);
     fc.assert(

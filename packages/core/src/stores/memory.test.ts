@@ -62,7 +62,9 @@ describe('memoryStore', () => {
   });
 
   // A property run: seconds on a busy 2-core machine, past vitest's 5 s default.
-  it('never accounts more than maxBytes under hostile key cardinality (long keys, many tags)', { timeout: 60_000 }, () => {
+  it('never accounts more than maxBytes under hostile key cardinality (long keys, many tags)', {
+    timeout: 60_000,
+  }, () => {
     const maxBytes = 50_000;
     const hostile = fc.record({
       key: fc.string({ minLength: 1, maxLength: 250, unit: 'grapheme' }),
