@@ -1,15 +1,9 @@
-/**
- * Engine hit path vs raw lru-cache, bentocache and cache-manager (issues 2, 13). All hold the
- * same live value under the same logical key, in memory, without serialization, and are measured
- * side by side.
- */
-import { createCache, memoryStore } from '@routecache/core';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { createCache as createCacheManager } from 'cache-manager';
 import { KeyvCacheableMemory } from 'cacheable';
 import { Keyv } from 'keyv';
-import { LRUCache } from 'lru-cache';
+import { engineHitArms } from './engine-arms.js';
 import { compare, type Row } from './harness.js';
 
 const input = { userId: 42, include: ['profile', 'teams'] };
@@ -18,13 +12,7 @@ const route = 'users.get';
 
 /** Run the engine section; returns its rows (ratios relative to `lru.get(JSON.stringify(key))`). */
 export async function runEngineBench(): Promise<Row[]> {
-  const lru = new LRUCache<string, object>({ max: 10_000 });
-  lru.set(JSON.stringify([route, input]), value);
-
-  const cache = createCache({ store: memoryStore(), ttl: 3600 });
-  const load = async () => value;
-  const request = () => ({ baseKey: cache.keyFor({ route, input }), load });
-  await cache.getOrLoad(request());
+  const { cache, load, floor, getOrLoad } = await engineHitArms(route, input, value);
   const callLoad = async () => ({ ok: true as const, value });
   const callRequest = () => ({ route, input, load: callLoad });
 
@@ -52,10 +40,10 @@ export async function runEngineBench(): Promise<Row[]> {
     title: 'engine hit path (memory, live values; key derivation included)',
     baseline: {
       name: 'lru-cache get + JSON.stringify key',
-      fn: () => lru.get(JSON.stringify([route, input])),
+      fn: floor,
     },
     contenders: [
-      { name: 'routecache getOrLoad', fn: () => cache.getOrLoad(request()) },
+      { name: 'routecache getOrLoad', fn: getOrLoad },
       // The adapter's path: key parts in, one engine call.
       { name: 'routecache call', fn: () => cache.call(callRequest()) },
       {

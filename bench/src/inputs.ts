@@ -1,13 +1,4 @@
-/**
- * Input-size scaling of the engine hit path (issue 13, row 8): a memory hit for an input of 1, 10,
- * 100 and 1000 fields, key derivation included, against the floor — `lru.get` keyed by
- * `JSON.stringify([route, input])` — for the same input. Fields come in declaration order, as a
- * schema (zod) returns them, which is not their sorted order (`f10` sorts before `f2`), so the
- * canonical encoding really sorts. Past ~200 bytes a base key's input part is a digest, so the
- * larger sizes also measure the long-key hash.
- */
-import { createCache, memoryStore } from '@routecache/core';
-import { LRUCache } from 'lru-cache';
+import { engineHitArms } from './engine-arms.js';
 import { compare, type Row } from './harness.js';
 
 const route = 'reports.search';
@@ -30,12 +21,7 @@ export async function runInputsBench(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const fields of INPUT_SIZES) {
     const input = inputOf(fields);
-    const lru = new LRUCache<string, object>({ max: 10_000 });
-    lru.set(JSON.stringify([route, input]), value);
-    const cache = createCache({ store: memoryStore(), ttl: 3600 });
-    const load = async () => value;
-    const request = () => ({ baseKey: cache.keyFor({ route, input }), load });
-    await cache.getOrLoad(request());
+    const { cache, floor, getOrLoad } = await engineHitArms(route, input, value);
     // Fewer calls per sample for the large inputs: a sample stays a few milliseconds long.
     const batch = Math.max(50, Math.floor(20_000 / fields));
     rows.push(
@@ -47,11 +33,9 @@ export async function runInputsBench(): Promise<Row[]> {
         warmup: Math.max(batch * 5, 2_000),
         baseline: {
           name: `floor, ${fields} fields`,
-          fn: () => lru.get(JSON.stringify([route, input])),
+          fn: floor,
         },
-        contenders: [
-          { name: `routecache, ${fields} fields`, fn: () => cache.getOrLoad(request()) },
-        ],
+        contenders: [{ name: `routecache, ${fields} fields`, fn: getOrLoad }],
       })),
     );
     await cache.dispose();

@@ -14,26 +14,16 @@
  * `caller <arm>` / `caller <arm>:floor` (arms of caller.ts: public, private, vary, tags,
  * superjson). `WARM` sets the warm-up calls (default 10,000).
  */
-import { createCache, memoryStore } from '@routecache/core';
-import { LRUCache } from 'lru-cache';
 import { probeCallers } from './caller.js';
+import { engineHitArms } from './engine-arms.js';
 import { inputOf } from './inputs.js';
 
 const [section = 'engine', arm = 'floor', count = '0', fields = '1000'] = process.argv.slice(2);
 
 /** The engine-level arms: the floor (`lru.get(JSON.stringify(key))`) or a routecache hit. */
 async function engineArm(input: object): Promise<() => unknown> {
-  const route = 'users.get';
-  const value = { id: 42 };
-  const lru = new LRUCache<string, object>({ max: 10_000 });
-  lru.set(JSON.stringify([route, input]), value);
-  const cache = createCache({ store: memoryStore(), ttl: 3600 });
-  const load = async () => value;
-  const request = () => ({ baseKey: cache.keyFor({ route, input }), load });
-  await cache.getOrLoad(request());
-  return arm === 'floor'
-    ? () => lru.get(JSON.stringify([route, input]))
-    : () => cache.getOrLoad(request());
+  const arms = await engineHitArms('users.get', input, { id: 42 });
+  return arm === 'floor' ? arms.floor : arms.getOrLoad;
 }
 
 async function armOf(): Promise<() => unknown> {

@@ -335,7 +335,23 @@ export function spawnFlood(
   { entries, maxBytes }: { entries: number; maxBytes: number },
 ): Promise<FloodResult> {
   const args = ['--expose-gc', '--conditions=source', '--import', 'tsx', CHILD];
-  const child = spawn(process.execPath, [...args, flood, String(entries), String(maxBytes)], {
+  return runJsonChild<FloodResult>(
+    [...args, flood, String(entries), String(maxBytes)],
+    `${flood} flood`,
+  );
+}
+
+/**
+ * Run `node <args>` from this directory and parse what it prints as JSON; a non-zero exit rejects
+ * with its stderr, named by `label`.
+ *
+ * @example
+ * ```ts
+ * const result = await runJsonChild<FloodResult>(['--expose-gc', child, 'true'], 'true flood');
+ * ```
+ */
+export function runJsonChild<T>(args: readonly string[], label: string): Promise<T> {
+  const child = spawn(process.execPath, args, {
     cwd: fileURLToPath(new URL('.', import.meta.url)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -350,8 +366,8 @@ export function spawnFlood(
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {
-      if (code === 0) resolve(JSON.parse(stdout) as FloodResult);
-      else reject(new Error(`${flood} flood exited ${code ?? signal}: ${stderr}`));
+      if (code === 0) resolve(JSON.parse(stdout) as T);
+      else reject(new Error(`${label} exited ${code ?? signal}: ${stderr}`));
     });
   });
 }

@@ -5,8 +5,9 @@
  * `--expose-gc` (memory-per-entry-child.ts). `pnpm bench memory` runs it with 1M keys, the
  * regression test (`test/regression/memory-per-entry.test.ts`) with 100k.
  */
-import { spawn } from 'node:child_process';
+
 import { fileURLToPath } from 'node:url';
+import { runJsonChild } from './memory-floods.js';
 
 /** The arms: a plain lru-cache, and routecache's memoryStore filled through `getOrLoad`. */
 export const PER_ENTRY_ARMS = ['lru-cache', 'routecache'] as const;
@@ -63,23 +64,8 @@ export function spawnPerEntry(arm: PerEntryArm, entries: number): Promise<PerEnt
     '--import',
     'tsx',
   ];
-  const child = spawn(process.execPath, [...args, CHILD, arm, String(entries)], {
-    cwd: fileURLToPath(new URL('.', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      if (code === 0) resolve(JSON.parse(stdout) as PerEntryResult);
-      else reject(new Error(`memory per entry arm ${arm} exited ${code ?? signal}: ${stderr}`));
-    });
-  });
+  return runJsonChild<PerEntryResult>(
+    [...args, CHILD, arm, String(entries)],
+    `memory per entry arm ${arm}`,
+  );
 }

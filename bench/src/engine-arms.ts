@@ -1,0 +1,30 @@
+/**
+ * The engine-hit arms shared by the engine and input-size sections and the callgrind probe, in a
+ * module of their own: a section loads only what it measures (see main.ts).
+ */
+import { createCache, memoryStore } from '@routecache/core';
+import { LRUCache } from 'lru-cache';
+
+/**
+ * The two arms of an engine hit for `input`, warmed: the floor (`lru.get(JSON.stringify(key))`)
+ * and routecache's `getOrLoad(keyFor(…))` over a memory store holding the same live value.
+ *
+ * @example
+ * ```ts
+ * const { floor, getOrLoad, cache } = await engineHitArms('users.get', { userId: 42 }, value);
+ * ```
+ */
+export async function engineHitArms(routeName: string, key: object, held: object) {
+  const lru = new LRUCache<string, object>({ max: 10_000 });
+  lru.set(JSON.stringify([routeName, key]), held);
+  const cache = createCache({ store: memoryStore(), ttl: 3600 });
+  const load = async () => held;
+  const request = () => ({ baseKey: cache.keyFor({ route: routeName, input: key }), load });
+  await cache.getOrLoad(request());
+  return {
+    cache,
+    load,
+    floor: () => lru.get(JSON.stringify([routeName, key])),
+    getOrLoad: () => cache.getOrLoad(request()),
+  };
+}
