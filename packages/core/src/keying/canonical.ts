@@ -161,12 +161,15 @@ const NON_ASCII = /[\u0080-\uffff]/;
  * that throws), which the walk encodes or refuses with its reason.
  */
 function encodeJsonShaped(value: unknown): string | undefined {
-  const scan = new JsonScan();
+  // Few keys or items: the walk costs less than the scan and the property-list serializer. The
+  // scan is made only past that check: small inputs, the common case, allocate nothing here.
+  if (typeof value !== 'object' || value === null) return undefined;
+  let scan: JsonScan;
   try {
-    // Few keys or items: the walk costs less than the scan and the property-list serializer.
-    if (typeof value !== 'object' || value === null) return undefined;
     const size = Array.isArray(value) ? value.length : Object.keys(value).length;
-    if (size <= INSERTION_SORT_KEYS || !scan.accepts(value, 0)) return undefined;
+    if (size <= INSERTION_SORT_KEYS) return undefined;
+    scan = new JsonScan();
+    if (!scan.accepts(value, 0)) return undefined;
   } catch {
     return undefined;
   }
