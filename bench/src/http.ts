@@ -15,9 +15,11 @@
  * - `http wrapper`: `plain createHTTPServer` vs `createCachedHTTPServer`, both on a procedure
  *   without any cache middleware: the glue's own cost.
  *
- * Bounded: ~2 s of warm-up per arm, then `ROUNDS` rounds of one `SLICE_SECONDS` slice per arm
- * (6 arms; defaults 7 × 1.5 s) — about 80 s in all. `HTTP_BENCH_ROUNDS` / `HTTP_BENCH_SLICE`
- * shorten it while developing.
+ * Bounded: each arm is warmed in 1 s loads until its rate settles (two loads in a row within
+ * `SETTLED` of each other, at most `MAX_WARMUP_LOADS`: the JIT needs some thousand requests, and
+ * a fixed 2 s left the first measured slices of some arms far slower than the rest), then
+ * `ROUNDS` rounds of one `SLICE_SECONDS` slice per arm (6 arms; defaults 7 × 1.5 s) — 70–100 s
+ * in all. `HTTP_BENCH_ROUNDS` / `HTTP_BENCH_SLICE` shorten it while developing.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -27,12 +29,14 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { Row } from './harness.js';
 import { printRows } from './harness.js';
-import { type HttpArm, ITEM_PATH, PORT_LINE } from './http-arms.js';
+import { CONNECTIONS, type HttpArm, ITEM_PATH, PORT_LINE } from './http-arms.js';
 
 const ROUNDS = Number(process.env.HTTP_BENCH_ROUNDS ?? 7);
 const SLICE_SECONDS = Number(process.env.HTTP_BENCH_SLICE ?? 1.5);
-const WARMUP_SECONDS = 2;
-const CONNECTIONS = 50;
+/** Warm-up: 1 s loads until two in a row are within 5% of each other, at most 6. */
+const WARMUP_SECONDS = 1;
+const SETTLED = 0.05;
+const MAX_WARMUP_LOADS = 6;
 /** `/proc` clock ticks per second (USER_HZ; 100 on Linux). */
 const CLOCK_TICKS = 100;
 
@@ -167,6 +171,16 @@ async function load(arm: Arm, seconds: number, measured = true): Promise<number>
   return result.requests.total / result.duration;
 }
 
+/** Load the arm, unmeasured, until its rate settles (see the module comment). */
+async function warm(arm: Arm): Promise<void> {
+  let previous = await load(arm, WARMUP_SECONDS, false);
+  for (let loads = 1; loads < MAX_WARMUP_LOADS; loads++) {
+    const rate = await load(arm, WARMUP_SECONDS, false);
+    if (Math.abs(rate - previous) <= SETTLED * Math.max(rate, previous)) return;
+    previous = rate;
+  }
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -208,7 +222,7 @@ export async function runHttpBench(): Promise<Row[]> {
   try {
     await Promise.all(all.map(startServer));
     for (const arm of all) await preflight(arm);
-    for (const arm of all) await load(arm, WARMUP_SECONDS, false);
+    for (const arm of all) await warm(arm);
     for (let round = 0; round < ROUNDS; round++) {
       for (const arm of shuffle([...all])) arm.rates.push(await load(arm, SLICE_SECONDS));
     }

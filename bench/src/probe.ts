@@ -12,10 +12,20 @@
  *
  * Sections and arms: `engine floor|rc` (the engine section's input), `inputs floor|rc <fields>`,
  * `caller <arm>` / `caller <arm>:floor` (arms of caller.ts: public, private, vary, tags,
- * superjson). `WARM` sets the warm-up calls (default 10,000).
+ * superjson), `http <arm>` (a server of the `http` section in this process, loaded by a client
+ * process valgrind does not follow: `floor`, `routecache`, `routecache:304` — If-None-Match with
+ * the entry's ETag — `plain`, `wrapper`; a call is one request). `WARM` sets the warm-up calls
+ * (default 10,000; 2,000 for `http`). For `http`, `ZERO=1` has the client zero the server's
+ * callgrind counters after the warm-up (`callgrind_control -z`), so one run gives the count:
+ * `ZERO=1 valgrind --tool=callgrind node /tmp/probe.mjs http routecache 2000` → Collected / 2000.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { Agent, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { probeCallers } from './caller.js';
 import { engineHitArms } from './engine-arms.js';
+import { armServer, CONNECTIONS, HTTP_ARMS, type HttpArm, ITEM_PATH } from './http-arms.js';
 import { inputOf } from './inputs.js';
 
 const [section = 'engine', arm = 'floor', count = '0', fields = '1000'] = process.argv.slice(2);
@@ -34,6 +44,91 @@ async function armOf(): Promise<() => unknown> {
   if (section === 'engine') return engineArm({ userId: 42, include: ['profile', 'teams'] });
   if (section === 'inputs') return engineArm(inputOf(Number(fields)));
   throw new Error(`unknown probe section: ${section}`);
+}
+
+/**
+ * The `http` client (`probe.ts http-client <port> <requests> <conditional>`), a process of its
+ * own so its instructions are not counted: `requests` GETs of the item over keep-alive
+ * connections, each checked for its status; conditional ones carry the entry's ETag.
+ */
+async function httpClient(port: number, requests: number, conditional: boolean): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const get = (headers: Record<string, string>) =>
+    new Promise<{ status: number; etag: string | undefined }>((resolve, reject) => {
+      const req = request({ port, host: '127.0.0.1', path: ITEM_PATH, agent, headers }, (res) => {
+        res.resume();
+        res.once('end', () =>
+          resolve({ status: res.statusCode ?? 0, etag: res.headers.etag as string | undefined }),
+        );
+      });
+      req.once('error', reject);
+      req.end();
+    });
+  const first = await get({});
+  const warm = requests - Number(process.env.COUNT ?? requests);
+  const headers: Record<string, string> =
+    conditional && first.etag !== undefined ? { 'if-none-match': first.etag } : {};
+  const status = conditional ? 304 : 200;
+  const send = async (n: number) => {
+    let left = n;
+    const connection = async () => {
+      for (; left > 0; left--) {
+        const answer = await get(headers);
+        if (answer.status !== status) throw new Error(`probe http: answered ${answer.status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: CONNECTIONS }, connection));
+  };
+  await send(warm);
+  // Under callgrind, zero the server's counters once it is warm: its final count is then the
+  // counted requests' (and its exit's) alone.
+  if (process.env.ZERO === '1') {
+    const zeroed = spawn('callgrind_control', ['-z', String(process.ppid)], { stdio: 'ignore' });
+    await once(zeroed, 'exit');
+  }
+  await send(requests - warm);
+  agent.destroy();
+}
+
+/** Serve the `http` arm in this process; its client sends `WARM` + `count` requests. */
+async function httpProbe(): Promise<void> {
+  const [server, mode] = arm.split(':') as [HttpArm, string | undefined];
+  if (!HTTP_ARMS.includes(server)) throw new Error(`unknown http arm: ${server}`);
+  const listening = armServer(server);
+  listening.keepAliveTimeout = 60_000;
+  listening.listen(0, '127.0.0.1');
+  await once(listening, 'listening');
+  const { port } = listening.address() as AddressInfo;
+  const warm = Number(process.env.WARM ?? 2_000);
+  const requests = warm + Number(count);
+  // Context only (callgrind's count is the figure): this process's CPU time over the counted
+  // requests, after the warm-up and the client's first request.
+  let served = 0;
+  let cpu = process.cpuUsage();
+  listening.prependListener('request', () => {
+    if (++served === warm + 1) cpu = process.cpuUsage();
+  });
+  const client = spawn(
+    process.execPath,
+    [process.argv[1] ?? '', 'http-client', String(port), String(requests), String(mode === '304')],
+    { stdio: 'inherit', env: { ...process.env, COUNT: count } },
+  );
+  const [code] = (await once(client, 'exit')) as [number | null];
+  listening.close();
+  listening.closeAllConnections();
+  if (code !== 0) throw new Error(`probe http: the client exited with ${code}`);
+  const used = process.cpuUsage(cpu);
+  const us = (used.user + used.system) / Math.max(Number(count), 1);
+  console.error(`http ${arm} ${count}: ${us.toFixed(1)} µs CPU per request (context only)`);
+}
+
+if (section === 'http-client') {
+  await httpClient(Number(arm), Number(count), fields === 'true');
+  process.exit(0);
+}
+if (section === 'http') {
+  await httpProbe();
+  process.exit(0);
 }
 
 const fn = await armOf();

@@ -83,13 +83,14 @@ export function surrogateKeyHeaderOf(cdn: CdnName | undefined): SurrogateKeyHead
  * const headers: CdnHeaders = { 'cdn-cache-control': 'max-age=300', 'surrogate-control': 'max-age=300' };
  * ```
  */
-export interface CdnHeaders {
+// A type, not an interface: the fold merges it into a plain header record.
+export type CdnHeaders = {
   'cdn-cache-control'?: string;
   'surrogate-control'?: string;
   'surrogate-key'?: string;
   'cache-tag'?: string;
   xkey?: string;
-}
+};
 
 /**
  * The surrogate keys of a response: the union, in batch order, of its calls' keys — only when

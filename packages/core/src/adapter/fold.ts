@@ -14,6 +14,7 @@ import {
   encodeCallTags,
   encodeInvalidation,
   INVALIDATE_HEADER,
+  type Invalidation,
   TAGS_HEADER,
 } from './wire-headers.js';
 
@@ -26,13 +27,13 @@ import {
  * const headers: CacheHeaders = { 'x-cache': 'HIT', 'cache-control': 'no-cache', etag: '"a"' };
  * ```
  */
-export interface CacheHeaders extends CdnHeaders {
+export type CacheHeaders = CdnHeaders & {
   'x-cache': string;
   'cache-status': string;
   'cache-control': string;
   etag?: string;
   vary?: string;
-}
+};
 
 /**
  * Fold the per-call records of one (possibly batched) response into its cache headers.
@@ -64,24 +65,31 @@ export function foldCacheHeaders(
   response: HeaderReader,
 ): CacheHeaders | undefined {
   if (!hasRecords(state.calls, state.callCount)) return undefined;
-  const calls: (CallRecord | undefined)[] = [];
-  for (let index = 0; index < state.callCount; index++) calls.push(state.calls[index]);
-
-  const policies: CallCachePolicy[] = calls.map((call) => call ?? UNCACHED);
+  const calls = recordsOf(state);
+  // The policies are the records themselves unless something else has a say: an uncached call
+  // of a batch, the response's own Cache-Control, a cookie (a one-call hit allocates nothing).
   const existing = response.get('cache-control');
-  if (existing !== null) policies.push(policyOf(existing));
-  // A cookie is meant for this client only: shared caches must not keep the response with it.
-  if (response.get('set-cookie') !== null) policies.push(PRIVATE);
+  const cookie = response.get('set-cookie') !== null;
+  let policies: readonly CallCachePolicy[] = calls as readonly CallCachePolicy[];
+  if (existing !== null || cookie || calls.includes(undefined)) {
+    const all: CallCachePolicy[] = calls.map((call) => call ?? UNCACHED);
+    if (existing !== null) all.push(policyOf(existing));
+    // A cookie is meant for this client only: shared caches must not keep the response with it.
+    if (cookie) all.push(PRIVATE);
+    policies = all;
+  }
   const keys = state.cdn === undefined ? undefined : surrogateKeysOf(calls, state.cdn);
   // Keys that do not fit: no shared cache may keep the response, s-maxage included.
   const shared = keys === 'overflow' ? policies.map(withoutSharedLifetime) : policies;
 
   const headers: CacheHeaders = {
-    'x-cache': calls.map((call) => call?.status ?? 'BYPASS').join(', '),
+    'x-cache': xCacheOf(calls),
     'cache-status': cacheStatus(calls),
     'cache-control': strictestCacheControl(shared),
-    ...cdnHeaders(calls, shared, state.cdn, keys),
   };
+  if (state.cdn !== undefined || calls.some((call) => call?.sMaxAge !== undefined)) {
+    Object.assign(headers, cdnHeaders(calls, shared, state.cdn, keys));
+  }
   const etag = combineEtags(calls.map((call) => call?.etag));
   if (etag !== undefined) headers.etag = etag;
   const vary = responseVary(response.get('vary'), calls, state.extraVary);
@@ -124,27 +132,33 @@ export function foldWireHeaders(state: RequestCacheState): WireHeaders | undefin
     return undefined;
   }
   const tagged: CallTags[] = [];
-  const calls = new Map<string, readonly [string, unknown]>();
-  const paths: string[] = [];
-  const tags: string[] = [];
-  let invalidated = false;
+  let invalidated: Invalidation[] | undefined;
   for (let index = 0; index < state.callCount; index++) {
     const call = state.calls[index];
     if (call !== undefined) tagged.push([call.path, call.tags]);
     const invalidation = state.invalidations[index];
     if (invalidation === undefined) continue;
-    invalidated = true;
+    invalidated ??= [];
+    invalidated.push(invalidation);
+  }
+  if (tagged.length === 0 && invalidated === undefined) return undefined;
+  const headers: WireHeaders = {};
+  if (tagged.length > 0) headers[TAGS_HEADER] = callTagsHeader(tagged);
+  if (invalidated !== undefined) headers[INVALIDATE_HEADER] = invalidationHeader(invalidated);
+  return headers;
+}
+
+/** The `Routecache-Invalidate` value of a request's invalidations: their union, calls de-duplicated. */
+function invalidationHeader(invalidations: readonly Invalidation[]): string {
+  const calls = new Map<string, readonly [string, unknown]>();
+  const paths: string[] = [];
+  const tags: string[] = [];
+  for (const invalidation of invalidations) {
     for (const entry of invalidation.calls) calls.set(JSON.stringify(entry), entry);
     paths.push(...invalidation.paths);
     tags.push(...invalidation.tags);
   }
-  if (tagged.length === 0 && !invalidated) return undefined;
-  const headers: WireHeaders = {};
-  if (tagged.length > 0) headers[TAGS_HEADER] = callTagsHeader(tagged);
-  if (invalidated) {
-    headers[INVALIDATE_HEADER] = encodeInvalidation({ calls: [...calls.values()], paths, tags });
-  }
-  return headers;
+  return encodeInvalidation({ calls: [...calls.values()], paths, tags });
 }
 
 /**
@@ -206,11 +220,13 @@ export function answerResponse(
   if (state.streamed) return undefined;
   const cacheHeaders = foldCacheHeaders(state, response);
   const wireHeaders = foldWireHeaders(state);
-  if (cacheHeaders === undefined && wireHeaders === undefined) return undefined;
+  if (cacheHeaders === undefined) {
+    return wireHeaders === undefined ? undefined : { headers: wireHeaders, notModified: false };
+  }
+  // Both folds made their objects for this response: one holds them all.
   return {
-    headers: { ...cacheHeaders, ...wireHeaders },
-    notModified:
-      cacheHeaders !== undefined && isNotModified(method, status, ifNoneMatch, cacheHeaders.etag),
+    headers: Object.assign(cacheHeaders, wireHeaders),
+    notModified: isNotModified(method, status, ifNoneMatch, cacheHeaders.etag),
   };
 }
 
@@ -230,6 +246,26 @@ function policyOf(cacheControl: string): CallCachePolicy {
     sMaxAge: directives.sMaxAge,
     staleWhileRevalidate: directives.staleWhileRevalidate,
   };
+}
+
+/**
+ * The request's call slots in batch order, one per call, `undefined` where no cache middleware
+ * ran: a dense copy, but for the one-call response whose slot is filled (its array as it is).
+ */
+function recordsOf(state: RequestCacheState): readonly (CallRecord | undefined)[] {
+  if (state.callCount === 1 && state.calls.length === 1) return state.calls;
+  const calls: (CallRecord | undefined)[] = [];
+  for (let index = 0; index < state.callCount; index++) calls.push(state.calls[index]);
+  return calls;
+}
+
+/** The `X-Cache` value: each call's status in batch order, `BYPASS` where none was recorded. */
+function xCacheOf(calls: readonly (CallRecord | undefined)[]): string {
+  let value = calls[0]?.status ?? 'BYPASS';
+  for (let index = 1; index < calls.length; index++) {
+    value += `, ${calls[index]?.status ?? 'BYPASS'}`;
+  }
+  return value;
 }
 
 /** Whether any of the first `count` slots holds a record. */

@@ -1,15 +1,20 @@
 // `@routecache/core/node`: the HTTP glue for `node:http` servers. It is an entry of its own, not
 // part of `@routecache/core/adapter`, because `CachedServerResponse` extends `node:http`'s
 // `ServerResponse` at run time, and the adapter contract must load on edge runtimes (workerd).
-import { type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import {
+  type IncomingMessage,
+  type OutgoingHttpHeader,
+  type OutgoingHttpHeaders,
+  ServerResponse,
+} from 'node:http';
 import { mergeVary, OMITTED_304_HEADERS } from '../http/index.js';
 import { answerResponse } from './fold.js';
 import { applyHttpGlue, type HttpCacheOptions, resolveHttpCacheOptions } from './http-options.js';
 import {
   existingRequestState,
   type HeaderReader,
-  headerReader,
   nodeResponseHeaders,
+  type RequestCacheState,
   requestStateFor,
 } from './request-state.js';
 
@@ -90,22 +95,31 @@ export class CachedServerResponse<
     return super.setHeader(name, varyMerged(this, name, value));
   }
 
-  override writeHead(statusCode: number, ...rest: unknown[]): this {
+  // Fixed parameters, not rest ones: these run for every response, and Node's own methods
+  // treat an `undefined` reason, headers, encoding or callback as absent.
+  override writeHead(
+    statusCode: number,
+    reason?: string | OutgoingHttpHeaders | OutgoingHttpHeader[],
+    headers?: OutgoingHttpHeaders | OutgoingHttpHeader[],
+  ): this {
+    const state = this.headersSent ? undefined : existingRequestState(this.req);
     if (
-      !this.headersSent &&
-      existingRequestState(this.req) !== undefined &&
+      state !== undefined &&
       statusCode !== 304 &&
-      applyCacheHeaders(this.req, this, statusCode) === 'not-modified'
+      applyCacheHeaders(state, this.req, this, statusCode) === 'not-modified'
     ) {
       this.notModified = true;
       return super.writeHead(304);
     }
-    return super.writeHead(statusCode, ...(rest as [OutgoingHttpHeaders?]));
+    return super.writeHead(statusCode, reason as string, headers);
   }
 
-  override write(...args: unknown[]): boolean {
+  override write(chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
     // A 304 has no body (RFC 9110 §15.4.5), as in interceptHead.
-    return this.notModified || super.write(...(args as Parameters<ServerResponse['write']>));
+    return (
+      this.notModified ||
+      super.write(chunk, encoding as BufferEncoding, callback as (error?: Error | null) => void)
+    );
   }
 }
 
@@ -152,7 +166,10 @@ function interceptHead(req: IncomingMessage, res: ServerResponse): void {
   const intercepted = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
     res.writeHead = writeHead;
     const [status] = args;
-    if (status !== 304 && applyCacheHeaders(req, res, status) === 'not-modified') {
+    if (
+      status !== 304 &&
+      applyCacheHeaders(requestStateFor(req), req, res, status) === 'not-modified'
+    ) {
       // A 304 has no body (RFC 9110 §15.4.5). tRPC still writes the one it serialized: drop it
       // here rather than rely on Node, whose newer releases throw on a body for a 304.
       res.write = dropBody as typeof res.write;
@@ -164,18 +181,18 @@ function interceptHead(req: IncomingMessage, res: ServerResponse): void {
 }
 
 function applyCacheHeaders(
+  state: RequestCacheState,
   req: IncomingMessage,
   res: ServerResponse,
   status: number,
 ): 'not-modified' | 'ok' {
-  const state = requestStateFor(req);
-  // The readers the context step made for this request, when it ran.
-  const requestHeaders = state.requestHeaders ?? headerReader(req.headers) ?? NO_HEADERS;
   const answer = answerResponse(
     state,
     req.method,
     status,
-    requestHeaders.get('if-none-match'),
+    // Node joins repeated If-None-Match lines into one list, as the header's syntax allows.
+    req.headers['if-none-match'],
+    // The reader the context step made for this request, when it ran.
     state.responseHeaders ?? nodeResponseHeaders(res) ?? NO_HEADERS,
   );
   if (answer === undefined) return 'ok';

@@ -114,7 +114,9 @@ export class RequestCacheState {
 // A registered symbol survives tRPC's ctx spreading (`{ ...ctx, ...overrides }` copies own
 // symbol keys) and cannot collide with a user's string keys.
 const STATE = Symbol.for('routecache.trpc.requestState');
-const byRequest = new WeakMap<object, RequestCacheState>();
+// The state rides on the request object itself: a property read per lookup, where a WeakMap
+// entry cost a hash insert per request and ephemeron work in every GC.
+const ON_REQUEST = Symbol('routecache.requestState');
 
 /**
  * The request state carried by a context made with {@link withCacheContext}.
@@ -143,10 +145,11 @@ export function requestStateOf(ctx: unknown): RequestCacheState | undefined {
  * ```
  */
 export function requestStateFor(req: object): RequestCacheState {
-  let state = byRequest.get(req);
+  const held = req as { [ON_REQUEST]?: RequestCacheState };
+  let state = held[ON_REQUEST];
   if (state === undefined) {
     state = new RequestCacheState();
-    byRequest.set(req, state);
+    held[ON_REQUEST] = state;
   }
   return state;
 }
@@ -174,7 +177,7 @@ export function contextWithState<TCtx extends object>(ctx: TCtx, state: RequestC
  * ```
  */
 export function existingRequestState(req: object): RequestCacheState | undefined {
-  return byRequest.get(req);
+  return (req as { [ON_REQUEST]?: RequestCacheState })[ON_REQUEST];
 }
 
 /**
@@ -189,8 +192,16 @@ export function existingRequestState(req: object): RequestCacheState | undefined
 export function headerReader(headers: unknown): HeaderReader | undefined {
   if (typeof headers !== 'object' || headers === null) return undefined;
   if (typeof (headers as HeaderReader).get === 'function') return headers as HeaderReader;
-  const record = headers as Record<string, string | string[] | undefined>;
-  return { get: (name) => joinValue(record[name.toLowerCase()]) };
+  return new RecordHeaders(headers as Record<string, string | string[] | undefined>);
+}
+
+/** {@link headerReader} over a Node headers object: one object per request, no closure. */
+class RecordHeaders implements HeaderReader {
+  constructor(private readonly record: Record<string, string | string[] | undefined>) {}
+
+  get(name: string): string | null {
+    return joinValue(this.record[name.toLowerCase()]);
+  }
 }
 
 /**
@@ -205,7 +216,20 @@ export function headerReader(headers: unknown): HeaderReader | undefined {
 export function nodeResponseHeaders(res: object | undefined): HeaderReader | undefined {
   const getHeader = (res as { getHeader?: unknown } | undefined)?.getHeader;
   if (typeof getHeader !== 'function') return undefined;
-  return { get: (name) => joinValue(getHeader.call(res, name)) };
+  return new ResponseHeaders(res as NodeResponseLike);
+}
+
+interface NodeResponseLike {
+  getHeader(name: string): unknown;
+}
+
+/** {@link nodeResponseHeaders}' reader: one object per request, no closure. */
+class ResponseHeaders implements HeaderReader {
+  constructor(private readonly res: NodeResponseLike) {}
+
+  get(name: string): string | null {
+    return joinValue(this.res.getHeader(name));
+  }
 }
 
 function joinValue(value: unknown): string | null {

@@ -64,22 +64,24 @@ export interface CallCachePolicy {
  * ```
  */
 export function strictestCacheControl(calls: readonly CallCachePolicy[]): string {
-  if (calls.length === 0 || calls.some((call) => !call.cacheable)) return 'no-store';
-  const isPrivate = calls.some((call) => call.scope === 'private');
-  const maxAge = minOverAll(calls, (call) => call.maxAge);
-  const sMaxAge = isPrivate ? undefined : minOverAll(calls, (call) => call.sMaxAge);
-
-  const directives: string[] = [];
-  if (isPrivate) directives.push('private');
-  if (maxAge !== undefined) directives.push(`max-age=${maxAge}`);
-  else if (sMaxAge !== undefined) directives.push('max-age=0');
-  else directives.push('no-cache');
-  if (sMaxAge !== undefined) directives.push(`s-maxage=${sMaxAge}`);
-  if (maxAge !== undefined || sMaxAge !== undefined) {
-    const swr = minOverAll(calls, (call) => call.staleWhileRevalidate);
-    if (swr !== undefined) directives.push(`stale-while-revalidate=${swr}`);
+  // One pass, no intermediate lists: it runs for every response that has cache headers.
+  let isPrivate = false;
+  for (const call of calls) {
+    if (!call.cacheable) return 'no-store';
+    if (call.scope === 'private') isPrivate = true;
   }
-  return directives.join(', ');
+  if (calls.length === 0) return 'no-store';
+  const maxAge = minOverAll(calls, 'maxAge');
+  const sMaxAge = isPrivate ? undefined : minOverAll(calls, 'sMaxAge');
+
+  let value = isPrivate ? 'private, ' : '';
+  if (maxAge !== undefined) value += `max-age=${maxAge}`;
+  else if (sMaxAge !== undefined) value += 'max-age=0';
+  else return `${value}no-cache`;
+  if (sMaxAge !== undefined) value += `, s-maxage=${sMaxAge}`;
+  const swr = minOverAll(calls, 'staleWhileRevalidate');
+  if (swr !== undefined) value += `, stale-while-revalidate=${swr}`;
+  return value;
 }
 
 /**
@@ -102,12 +104,12 @@ export function strictestCdnCacheControl(calls: readonly CallCachePolicy[]): str
   if (calls.length === 0 || calls.some((call) => !call.cacheable || call.scope === 'private')) {
     return 'no-store';
   }
-  const sMaxAge = minOverAll(calls, (call) => call.sMaxAge);
+  const sMaxAge = minOverAll(calls, 'sMaxAge');
   if (sMaxAge === undefined) return 'no-store';
   const directives = [`max-age=${sMaxAge}`];
-  const swr = minOverAll(calls, (call) => call.staleWhileRevalidate);
+  const swr = minOverAll(calls, 'staleWhileRevalidate');
   if (swr !== undefined) directives.push(`stale-while-revalidate=${swr}`);
-  const sie = minOverAll(calls, (call) => call.staleIfError);
+  const sie = minOverAll(calls, 'staleIfError');
   if (sie !== undefined) directives.push(`stale-if-error=${sie}`);
   return directives.join(', ');
 }
@@ -115,11 +117,11 @@ export function strictestCdnCacheControl(calls: readonly CallCachePolicy[]): str
 /** The smallest lifetime when every call set a valid one, else `undefined`. */
 function minOverAll(
   calls: readonly CallCachePolicy[],
-  pick: (call: CallCachePolicy) => number | undefined,
+  lifetime: 'maxAge' | 'sMaxAge' | 'staleWhileRevalidate' | 'staleIfError',
 ): number | undefined {
   let min = MAX_DELTA_SECONDS;
   for (const call of calls) {
-    const seconds = pick(call);
+    const seconds = call[lifetime];
     if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return undefined;
     min = Math.min(min, Math.floor(seconds));
   }

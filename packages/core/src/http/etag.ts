@@ -99,6 +99,11 @@ export function strongEtag(bytes: Uint8Array): string {
  * ```
  */
 export function combineEtags(etags: readonly (string | undefined)[]): string | undefined {
+  if (etags.length === 1) {
+    // One call (most responses): its own tag, nothing to hash.
+    const [etag] = etags;
+    return etag !== undefined && isValidEtag(etag) ? etag : undefined;
+  }
   let material = BATCH_TAG_DOMAIN;
   let weak = false;
   for (const etag of etags) {
@@ -107,6 +112,5 @@ export function combineEtags(etags: readonly (string | undefined)[]): string | u
     material += `${etag.length}:${etag}`;
   }
   if (etags.length === 0) return undefined;
-  if (etags.length === 1) return etags[0];
   return `${weak ? 'W/' : ''}"${sha256Base64Url(material)}"`;
 }
