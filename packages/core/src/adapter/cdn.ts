@@ -121,7 +121,8 @@ export function surrogateKeysOf(
  * set `sMaxAge` (the route opted into shared caching), so that `no-store` reaches a CDN
  * honouring them whenever one call of a batch must not be shared. The keys go in the configured
  * header when every call is shared-cacheable; `policies` already carry what the response itself
- * says (`Set-Cookie`, a stricter `Cache-Control`).
+ * says (`Set-Cookie`, a stricter `Cache-Control`). `undefined` when no call set `sMaxAge` and no
+ * CDN is configured: then neither can apply.
  *
  * @internal
  * @example
@@ -134,10 +135,13 @@ export function cdnHeaders(
   policies: readonly CallCachePolicy[],
   target: SurrogateKeyHeader | undefined,
   keys: string | undefined,
-): CdnHeaders {
+): CdnHeaders | undefined {
+  const directed = calls.some((call) => call?.sMaxAge !== undefined);
+  // Neither directives nor keys can apply: nothing to build (most responses, on the hit path).
+  if (!directed && target === undefined) return undefined;
   const headers: CdnHeaders = {};
   const shared = policies.every((policy) => policy.cacheable && policy.scope === 'public');
-  if (calls.some((call) => call?.sMaxAge !== undefined)) {
+  if (directed) {
     const directives = keys === 'overflow' ? 'no-store' : strictestCdnCacheControl(policies);
     headers['cdn-cache-control'] = directives;
     headers['surrogate-control'] = directives;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { combineEtags } from '../http/index.js';
 import { callRecord } from './__fixtures__/call-record.js';
+import { surrogateKeyHeaderOf } from './cdn.js';
 import { foldCacheHeaders, foldWireHeaders, isNotModified } from './fold.js';
 import { type CallRecord, RequestCacheState } from './request-state.js';
 
@@ -68,6 +69,32 @@ describe('foldWireHeaders', () => {
 });
 
 describe('foldCacheHeaders', () => {
+  it('adds CDN headers when a call set sMaxAge or a CDN is configured, and only then', () => {
+    const cdnNames = [
+      'cdn-cache-control',
+      'surrogate-control',
+      'surrogate-key',
+      'cache-tag',
+      'xkey',
+    ];
+    const present = (headers: object | undefined) =>
+      cdnNames.filter((name) => headers !== undefined && name in headers);
+    const plain = foldCacheHeaders(state([callRecord()]), trpcHeaders);
+    expect(present(plain)).toEqual([]);
+
+    const directed = foldCacheHeaders(state([callRecord({ sMaxAge: 60 })]), trpcHeaders);
+    expect(directed).toMatchObject({
+      'cdn-cache-control': 'max-age=60',
+      'surrogate-control': 'max-age=60',
+    });
+
+    const keyed = state([callRecord({ surrogateKeys: ['k:abc', '@post'] })]);
+    keyed.cdn = surrogateKeyHeaderOf('varnish');
+    const withKeys = foldCacheHeaders(keyed, trpcHeaders);
+    expect(present(withKeys)).toEqual(['xkey']);
+    expect(withKeys?.xkey).toBe('k:abc @post');
+  });
+
   it('returns nothing when no call went through a cache middleware', () => {
     expect(foldCacheHeaders(state([undefined, undefined]), trpcHeaders)).toBeUndefined();
   });

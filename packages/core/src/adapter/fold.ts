@@ -87,9 +87,8 @@ export function foldCacheHeaders(
     'cache-status': cacheStatus(calls),
     'cache-control': strictestCacheControl(shared),
   };
-  if (state.cdn !== undefined || calls.some((call) => call?.sMaxAge !== undefined)) {
-    Object.assign(headers, cdnHeaders(calls, shared, state.cdn, keys));
-  }
+  const cdn = cdnHeaders(calls, shared, state.cdn, keys);
+  if (cdn !== undefined) Object.assign(headers, cdn);
   const etag = combineEtags(calls.map((call) => call?.etag));
   if (etag !== undefined) headers.etag = etag;
   const vary = responseVary(response.get('vary'), calls, state.extraVary);
