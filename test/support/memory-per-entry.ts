@@ -9,8 +9,18 @@
 import { fileURLToPath } from 'node:url';
 import { runJsonChild } from './memory-floods.js';
 
-/** The arms: a plain lru-cache, and routecache's memoryStore filled through `getOrLoad`. */
-export const PER_ENTRY_ARMS = ['lru-cache', 'routecache'] as const;
+/**
+ * The arms: a plain lru-cache (bounded by count), two references for what a byte-bounded cache
+ * with validators must hold at least (lru-cache bounded by `maxSize`, each entry sized; the same
+ * with each value kept beside its ETag, a quoted SHA-256 in base64url as routecache's), and
+ * routecache's memoryStore filled through `getOrLoad`.
+ */
+export const PER_ENTRY_ARMS = [
+  'lru-cache',
+  'lru-cache maxSize',
+  'lru-cache maxSize + ETag',
+  'routecache',
+] as const;
 export type PerEntryArm = (typeof PER_ENTRY_ARMS)[number];
 
 /** What one arm measured. */
