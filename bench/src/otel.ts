@@ -46,32 +46,54 @@ async function hitCaller(cache: Cache) {
   return caller;
 }
 
-/** Run the otel sections: instrumented vs plain hit, through tRPC and through the engine. */
-export async function runOtelBench(): Promise<Row[]> {
+/**
+ * The two caches of the otel sections, each with a warmed caller of one cached query: `plain`,
+ * and `instrumented` with the real SDK ({@link sdkProviders}). `close` removes the
+ * instrumentation and releases both. Shared with `probe.ts` (`otel plain|instrumented`).
+ */
+export async function otelArms() {
   const providers = sdkProviders();
   const plain = createCache({ store: memoryStore(), ttl: 3600 });
   const instrumented = createCache({ store: memoryStore(), ttl: 3600 });
   const stop = instrument(instrumented, providers);
-  const plainCaller = await hitCaller(plain);
-  const instrumentedCaller = await hitCaller(instrumented);
+  const close = async () => {
+    stop();
+    await Promise.all([
+      plain.dispose(),
+      instrumented.dispose(),
+      providers.meterProvider.shutdown(),
+    ]);
+  };
+  return {
+    plain: { cache: plain, caller: await hitCaller(plain) },
+    instrumented: { cache: instrumented, caller: await hitCaller(instrumented) },
+    input,
+    close,
+  };
+}
+
+/** Run the otel sections: instrumented vs plain hit, through tRPC and through the engine. */
+export async function runOtelBench(): Promise<Row[]> {
+  const { plain, instrumented, close } = await otelArms();
   const rows = await compare({
     title: 'instrumented hit (tRPC createCaller, memory store, OpenTelemetry SDK 2.x)',
-    baseline: { name: 'plain hit', fn: () => plainCaller.users.get(input) },
-    contenders: [{ name: 'instrumented hit', fn: () => instrumentedCaller.users.get(input) }],
+    baseline: { name: 'plain hit', fn: () => plain.caller.users.get(input) },
+    contenders: [{ name: 'instrumented hit', fn: () => instrumented.caller.users.get(input) }],
   });
 
   const load = async () => ({ ok: true as const, value });
   const request = { route: 'users.get', input, load };
-  await plain.call(request);
-  await instrumented.call(request);
+  await plain.cache.call(request);
+  await instrumented.cache.call(request);
   rows.push(
     ...(await compare({
       title: 'otel engine call hit (memory store)',
-      baseline: { name: 'plain engine call', fn: () => plain.call(request) },
-      contenders: [{ name: 'instrumented engine call', fn: () => instrumented.call(request) }],
+      baseline: { name: 'plain engine call', fn: () => plain.cache.call(request) },
+      contenders: [
+        { name: 'instrumented engine call', fn: () => instrumented.cache.call(request) },
+      ],
     })),
   );
-  stop();
-  await Promise.all([plain.dispose(), instrumented.dispose(), providers.meterProvider.shutdown()]);
+  await close();
   return rows;
 }

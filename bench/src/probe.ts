@@ -12,11 +12,12 @@
  *
  * Sections and arms: `engine floor|rc` (the engine section's input), `inputs floor|rc <fields>`,
  * `caller <arm>` / `caller <arm>:floor` (arms of caller.ts: public, private, vary, tags,
- * superjson), `http <arm>` (a server of the `http` section in this process, loaded by a client
+ * superjson), `otel plain|instrumented` (otel.ts's createCaller hit, without or with the
+ * OpenTelemetry SDK instrumentation), `http <arm>` (a server of the `http` section in this process, loaded by a client
  * process valgrind does not follow: `floor`, `routecache`, `routecache:304` — If-None-Match with
  * the entry's ETag — `plain`, `wrapper`; a call is one request). `WARM` sets the warm-up calls
- * (default 10,000; 2,000 for `http`). For `http`, `ZERO=1` has the client zero the server's
- * callgrind counters after the warm-up (`callgrind_control -z`), so one run gives the count:
+ * (default 10,000; 2,000 for `http`). `ZERO=1` zeroes the callgrind counters after the warm-up
+ * (`callgrind_control -z`; for `http` the client zeroes the server's), so one run gives the count:
  * `ZERO=1 valgrind --tool=callgrind node /tmp/probe.mjs http routecache 2000` → Collected / 2000.
  */
 import { spawn } from 'node:child_process';
@@ -43,7 +44,24 @@ async function armOf(): Promise<() => unknown> {
   }
   if (section === 'engine') return engineArm({ userId: 42, include: ['profile', 'teams'] });
   if (section === 'inputs') return engineArm(inputOf(Number(fields)));
+  if (section === 'otel') {
+    if (arm !== 'plain' && arm !== 'instrumented') throw new Error(`unknown otel arm: ${arm}`);
+    // Loaded only here: the other sections' counts stay free of the SDK's module set-up.
+    const arms = await (await import('./otel.js')).otelArms();
+    const { caller } = arms[arm];
+    return () => caller.users.get(arms.input);
+  }
   throw new Error(`unknown probe section: ${section}`);
+}
+
+/**
+ * Under callgrind with `ZERO=1`, zero the counters of `pid` (the probe, or the http server)
+ * once it is warm: its final count is then the counted calls' (and its exit's) alone.
+ */
+async function zeroCounters(pid = process.pid): Promise<void> {
+  if (process.env.ZERO !== '1') return;
+  const zeroed = spawn('callgrind_control', ['-z', String(pid)], { stdio: 'ignore' });
+  await once(zeroed, 'exit');
 }
 
 /**
@@ -80,12 +98,7 @@ async function httpClient(port: number, requests: number, conditional: boolean):
     await Promise.all(Array.from({ length: CONNECTIONS }, connection));
   };
   await send(warm);
-  // Under callgrind, zero the server's counters once it is warm: its final count is then the
-  // counted requests' (and its exit's) alone.
-  if (process.env.ZERO === '1') {
-    const zeroed = spawn('callgrind_control', ['-z', String(process.ppid)], { stdio: 'ignore' });
-    await once(zeroed, 'exit');
-  }
+  await zeroCounters(process.ppid);
   await send(requests - warm);
   agent.destroy();
 }
@@ -141,6 +154,7 @@ const run = async (n: number) => {
 };
 const warm = Number(process.env.WARM ?? 10_000);
 for (let done = 0; done < warm; done += 500) await run(500);
+await zeroCounters();
 const started = performance.now();
 for (let done = 0; done < Number(count); done += 100)
   await run(Math.min(100, Number(count) - done));

@@ -5,7 +5,7 @@
  * @opentelemetry/instrumentation-http; and a real redis-server killed under the cache.
  */
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { createCache, memoryStore } from '@routecache/core';
+import { createCache, memoryStore, tieredStore } from '@routecache/core';
 import { instrument } from '@routecache/core/otel';
 import { redisStore } from '@routecache/core/redis';
 import { createCacheMiddleware } from '@routecache/trpc';
@@ -219,11 +219,82 @@ describe('instrument(cache) attributes', () => {
     expect(evicted.map(([attributes]) => attributes)).toContainEqual({
       'routecache.store': 'memory',
       'routecache.eviction.reason': 'capacity',
+      'routecache.layer': 'L1',
     });
     expect(points(metrics, 'routecache.invalidations')).toEqual([
       [{ 'routecache.invalidation.type': 'base_key' }, 1],
       [{ 'routecache.invalidation.type': 'tags' }, 1],
     ]);
+    stop();
+  });
+
+  it("labels a tiered store's evictions with the layer that dropped the entry", async () => {
+    const meters = sdk.meters();
+    // L1 holds everything; L2 is small, so only L2 evicts.
+    const l2 = memoryStore({ maxBytes: 4_000 });
+    const store = tieredStore({ l1: memoryStore(), l2 });
+    const cache = createCache({ store, ttl: 60 });
+    const stop = instrument(cache, { meterProvider: meters.meterProvider });
+    for (let i = 0; i < 30; i++) {
+      await cache.getOrLoad({ baseKey: `e${i}`, load: async () => 'x'.repeat(300) });
+    }
+    const evicted = points(await meters.collect(), 'routecache.evictions') ?? [];
+    expect(evicted.map(([attributes]) => attributes)).toEqual([
+      {
+        'routecache.store': store.name,
+        'routecache.eviction.reason': 'capacity',
+        'routecache.layer': 'L2',
+      },
+    ]);
+    stop();
+  });
+
+  it('counts one invalidation per invalidate or invalidateTags call, whatever it names or removes', async () => {
+    const meters = sdk.meters();
+    const cache = createCache();
+    const stop = instrument(cache, { meterProvider: meters.meterProvider });
+    for (const baseKey of ['a', 'b']) {
+      await cache.getOrLoad({ baseKey, tags: ['t1', 't2'], load: async () => baseKey });
+    }
+    expect(await cache.invalidateTags(['t1', 't2'])).toBe(2); // two tags, two entries: one count
+    expect(await cache.invalidate('a')).toBe(0); // removed nothing: still one count
+    await cache.invalidate('b');
+    await cache.invalidateTags([]); // names no tags, and is still a tags invalidation
+    const metrics = await meters.collect();
+    expect(points(metrics, 'routecache.invalidations')).toEqual([
+      [{ 'routecache.invalidation.type': 'tags' }, 2],
+      [{ 'routecache.invalidation.type': 'base_key' }, 2],
+    ]);
+    stop();
+  });
+
+  it('gives a failed store call span the time the call ran until it timed out', async () => {
+    const meters = sdk.meters();
+    const memory = memoryStore();
+    // A store whose reads hang: each get fails by the engine's storeTimeout.
+    const hanging = { ...memory, get: () => new Promise<undefined>(() => {}) };
+    const cache = createCache({ store: hanging, storeTimeout: 40 });
+    const stop = instrument(cache, {
+      meterProvider: meters.meterProvider,
+      tracerProvider: sdk.tracerProvider,
+    });
+    expect(await cache.getOrLoad({ baseKey: 'k', load: async () => 1 })).toMatchObject({
+      value: 1,
+    });
+    const metrics = await meters.collect();
+    const failed = {
+      'routecache.store': 'memory',
+      'routecache.store.operation': 'get',
+      'error.type': 'ROUTECACHE_STORE_TIMEOUT',
+    };
+    expect(points(metrics, 'routecache.store.errors')).toEqual([[failed, 1]]);
+    const spans = sdk.spans.getFinishedSpans().filter((s) => s.name === 'routecache store get');
+    expect(spans).toHaveLength(1);
+    const [seconds, nanos] = spans[0]?.duration ?? [0, 0];
+    const ms = seconds * 1e3 + nanos / 1e6;
+    expect(ms).toBeGreaterThanOrEqual(35);
+    expect(ms).toBeLessThan(5_000);
+    expect(spans[0]?.attributes).toEqual(failed);
     stop();
   });
 

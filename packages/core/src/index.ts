@@ -24,4 +24,4 @@ export {
 export type { Bus } from './stores/bus.js';
 export { type MemoryStoreOptions, memoryStore } from './stores/memory.js';
 export { type TieredStoreOptions, tieredStore } from './stores/tiered.js';
-export type { CacheEntry, CacheStore, EvictionReason } from './stores/types.js';
+export type { CacheEntry, CacheStore, EvictionReason, EvictListener } from './stores/types.js';

@@ -61,10 +61,11 @@ async function invalidateWith(
   operation: 'invalidate' | 'invalidateTags',
   call: () => MaybePromise<number>,
 ): Promise<number> {
+  const started = calls.start();
   try {
     return await call();
   } catch (cause) {
-    throw calls.fail(operation, cause, 'ROUTECACHE_STORE_ERROR');
+    throw calls.fail(operation, cause, 'ROUTECACHE_STORE_ERROR', started);
   }
 }
 
@@ -113,7 +114,7 @@ export function createCache(options: CacheOptions = {}): Cache {
   const { store, namespace } = resolved;
   const units = engineUnits(resolved, options.purger);
   const { events, calls, flights, lookup, namespaces, purges } = units;
-  store.onEvict?.((key, reason) => events.evicted(key, reason));
+  store.onEvict?.((key, reason, layer) => events.evicted(key, reason, layer));
   // Invalidations the store learns of elsewhere (another instance, over a bus) detach fills in
   // flight too, exactly like this cache's own invalidate/invalidateTags.
   const stopInvalidations = store.onInvalidate?.((invalidation) => flights.drop(invalidation));

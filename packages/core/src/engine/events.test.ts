@@ -120,7 +120,7 @@ describe('cache events', () => {
     for (let i = 0; i < 20; i++)
       await cache.getOrLoad({ baseKey: `k${i}`, load: async () => 'x'.repeat(300) });
     expect(evicted.length).toBeGreaterThan(0);
-    expect(evicted[0]?.payload).toEqual({ key: 'k0', reason: 'capacity' });
+    expect(evicted[0]?.payload).toEqual({ key: 'k0', reason: 'capacity', layer: 'L1' });
   });
 
   it('stops calling a listener after unsubscribe; unsubscribing twice is harmless', async () => {

@@ -5,10 +5,19 @@ import type { CacheEventMap, CacheListener, StoreLayer } from './types.js';
 
 type EventName = keyof CacheEventMap;
 
-/** The events whose payload carries `lookupMs`: a lookup reads the clock only while one is heard. */
-const TIMED: ReadonlySet<EventName> = new Set<EventName>(['hit', 'miss', 'stale', 'coalesced']);
+/**
+ * The events timed from a lookup's start: the lookup events' `lookupMs`, and `storeError`'s
+ * `durationMs` of a failed `get`. A lookup reads the clock only while one of them is heard.
+ */
+const TIMED: ReadonlySet<EventName> = new Set<EventName>([
+  'hit',
+  'miss',
+  'stale',
+  'coalesced',
+  'storeError',
+]);
 
-/** The `lookupMs` of a lookup that `started` at that `performance.now()` (0: nobody timed it). */
+/** The time since `started`, a `performance.now()` (0: nobody timed it). */
 function since(started: number): number {
   return started === 0 ? 0 : performance.now() - started;
 }
@@ -44,16 +53,25 @@ export class CacheEvents {
     purgeError: 0,
     evicted: 0,
   };
-  /** Listeners of the lookup events that carry a duration ({@link CacheEvents.startLookup}). */
+  /** Listeners of the events timed from a lookup's start ({@link CacheEvents.startLookup}). */
   #timed = 0;
   readonly #listeners = new Map<EventName, Set<CacheListener<EventName>>>();
 
   /**
-   * The start of a lookup, for its events' `lookupMs`: `performance.now()` while a lookup event
-   * is heard, else `0` without reading the clock.
+   * The start of a lookup, for its events' `lookupMs` (and a failed `get`'s `storeError`
+   * duration): `performance.now()` while one of those is heard, else `0` without reading the
+   * clock.
    */
   startLookup(): number {
     return this.#timed === 0 ? 0 : performance.now();
+  }
+
+  /**
+   * The start of a store call, for its `storeError`'s `durationMs`: `performance.now()` while
+   * `storeError` is heard, else `0` without reading the clock.
+   */
+  startStoreCall(): number {
+    return this.listening.storeError === 0 ? 0 : performance.now();
   }
 
   /** Add a listener; the returned function removes it (calling it twice is harmless). */
@@ -133,16 +151,19 @@ export class CacheEvents {
     this.emit('invalidated', { baseKeys, tags: [...tags], removed });
   }
 
-  /** The store evicted `key`. */
-  evicted(key: string, reason: EvictionReason): void {
+  /** The store's `layer` (undefined: the store did not say) evicted `key`. */
+  evicted(key: string, reason: EvictionReason, layer: StoreLayer | undefined): void {
     if (this.listening.evicted === 0) return;
-    this.emit('evicted', { key, reason });
+    this.emit('evicted', { key, reason, layer });
   }
 
-  /** A store call failed; `false` when nobody listens (the caller then warns instead). */
-  storeError(operation: string, error: StoreError): boolean {
+  /**
+   * A store call that `started` ({@link CacheEvents.startStoreCall}) failed; `false` when nobody
+   * listens (the caller then warns instead).
+   */
+  storeError(operation: string, error: StoreError, started: number): boolean {
     if (this.listening.storeError === 0) return false;
-    this.emit('storeError', { operation, error });
+    this.emit('storeError', { operation, error, durationMs: since(started) });
     return true;
   }
 

@@ -60,7 +60,8 @@ async function leased(
     return outcome;
   }
   // The wait is bounded by the lease itself; the extra budget only guards a store that hangs.
-  const entry = await calls.settle('lease', lease.wait(), leaseMs + calls.timeoutMs);
+  const started = calls.start();
+  const entry = await calls.settle('lease', lease.wait(), started, leaseMs + calls.timeoutMs);
   const now = Date.now();
   if (entry === FAILED || entry === undefined || now >= entry.freshUntil) return fillLocally();
   return {

@@ -26,7 +26,8 @@ import type { StoreLayer } from './types.js';
  *
  * None of the hit path is `async`, so a memory hit allocates one promise. Its events carry the
  * {@link StoreLayer} (a synchronous answer is `L1`) and the time since `started`, which is `0`
- * and costs no clock read while no lookup event is heard.
+ * and costs no clock read while neither a lookup event nor `storeError` is heard (`started` is
+ * also the start of the `get`, for a failed get's `storeError` duration).
  *
  * @example
  * ```ts
@@ -66,12 +67,12 @@ export class Lookup {
       try {
         got = this.#store.get(key);
       } catch (cause) {
-        this.#calls.fail('get', cause, 'ROUTECACHE_STORE_ERROR');
+        this.#calls.fail('get', cause, 'ROUTECACHE_STORE_ERROR', started);
         return this.#load(request, baseKey, key, undefined, results, 'L1', started);
       }
       if (!isPromiseLike(got))
         return Promise.resolve(this.#serve(request, baseKey, key, got, results, 'L1', started));
-      return this.#calls.settleThen('get', got, (entry) =>
+      return this.#calls.settleThen('get', got, started, (entry) =>
         this.#serve(
           request,
           baseKey,

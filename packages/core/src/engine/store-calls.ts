@@ -14,6 +14,9 @@ export type Failed = typeof FAILED;
  * {@link FAILED} and a `storeError` event, never an exception and never a hang. Synchronous
  * answers come back synchronously, so the memory store's hit path allocates no promise.
  *
+ * A `storeError` carries how long the failed call ran (`durationMs`), from a clock read when the
+ * call started ({@link StoreCalls.start}); that read happens only while `storeError` is heard.
+ *
  * @example
  * ```ts
  * const calls = new StoreCalls(store, 50, events);
@@ -35,16 +38,25 @@ export class StoreCalls {
     this.#bounded = store.boundsCalls === true;
   }
 
+  /**
+   * The start of a store call, for its `storeError`'s `durationMs`: `performance.now()` while
+   * `storeError` is heard, else `0` without reading the clock.
+   */
+  start(): number {
+    return this.#events.startStoreCall();
+  }
+
   /** Run one store operation, failing open. */
   run<T>(operation: string, call: () => MaybePromise<T>): T | Failed | Promise<T | Failed> {
+    const started = this.start();
     let answer: MaybePromise<T>;
     try {
       answer = call();
     } catch (error) {
-      this.fail(operation, error, 'ROUTECACHE_STORE_ERROR');
+      this.fail(operation, error, 'ROUTECACHE_STORE_ERROR', started);
       return FAILED;
     }
-    return isPromiseLike(answer) ? this.settle(operation, answer) : answer;
+    return isPromiseLike(answer) ? this.settle(operation, answer, started) : answer;
   }
 
   /**
@@ -52,12 +64,14 @@ export class StoreCalls {
    * (a store outage must not go unnoticed). A store's own {@link StoreError} is reported as it
    * is, so its code says what happened (`ROUTECACHE_STORE_TIMEOUT` of the Redis store's budget,
    * `ROUTECACHE_STORE_UNAVAILABLE` of an open breaker); anything else is wrapped with `code`.
-   * Returns the error, for callers that rethrow it.
+   * `started` is the call's {@link StoreCalls.start}. Returns the error, for callers that
+   * rethrow it.
    */
   fail(
     operation: string,
     cause: unknown,
     code: 'ROUTECACHE_STORE_ERROR' | 'ROUTECACHE_STORE_TIMEOUT',
+    started: number,
     budgetMs: number = this.timeoutMs,
   ): StoreError {
     const store = this.#store.name;
@@ -69,7 +83,7 @@ export class StoreCalls {
             cause,
             context: { store, operation },
           });
-    if (!this.#events.storeError(operation, error))
+    if (!this.#events.storeError(operation, error, started))
       warnOnce(
         'ROUTECACHE_STORE_UNAVAILABLE',
         `${error.message}; serving without the cache`,
@@ -79,23 +93,29 @@ export class StoreCalls {
   }
 
   /**
-   * Await a store promise within `timeoutMs` (default: the store's own budget when it bounds
-   * its calls, else `storeTimeout`); failures and timeouts yield {@link FAILED}.
+   * Await a store promise, of the call that `started` ({@link StoreCalls.start}), within
+   * `timeoutMs` (default: the store's own budget when it bounds its calls, else
+   * `storeTimeout`); failures and timeouts yield {@link FAILED}.
    */
-  settle<T>(operation: string, answer: PromiseLike<T>, budgetMs?: number): Promise<T | Failed> {
+  settle<T>(
+    operation: string,
+    answer: PromiseLike<T>,
+    started: number,
+    budgetMs?: number,
+  ): Promise<T | Failed> {
     if (budgetMs === undefined && this.#bounded) {
       return Promise.resolve(answer).then(undefined, (error: unknown) =>
-        this.#failed(operation, error),
+        this.#failed(operation, error, started),
       );
     }
     const timeoutMs = budgetMs ?? this.timeoutMs;
     return withTimeout(answer, timeoutMs).then(
       (value) => {
         if (value !== TIMED_OUT) return value;
-        this.fail(operation, undefined, 'ROUTECACHE_STORE_TIMEOUT', timeoutMs);
+        this.fail(operation, undefined, 'ROUTECACHE_STORE_TIMEOUT', started, timeoutMs);
         return FAILED;
       },
-      (error: unknown) => this.#failed(operation, error),
+      (error: unknown) => this.#failed(operation, error, started),
     );
   }
 
@@ -107,17 +127,18 @@ export class StoreCalls {
   settleThen<T, R>(
     operation: string,
     answer: PromiseLike<T>,
+    started: number,
     next: (value: T | Failed) => R | PromiseLike<R>,
   ): Promise<R> {
-    if (!this.#bounded) return this.settle(operation, answer).then(next);
+    if (!this.#bounded) return this.settle(operation, answer, started).then(next);
     return Promise.resolve(answer).then(next, (error: unknown) =>
-      next(this.#failed(operation, error)),
+      next(this.#failed(operation, error, started)),
     );
   }
 
   /** A store call that threw or rejected: reported, {@link FAILED}. */
-  #failed(operation: string, error: unknown): Failed {
-    this.fail(operation, error, 'ROUTECACHE_STORE_ERROR');
+  #failed(operation: string, error: unknown, started: number): Failed {
+    this.fail(operation, error, 'ROUTECACHE_STORE_ERROR', started);
     return FAILED;
   }
 }

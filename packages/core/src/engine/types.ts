@@ -306,7 +306,12 @@ export interface CacheEventMap {
   /** A call an adapter served without the cache (`BYPASS`), for `reason`: see {@link BypassReason}. */
   bypass: { route: string; reason: BypassReason };
   invalidated: { baseKeys: readonly string[]; tags: readonly string[]; removed: number };
-  storeError: { operation: string; error: StoreError };
+  /**
+   * A store call failed or timed out (the call went on without the cache): `durationMs` is how
+   * long it ran until then — `0` unless a `storeError` listener was added before it started
+   * (no clock is read while nobody listens).
+   */
+  storeError: { operation: string; error: StoreError; durationMs: number };
   /** A CDN purge (the `purger` option) was accepted, after `attempts` tries. */
   purged: { keys: readonly string[]; attempts: number };
   /** A CDN purge attempt failed; `willRetry` says whether it is tried again later. */
@@ -316,7 +321,11 @@ export interface CacheEventMap {
     attempts: number;
     willRetry: boolean;
   };
-  evicted: { key: string; reason: EvictionReason };
+  /**
+   * The store dropped an entry on its own; `layer` is the store layer that dropped it, as the
+   * store reports it (its `onEvict` listener's third argument): undefined for a store that does not say.
+   */
+  evicted: { key: string; reason: EvictionReason; layer: StoreLayer | undefined };
 }
 
 /**
@@ -345,8 +354,8 @@ export type BypassReason = 'unkeyable' | 'no-principal' | 'no-context' | 'cache-
 /**
  * What every lookup event carries: the storage and base key, the call's route (its
  * {@link LoadRequest.route}), the {@link StoreLayer} that answered, and `lookupMs`, the time from
- * the call's start to this event — `0` unless a listener of a lookup event was added before the
- * call started (no clock is read for a cache nobody listens to).
+ * the call's start to this event — `0` unless a listener of a lookup event (or of `storeError`)
+ * was added before the call started (no clock is read for a cache nobody listens to).
  *
  * @example
  * ```ts

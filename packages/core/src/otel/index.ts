@@ -21,7 +21,7 @@ import {
 } from '@opentelemetry/api';
 import type { Cache, CacheEventMap } from '../engine/types.js';
 import { numberOption, optionKeys, optionsObject } from '../options/validate.js';
-import { type LookupResult, ROUTE, RouteTable } from './routes.js';
+import { LAYER, type LookupResult, ROUTE, RouteTable } from './routes.js';
 
 export { OTHER_ROUTE, UNKNOWN_ROUTE } from './routes.js';
 
@@ -124,11 +124,12 @@ function endedSpan(
  * Metrics (see the README's "Observability" for each one's attributes): `routecache.hits`,
  * `routecache.misses`, `routecache.stale`, `routecache.coalesced`, `routecache.bypasses`,
  * `routecache.stored`, `routecache.evictions`, `routecache.invalidations`,
- * `routecache.store.errors` (counters); `routecache.lookup.duration`,
+ * `routecache.store.errors` (counters; one invalidation is one successful `invalidate(baseKey)`
+ * or `invalidateTags(tags)` call, whatever it removed); `routecache.lookup.duration`,
  * `routecache.fill.duration` (seconds), `routecache.entry.size` (bytes) (histograms);
  * `routecache.memory.usage` (bytes held), `routecache.memory.limit` (`maxBytes`),
  * `routecache.store.breaker` (1 while the breaker is open). Spans: `routecache fill` and
- * `routecache store <operation>`.
+ * `routecache store <operation>` (a failed store call, lasting as long as the call ran).
  *
  * Costs nothing until called; then each hit costs a map update and one histogram record.
  *
@@ -184,7 +185,13 @@ export function instrument(cache: Cache, options: InstrumentOptions = {}): () =>
     'Entries the store dropped on its own',
     '{entry}',
   );
-  const invalidations = counter('routecache.invalidations', 'Invalidation calls', '{invalidation}');
+  // One count per invalidate(baseKey) (`base_key`) or invalidateTags(tags) (`tags`, however many
+  // tags it names) call that the store carried out, whatever number of entries it removed.
+  const invalidations = counter(
+    'routecache.invalidations',
+    'Successful invalidate (base_key) and invalidateTags (tags) calls, one per call',
+    '{invalidation}',
+  );
   const storeErrors = counter(
     'routecache.store.errors',
     'Store calls that failed or timed out',
@@ -256,22 +263,24 @@ export function instrument(cache: Cache, options: InstrumentOptions = {}): () =>
     cache.on('bypass', ({ route, reason }) => {
       bypasses.add(1, { [ROUTE]: routes.of(route).name, 'routecache.bypass.reason': reason });
     }),
-    cache.on('evicted', ({ reason }) => {
-      evictions.add(1, { ...storeAttributes, 'routecache.eviction.reason': reason });
+    cache.on('evicted', ({ reason, layer }) => {
+      const attributes = { ...storeAttributes, 'routecache.eviction.reason': reason };
+      evictions.add(1, layer === undefined ? attributes : { ...attributes, [LAYER]: layer });
     }),
-    cache.on('invalidated', ({ tags }) => {
+    cache.on('invalidated', ({ baseKeys }) => {
+      // invalidate(baseKey) names one base key; invalidateTags names none (even with no tags).
       invalidations.add(1, {
-        'routecache.invalidation.type': tags.length > 0 ? 'tags' : 'base_key',
+        'routecache.invalidation.type': baseKeys.length > 0 ? 'base_key' : 'tags',
       });
     }),
-    cache.on('storeError', ({ operation, error }) => {
+    cache.on('storeError', ({ operation, error, durationMs }) => {
       const attributes = {
         ...storeAttributes,
         'routecache.store.operation': operation,
         'error.type': error.code,
       };
       storeErrors.add(1, attributes);
-      endedSpan(tracer, `routecache store ${operation}`, 0, attributes, error.code);
+      endedSpan(tracer, `routecache store ${operation}`, durationMs, attributes, error.code);
     }),
   ];
 

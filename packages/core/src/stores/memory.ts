@@ -3,7 +3,14 @@ import { type NumberRule, numberOption, optionKeys, optionsObject } from '../opt
 import { warnOnce } from '../warn.js';
 import { InvalidationClock } from './invalidation-clock.js';
 import { entryBytes, flatString, stringBytes, tagListBytes } from './retained-size.js';
-import type { CacheEntry, CacheStore, EntryAddress, EvictionReason, Fence } from './types.js';
+import type {
+  CacheEntry,
+  CacheStore,
+  EntryAddress,
+  EvictionReason,
+  EvictListener,
+  Fence,
+} from './types.js';
 
 /**
  * Options of {@link memoryStore}.
@@ -130,7 +137,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
   const byBaseKey: Index = new Map();
   const byTag: Index = new Map();
   const clock = new InvalidationClock(history);
-  const evictListeners: Array<(key: string, reason: EvictionReason) => void> = [];
+  const evictListeners: EvictListener[] = [];
 
   const lru = new LRUCache<string, Held>({
     // lru-cache needs a finite integer; the largest safe one stands for "unbounded".
@@ -146,7 +153,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
   });
 
   function report(key: string, reason: EvictionReason): void {
-    for (const listener of evictListeners) listener(key, reason);
+    // An in-process store is an L1; a tiered store using it as its L2 reports it as such.
+    for (const listener of evictListeners) listener(key, reason, 'L1');
   }
 
   function removeAll(keys: Iterable<string>): number {

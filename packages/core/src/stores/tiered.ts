@@ -8,6 +8,7 @@ import {
   type CacheEntry,
   type CacheStore,
   type EntryAddress,
+  type EvictListener,
   type Fence,
   type Lease,
   type StoreInvalidation,
@@ -218,9 +219,9 @@ class TieredStore implements CacheStore {
     );
   }
 
-  onEvict(listener: Parameters<NonNullable<CacheStore['onEvict']>>[0]): void {
-    this.#local.store.onEvict?.(listener);
-    this.#l2.onEvict?.(listener);
+  onEvict(listener: EvictListener): void {
+    this.#local.store.onEvict?.((key, reason) => listener(key, reason, 'L1'));
+    this.#l2.onEvict?.((key, reason) => listener(key, reason, 'L2'));
   }
 
   /** L1's bytes and bound, L2's breaker. */

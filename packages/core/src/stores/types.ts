@@ -1,4 +1,5 @@
 import { ENTRY_FORMAT } from '../codec/types.js';
+import type { StoreLayer } from '../engine/types.js';
 import type { MaybePromise } from '../types.js';
 
 // Defined with the codec's envelope (a lower layer); stores and engine use it from here too.
@@ -141,6 +142,19 @@ export type StoreInvalidation =
 export type EvictionReason = 'capacity' | 'expired';
 
 /**
+ * A listener for entries a store drops on its own ({@link CacheStore.onEvict}): the storage key,
+ * why, and which layer dropped it — `L1` for an in-process store (or a tiered store's L1), `L2`
+ * for a tiered store's L2; a store that does not say leaves `layer` undefined.
+ *
+ * @example
+ * ```ts
+ * const listener: EvictListener = (key, reason, layer = 'L1') => log.debug({ reason, layer });
+ * store.onEvict?.(listener);
+ * ```
+ */
+export type EvictListener = (key: string, reason: EvictionReason, layer?: StoreLayer) => void;
+
+/**
  * What a store reports of itself for gauges ({@link CacheStore.stats}): the bytes an in-process
  * store accounts for and its bound (`maxBytes`, `Infinity` when unbounded), and the state of a
  * shared store's circuit breaker (`open` while it refuses calls after failures).
@@ -202,7 +216,7 @@ export interface CacheStore {
   /** Optional: the store's state for gauges, read when a metric is collected (cheap, synchronous). */
   stats?(): StoreStats;
   /** Register a listener for entries the store drops on its own (capacity, expiry). */
-  onEvict?(listener: (key: string, reason: EvictionReason) => void): void;
+  onEvict?(listener: EvictListener): void;
   /**
    * Optional: register a listener for invalidations that reach the store other than through its
    * own methods — e.g. a tiered store's bus delivering another instance's invalidation, or a
