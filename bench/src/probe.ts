@@ -13,11 +13,16 @@
  * Sections and arms: `engine floor|rc` (the engine section's input), `inputs floor|rc <fields>`,
  * `caller <arm>` / `caller <arm>:floor` (arms of caller.ts: public, private, vary, tags,
  * superjson), `otel plain|instrumented` (otel.ts's createCaller hit, without or with the
- * OpenTelemetry SDK instrumentation), `http <arm>` (a server of the `http` section in this process, loaded by a client
- * process valgrind does not follow: `floor`, `routecache`, `routecache:304` — If-None-Match with
- * the entry's ETag — `plain`, `wrapper`; a call is one request). `WARM` sets the warm-up calls
- * (default 10,000; 2,000 for `http`). `ZERO=1` zeroes the callgrind counters after the warm-up
- * (`callgrind_control -z`; for `http` the client zeroes the server's), so one run gives the count:
+ * OpenTelemetry SDK instrumentation), `http <arm>` (a server of the `http` section in this
+ * process, loaded by a client process valgrind does not follow: `floor`, `routecache`,
+ * `routecache:304` — If-None-Match with the entry's ETag — `plain`, `wrapper`; a call is one
+ * request), `redis raw|rc` (a redis-server
+ * of the redis section's own, started on a free loopback port: raw ioredis `getBuffer` of
+ * routecache's entry or `getOrLoad` over `redisStore`; a call is `IN_FLIGHT` (16) of them in
+ * flight at once; redis-server is a process valgrind does not follow). `WARM` sets the warm-up
+ * calls (default 10,000; 2,000 for `http`). `ZERO=1` zeroes the callgrind counters after the
+ * warm-up (`callgrind_control -z`; for `http` the client zeroes the server's), so one run gives
+ * the count:
  * `ZERO=1 valgrind --tool=callgrind node /tmp/probe.mjs http routecache 2000` → Collected / 2000.
  */
 import { spawn } from 'node:child_process';
@@ -37,7 +42,19 @@ async function engineArm(input: object): Promise<() => unknown> {
   return arm === 'floor' ? arms.floor : arms.getOrLoad;
 }
 
+/** Stops what an arm started (the redis section's server and clients). */
+let stopArm = async (): Promise<void> => {};
+
 async function armOf(): Promise<() => unknown> {
+  if (section === 'redis') {
+    if (arm !== 'raw' && arm !== 'rc') throw new Error(`unknown redis arm: ${arm}`);
+    // Loaded only here: the other sections never load ioredis.
+    const { parallel, redisHitArms } = await import('./redis-arms.js');
+    // A budget no call under valgrind runs out of: a timed-out hit would be a fill, not a hit.
+    const arms = await redisHitArms(30_000);
+    stopArm = arms.stop;
+    return parallel(arm === 'raw' ? arms.raw : arms.getOrLoad);
+  }
   if (section === 'caller') {
     const callers = await probeCallers(arm.replace(/:floor$/, ''));
     return arm.endsWith(':floor') ? callers.floor : callers.routecache;
@@ -160,3 +177,4 @@ for (let done = 0; done < Number(count); done += 100)
   await run(Math.min(100, Number(count) - done));
 const ns = ((performance.now() - started) * 1e6) / Math.max(Number(count), 1);
 console.error(`${section} ${arm} ${count}: ${ns.toFixed(0)} ns per call (timing: context only)`);
+await stopArm();

@@ -15,81 +15,36 @@
  */
 import { pathToFileURL } from 'node:url';
 import { createCache, memoryStore, tieredStore } from '@routecache/core';
-import { redisBus, redisStore } from '@routecache/core/redis';
-import { Redis } from 'ioredis';
-import { startRedis } from '../../test/support/redis-server.js';
+import { redisBus } from '@routecache/core/redis';
 import { compare, type Row } from './harness.js';
-
-const value = {
-  id: 42,
-  name: 'Ada',
-  createdAt: new Date(0),
-  teams: Array.from({ length: 10 }, (_, i) => ({ id: i, name: `team ${i}`, members: [1, 2, 3] })),
-};
-const IN_FLIGHT = 16;
-const PREFIX = 'bench:';
-
-const parallel = (fn: () => Promise<unknown>) => () =>
-  Promise.all(Array.from({ length: IN_FLIGHT }, fn));
-
-/** The one entry key routecache wrote under {@link PREFIX} (the server is this bench's own). */
-async function entryKey(raw: Redis): Promise<string> {
-  const keys = await raw.keys(`${PREFIX}{*}e:*`);
-  if (keys.length !== 1 || keys[0] === undefined) {
-    throw new Error(`expected one routecache entry in Redis, found ${keys.length}`);
-  }
-  return keys[0];
-}
+import { IN_FLIGHT, parallel, redisHitArms } from './redis-arms.js';
 
 /** Run the Redis sections; returns their rows. */
 export async function runRedisBench(): Promise<Row[]> {
-  const server = await startRedis();
-  const connection = { host: server.host, port: server.port };
-  const raw = new Redis({ ...connection, enableOfflineQueue: false });
-  const store = redisStore({ connection, prefix: PREFIX, timeout: 1_000 });
-  // The same store without the decode memo: every hit runs the codec (shows what the memo saves).
-  const decoding = redisStore({ connection, prefix: PREFIX, timeout: 1_000, decodeMemoBytes: 0 });
-  const bus = redisBus({ connection });
+  const arms = await redisHitArms();
+  const { store, baseKey, load } = arms;
+  const bus = redisBus({ connection: arms.connection });
   try {
-    await new Promise((resolve) => raw.once('ready', resolve));
-    await Promise.all([store.ready(), decoding.ready()]);
     const rows: Row[] = [];
-
-    const redisCache = createCache({ store, ttl: 3600, storeTimeout: 1_000 });
-    const load = async () => value;
-    const baseKey = redisCache.keyFor({ route: 'users.get', input: { id: 42 } });
-    const filled = await redisCache.getOrLoad({ baseKey, load });
-    if (filled.status !== 'MISS')
-      throw new Error(`expected the first call to fill, got ${filled.status}`);
-    const hit = await redisCache.getOrLoad({ baseKey, load });
-    if (hit.status !== 'HIT') throw new Error(`expected a Redis hit, got ${hit.status}`);
-    // Raw reads routecache's own entry: the same key, the same envelope bytes.
-    const key = await entryKey(raw);
-
-    const rawGet = () => raw.getBuffer(key);
-    // The storage key of a lookup without variant is its base key.
-    const storeGet = () => Promise.resolve(store.get(baseKey));
-    const decodingGet = () => Promise.resolve(decoding.get(baseKey));
-    const cacheGet = () => redisCache.getOrLoad({ baseKey, load });
     rows.push(
       ...(await compare({
         title: 'redis hit, sequential (ratio = time vs raw GET of the same entry; target ≤ 1.10)',
-        baseline: { name: 'raw ioredis getBuffer', fn: rawGet },
+        baseline: { name: 'raw ioredis getBuffer', fn: arms.raw },
         contenders: [
-          { name: 'routecache getOrLoad', fn: cacheGet },
-          { name: 'redisStore.get (GET + decode)', fn: storeGet },
-          { name: 'redisStore.get, no decode memo', fn: decodingGet },
+          { name: 'routecache getOrLoad', fn: arms.getOrLoad },
+          { name: 'redisStore.get (GET + decode)', fn: arms.storeGet },
+          { name: 'redisStore.get, no decode memo', fn: arms.decodingGet },
         ],
         batch: 200,
         rounds: 21,
       })),
       ...(await compare({
         title: `redis hit, ${IN_FLIGHT} in flight (ratio = time vs raw GET of the same entry; target ≤ 1.15)`,
-        baseline: { name: 'raw ioredis getBuffer', fn: parallel(rawGet) },
+        baseline: { name: 'raw ioredis getBuffer', fn: parallel(arms.raw) },
         contenders: [
-          { name: 'routecache getOrLoad', fn: parallel(cacheGet) },
-          { name: 'redisStore.get (GET + decode)', fn: parallel(storeGet) },
-          { name: 'redisStore.get, no decode memo', fn: parallel(decodingGet) },
+          { name: 'routecache getOrLoad', fn: parallel(arms.getOrLoad) },
+          { name: 'redisStore.get (GET + decode)', fn: parallel(arms.storeGet) },
+          { name: 'redisStore.get, no decode memo', fn: parallel(arms.decodingGet) },
         ],
         batch: 50,
         rounds: 21,
@@ -121,11 +76,8 @@ export async function runRedisBench(): Promise<Row[]> {
     );
     return rows;
   } finally {
-    raw.disconnect();
     await bus.dispose?.();
-    await store.dispose();
-    await decoding.dispose();
-    await server.stop();
+    await arms.stop();
   }
 }
 
