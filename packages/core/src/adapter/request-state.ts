@@ -54,6 +54,9 @@ export interface CallRecord {
 /** No header names (the default of {@link RequestCacheState.extraVary}). */
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
+/** No invalidations (the {@link RequestCacheState.invalidations} of a request without any). */
+const NO_INVALIDATIONS: readonly (Invalidation | undefined)[] = Object.freeze([]);
+
 /**
  * Per-request bookkeeping shared by the HTTP glue and the cache middleware: the request and
  * response headers, how many calls the request holds, and one {@link CallRecord} per cached call
@@ -88,8 +91,9 @@ export class RequestCacheState {
   /**
    * What each successful mutation of the request invalidated, by batch index (its declared
    * targets, never keys or principals); empty where no `invalidates` middleware completed.
+   * Shared and empty until the first invalidation: a query request allocates no list for it.
    */
-  readonly invalidations: (Invalidation | undefined)[] = [];
+  invalidations: readonly (Invalidation | undefined)[] = NO_INVALIDATIONS;
   /** The host's `waitUntil` for background refreshes (a Workers `ctx.waitUntil`), if any. */
   waitUntil: ((promise: Promise<unknown>) => void) | undefined;
 
@@ -99,8 +103,10 @@ export class RequestCacheState {
 
   /** Add what the mutation at `batchIndex` invalidated (several declarations on one mutation add up). */
   recordInvalidation(batchIndex: number, invalidation: Invalidation): void {
-    const earlier = this.invalidations[batchIndex];
-    this.invalidations[batchIndex] =
+    if (this.invalidations === NO_INVALIDATIONS) this.invalidations = [];
+    const invalidations = this.invalidations as (Invalidation | undefined)[];
+    const earlier = invalidations[batchIndex];
+    invalidations[batchIndex] =
       earlier === undefined
         ? invalidation
         : {
