@@ -54,6 +54,9 @@ export interface CallRecord {
 /** No header names (the default of {@link RequestCacheState.extraVary}). */
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
+/** No records (the {@link RequestCacheState.calls} of a request no cache middleware saw). */
+const NO_CALLS: readonly (CallRecord | undefined)[] = Object.freeze([]);
+
 /** No invalidations (the {@link RequestCacheState.invalidations} of a request without any). */
 const NO_INVALIDATIONS: readonly (Invalidation | undefined)[] = Object.freeze([]);
 
@@ -70,8 +73,11 @@ const NO_INVALIDATIONS: readonly (Invalidation | undefined)[] = Object.freeze([]
  * ```
  */
 export class RequestCacheState {
-  /** One slot per call of the request, by batch index; empty where no cache middleware ran. */
-  readonly calls: (CallRecord | undefined)[] = [];
+  /**
+   * One slot per call of the request, by batch index; empty where no cache middleware ran.
+   * Shared and empty until the first record: a request no cache middleware saw allocates no list.
+   */
+  calls: readonly (CallRecord | undefined)[] = NO_CALLS;
   /** Number of calls in the request (a batch's size; set by the adapter's context step). */
   callCount = 1;
   requestHeaders: HeaderReader | undefined;
@@ -98,7 +104,8 @@ export class RequestCacheState {
   waitUntil: ((promise: Promise<unknown>) => void) | undefined;
 
   record(batchIndex: number, record: CallRecord): void {
-    this.calls[batchIndex] = record;
+    if (this.calls === NO_CALLS) this.calls = [];
+    (this.calls as (CallRecord | undefined)[])[batchIndex] = record;
   }
 
   /** Add what the mutation at `batchIndex` invalidated (several declarations on one mutation add up). */
