@@ -5,6 +5,7 @@ import {
   mergeVary,
   parseCacheControl,
   strictestCacheControl,
+  validEtag,
 } from '../http/index.js';
 import { cacheStatus } from './cache-status.js';
 import { type CdnHeaders, cdnHeaders, surrogateKeysOf } from './cdn.js';
@@ -89,7 +90,9 @@ export function foldCacheHeaders(
   };
   const cdn = cdnHeaders(calls, shared, state.cdn, keys);
   if (cdn !== undefined) Object.assign(headers, cdn);
-  const etag = combineEtags(calls.map((call) => call?.etag));
+  // A one-call response (most) checks its record's tag: no list of tags to build.
+  const etag =
+    calls.length === 1 ? validEtag(calls[0]?.etag) : combineEtags(calls.map((call) => call?.etag));
   if (etag !== undefined) headers.etag = etag;
   const vary = responseVary(response.get('vary'), calls, state.extraVary);
   if (vary !== undefined) headers.vary = vary;
@@ -117,13 +120,17 @@ export type WireHeaders = Partial<Record<typeof TAGS_HEADER | typeof INVALIDATE_
  *   adds nothing), duplicates removed.
  *
  * @internal
- * @returns `undefined` when there is neither.
+ * @param into the object to add them to (the response's cache headers), instead of a new one.
+ * @returns `undefined` when there is neither, else the headers (`into` when given).
  * @example
  * ```ts
  * foldWireHeaders(state); // { 'routecache-invalidate': '1;{"calls":[],"paths":["users"],"tags":[]}' }
  * ```
  */
-export function foldWireHeaders(state: RequestCacheState): WireHeaders | undefined {
+export function foldWireHeaders(
+  state: RequestCacheState,
+  into?: Record<string, string>,
+): WireHeaders | undefined {
   if (
     !hasRecords(state.calls, state.callCount) &&
     !hasRecords(state.invalidations, state.callCount)
@@ -141,7 +148,7 @@ export function foldWireHeaders(state: RequestCacheState): WireHeaders | undefin
     invalidated.push(invalidation);
   }
   if (tagged.length === 0 && invalidated === undefined) return undefined;
-  const headers: WireHeaders = {};
+  const headers: WireHeaders = into ?? {};
   if (tagged.length > 0) headers[TAGS_HEADER] = callTagsHeader(tagged);
   if (invalidated !== undefined) headers[INVALIDATE_HEADER] = invalidationHeader(invalidated);
   return headers;
@@ -218,13 +225,14 @@ export function answerResponse(
 ): ResponseAnswer | undefined {
   if (state.streamed) return undefined;
   const cacheHeaders = foldCacheHeaders(state, response);
-  const wireHeaders = foldWireHeaders(state);
   if (cacheHeaders === undefined) {
+    const wireHeaders = foldWireHeaders(state);
     return wireHeaders === undefined ? undefined : { headers: wireHeaders, notModified: false };
   }
-  // Both folds made their objects for this response: one holds them all.
+  // The wire headers go into the cache headers' object: one object holds them all.
+  foldWireHeaders(state, cacheHeaders);
   return {
-    headers: Object.assign(cacheHeaders, wireHeaders),
+    headers: cacheHeaders,
     notModified: isNotModified(method, status, ifNoneMatch, cacheHeaders.etag),
   };
 }

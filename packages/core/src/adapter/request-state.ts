@@ -54,6 +54,12 @@ export interface CallRecord {
 /** No header names (the default of {@link RequestCacheState.extraVary}). */
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
+/** No records (the {@link RequestCacheState.calls} of a request no cache middleware saw). */
+const NO_CALLS: readonly (CallRecord | undefined)[] = Object.freeze([]);
+
+/** No invalidations (the {@link RequestCacheState.invalidations} of a request without any). */
+const NO_INVALIDATIONS: readonly (Invalidation | undefined)[] = Object.freeze([]);
+
 /**
  * Per-request bookkeeping shared by the HTTP glue and the cache middleware: the request and
  * response headers, how many calls the request holds, and one {@link CallRecord} per cached call
@@ -67,8 +73,11 @@ const NO_NAMES: readonly string[] = Object.freeze([]);
  * ```
  */
 export class RequestCacheState {
-  /** One slot per call of the request, by batch index; empty where no cache middleware ran. */
-  readonly calls: (CallRecord | undefined)[] = [];
+  /**
+   * One slot per call of the request, by batch index; empty where no cache middleware ran.
+   * Shared and empty until the first record: a request no cache middleware saw allocates no list.
+   */
+  calls: readonly (CallRecord | undefined)[] = NO_CALLS;
   /** Number of calls in the request (a batch's size; set by the adapter's context step). */
   callCount = 1;
   requestHeaders: HeaderReader | undefined;
@@ -88,19 +97,23 @@ export class RequestCacheState {
   /**
    * What each successful mutation of the request invalidated, by batch index (its declared
    * targets, never keys or principals); empty where no `invalidates` middleware completed.
+   * Shared and empty until the first invalidation: a query request allocates no list for it.
    */
-  readonly invalidations: (Invalidation | undefined)[] = [];
+  invalidations: readonly (Invalidation | undefined)[] = NO_INVALIDATIONS;
   /** The host's `waitUntil` for background refreshes (a Workers `ctx.waitUntil`), if any. */
   waitUntil: ((promise: Promise<unknown>) => void) | undefined;
 
   record(batchIndex: number, record: CallRecord): void {
-    this.calls[batchIndex] = record;
+    if (this.calls === NO_CALLS) this.calls = [];
+    (this.calls as (CallRecord | undefined)[])[batchIndex] = record;
   }
 
   /** Add what the mutation at `batchIndex` invalidated (several declarations on one mutation add up). */
   recordInvalidation(batchIndex: number, invalidation: Invalidation): void {
-    const earlier = this.invalidations[batchIndex];
-    this.invalidations[batchIndex] =
+    if (this.invalidations === NO_INVALIDATIONS) this.invalidations = [];
+    const invalidations = this.invalidations as (Invalidation | undefined)[];
+    const earlier = invalidations[batchIndex];
+    invalidations[batchIndex] =
       earlier === undefined
         ? invalidation
         : {

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { combineEtags, isValidEtag, opaqueTag, scanEntityTag, strongEtag } from './etag.js';
+import {
+  combineEtags,
+  isValidEtag,
+  opaqueTag,
+  scanEntityTag,
+  strongEtag,
+  validEtag,
+} from './etag.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -78,6 +85,19 @@ describe('scanEntityTag / opaqueTag', () => {
     expect(opaqueTag('W/"x"')).toBe('"x"');
     expect(opaqueTag('"x"')).toBe('"x"');
     expect(opaqueTag('"W/x"')).toBe('"W/x"');
+  });
+});
+
+describe('validEtag', () => {
+  it('is the tag when valid, every time, and undefined otherwise', () => {
+    const tag = strongEtag(bytes('a'));
+    expect(validEtag(tag)).toBe(tag);
+    // The kept last valid tag answers the next call; an invalid one after it is still refused.
+    expect(validEtag(tag)).toBe(tag);
+    expect(validEtag('"unterminated')).toBeUndefined();
+    expect(validEtag('w/"a"')).toBeUndefined();
+    expect(validEtag(undefined)).toBeUndefined();
+    expect(validEtag(tag)).toBe(tag);
   });
 });
 

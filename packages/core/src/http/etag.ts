@@ -99,11 +99,8 @@ export function strongEtag(bytes: Uint8Array): string {
  * ```
  */
 export function combineEtags(etags: readonly (string | undefined)[]): string | undefined {
-  if (etags.length === 1) {
-    // One call (most responses): its own tag, nothing to hash.
-    const [etag] = etags;
-    return etag !== undefined && isValidEtag(etag) ? etag : undefined;
-  }
+  // One call (most responses): its own tag, nothing to hash.
+  if (etags.length === 1) return validEtag(etags[0]);
   let material = BATCH_TAG_DOMAIN;
   let weak = false;
   for (const etag of etags) {
@@ -114,3 +111,25 @@ export function combineEtags(etags: readonly (string | undefined)[]): string | u
   if (etags.length === 0) return undefined;
   return `${weak ? 'W/' : ''}"${sha256Base64Url(material)}"`;
 }
+
+/**
+ * `etag` when it is exactly one entity-tag (see {@link isValidEtag}), else `undefined`: the ETag
+ * a one-call response carries. The last tag found valid is kept, so the hits of one entry (its
+ * tag is one stored string) scan it once.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * validEtag('"a"'); // '"a"'
+ * validEtag('a');   // undefined
+ * ```
+ */
+export function validEtag(etag: string | undefined): string | undefined {
+  if (etag === undefined) return undefined;
+  if (etag === lastValidEtag) return etag;
+  if (!isValidEtag(etag)) return undefined;
+  lastValidEtag = etag;
+  return etag;
+}
+
+let lastValidEtag: string | undefined;

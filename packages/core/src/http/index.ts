@@ -11,6 +11,6 @@ export {
   MAX_IF_NONE_MATCH_LENGTH,
   OMITTED_304_HEADERS,
 } from './conditional.js';
-export { combineEtags, isValidEtag, strongEtag } from './etag.js';
+export { combineEtags, isValidEtag, strongEtag, validEtag } from './etag.js';
 export { type CacheableResponseOptions, isCacheableResponse } from './storable.js';
 export { mergeVary, normalizeVaryOption, parseVaryHeader } from './vary.js';
