@@ -4,8 +4,8 @@ import type { ResolvedConfig } from '../config/schema.js';
 import { CodegenError } from '../errors.js';
 import { DiscoveryContext } from './context.js';
 import { printInputTypes } from './input-types.js';
-import { API_MODULES, exportedValue } from './resolve.js';
 import { Programs } from './program.js';
+import { API_MODULES, exportedValue } from './resolve.js';
 import { RouterWalker } from './router.js';
 import type { DiscoveryResult } from './types.js';
 

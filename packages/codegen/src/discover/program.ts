@@ -58,7 +58,8 @@ export class Programs {
       this.libs ??= new Project({ skipAddingFilesFromTsConfig: true }).getModuleResolutionHost();
       return this.libs;
     };
-    const readFile = (file: string) => (isLib(file) ? libs().readFile(file) : ts.sys.readFile(file));
+    const readFile = (file: string) =>
+      isLib(file) ? libs().readFile(file) : ts.sys.readFile(file);
     return {
       getSourceFile: (fileName, languageVersion) => {
         let file = this.files.get(fileName);
