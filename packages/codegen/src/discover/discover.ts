@@ -1,18 +1,23 @@
 import { existsSync } from 'node:fs';
-import { Project, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import type { ResolvedConfig } from '../config/schema.js';
 import { CodegenError } from '../errors.js';
 import { DiscoveryContext } from './context.js';
 import { printInputTypes } from './input-types.js';
+import { Programs } from './program.js';
 import { API_MODULES, exportedValue } from './resolve.js';
 import { RouterWalker } from './router.js';
 import type { DiscoveryResult } from './types.js';
 
 /**
  * Load the app with its tsconfig. Only the router module is added as a root: the program pulls in
- * what it imports (statically or via `import()`), which is all discovery needs to read.
+ * what it imports (statically or via `import()`), which is all discovery needs to read. The
+ * programs also build the input types' program, over the same parsed files.
  */
-function loadProgram(config: Pick<ResolvedConfig, 'tsconfig' | 'router'>): ts.Program {
+function loadProgram(config: Pick<ResolvedConfig, 'tsconfig' | 'router'>): {
+  programs: Programs;
+  program: ts.Program;
+} {
   // ts-morph would throw a bare FileNotFoundError with a stack trace: name the config field.
   if (!existsSync(config.tsconfig)) {
     throw new CodegenError(
@@ -28,27 +33,23 @@ function loadProgram(config: Pick<ResolvedConfig, 'tsconfig' | 'router'>): ts.Pr
       { context: { field: 'router.module', module: config.router.module } },
     );
   }
-  const project = new Project({
-    tsConfigFilePath: config.tsconfig,
-    skipAddingFilesFromTsConfig: true,
-    // Discovery binds identifiers and never type-checks, so it loads no lib files, no @types and
-    // no compiled packages — most of what a program parses, and none of it holds a router or a
-    // cache middleware codegen could read (tRPC and routecache are known by import specifier).
-    compilerOptions: { noLib: true, types: [] },
-    resolutionHost: (host, options) => ({
-      resolveModuleNames: (names, containingFile) =>
-        names.map((name) => {
-          if (API_MODULES.has(name)) return undefined;
-          const { resolvedModule } = ts.resolveModuleName(name, containingFile, options(), host);
-          const compiled =
-            resolvedModule?.isExternalLibraryImport === true &&
-            /\.d\.[cm]?ts$/.test(resolvedModule.resolvedFileName);
-          return compiled ? undefined : resolvedModule;
-        }),
-    }),
-  });
-  project.addSourceFileAtPath(config.router.module);
-  return project.getProgram().compilerObject;
+  // Discovery binds identifiers and never type-checks, so it loads no lib files, no @types and
+  // no compiled packages — most of what a program parses, and none of it holds a router or a
+  // cache middleware codegen could read (tRPC and routecache are known by import specifier).
+  const programs = new Programs(config.tsconfig);
+  const program = programs.create(
+    config.router.module,
+    { noLib: true, types: [] },
+    (name, containingFile, options, host, cache) => {
+      if (API_MODULES.has(name)) return undefined;
+      const { resolvedModule } = ts.resolveModuleName(name, containingFile, options, host, cache);
+      const compiled =
+        resolvedModule?.isExternalLibraryImport === true &&
+        /\.d\.[cm]?ts$/.test(resolvedModule.resolvedFileName);
+      return compiled ? undefined : resolvedModule;
+    },
+  );
+  return { programs, program };
 }
 
 function routerExport(program: ts.Program, config: Pick<ResolvedConfig, 'router'>): ts.Expression {
@@ -85,11 +86,11 @@ function routerExport(program: ts.Program, config: Pick<ResolvedConfig, 'router'
 export function discover(
   config: Pick<ResolvedConfig, 'root' | 'tsconfig' | 'router' | 'output'>,
 ): DiscoveryResult {
-  const program = loadProgram(config);
+  const { programs, program } = loadProgram(config);
   const context = new DiscoveryContext(program.getTypeChecker(), config.root, config.output);
   const walker = new RouterWalker(context);
   walker.walkValue(routerExport(program, config), { path: [], lazyPrefix: undefined });
-  const inputTypes = printInputTypes(config, walker.schemas);
+  const inputTypes = printInputTypes(programs, config, walker.schemas);
   const procedures = [...walker.procedures.values()]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((p) => {

@@ -1,5 +1,6 @@
-import { Project, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
 import type { ResolvedConfig } from '../config/schema.js';
+import type { Programs } from './program.js';
 
 /**
  * Where one `.input(schema)` argument is, by file and text span, so the typed program can find
@@ -30,32 +31,26 @@ const MAX_DEPTH = 16;
  *
  * @example
  * ```ts
- * printInputTypes(config, new Map([['users.get', site]])); // Map { 'users.get' => '{ userId: number }' }
+ * printInputTypes(programs, config, new Map([['users.get', site]])); // Map { 'users.get' => '{ userId: number }' }
  * ```
  */
 export function printInputTypes(
-  config: Pick<ResolvedConfig, 'tsconfig' | 'router'>,
+  programs: Programs,
+  config: Pick<ResolvedConfig, 'router'>,
   sites: ReadonlyMap<string, readonly SchemaSite[]>,
 ): Map<string, string | undefined> {
   const printed = new Map<string, string | undefined>();
   if (sites.size === 0) return printed;
-  const project = new Project({
-    tsConfigFilePath: config.tsconfig,
-    skipAddingFilesFromTsConfig: true,
-    compilerOptions: { types: [], noEmit: true },
-    // Only the schemas' types are asked for: routecache's and tRPC's packages (most of what the
-    // program would parse) stay unresolved.
-    resolutionHost: (host, options) => ({
-      resolveModuleNames: (names, containingFile) =>
-        names.map((name) =>
-          name.startsWith('@routecache/') || name.startsWith('@trpc/')
-            ? undefined
-            : ts.resolveModuleName(name, containingFile, options(), host).resolvedModule,
-        ),
-    }),
-  });
-  project.addSourceFileAtPath(config.router.module);
-  const program = project.getProgram().compilerObject;
+  // Only the schemas' types are asked for: routecache's and tRPC's packages (most of what the
+  // program would parse) stay unresolved.
+  const program = programs.create(
+    config.router.module,
+    { types: [], noEmit: true },
+    (name, containingFile, options, host, cache) =>
+      name.startsWith('@routecache/') || name.startsWith('@trpc/')
+        ? undefined
+        : ts.resolveModuleName(name, containingFile, options, host, cache).resolvedModule,
+  );
   const checker = program.getTypeChecker();
   for (const [path, schemas] of sites) {
     const parts: string[] = [];
