@@ -326,9 +326,15 @@ function encodeObject(value: object, depth: number, walk: Walk): void {
 const dateGetTime = Date.prototype.getTime;
 
 function encodeContainer(value: object, depth: number, walk: Walk): void {
-  if (Array.isArray(value)) return encodeArray(value, depth, walk);
+  if (Array.isArray(value)) {
+    encodeArray(value, depth, walk);
+    return;
+  }
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return encodePlain(value, depth, walk);
+  if (proto === Object.prototype || proto === null) {
+    encodePlain(value, depth, walk);
+    return;
+  }
   // The codec's classification: exact built-in prototypes only (a subclass may hold identity in
   // its own fields, and a faked Symbol.toStringTag cannot pass), plus Buffer and fake-timer Dates.
   const tag = builtinTag(value);
@@ -339,9 +345,11 @@ function encodeContainer(value: object, depth: number, walk: Walk): void {
       walk.token(`Date(${encodeNumber(dateGetTime.call(value))})`);
       return;
     case 'Map':
-      return encodeMap(value as Map<unknown, unknown>, depth, walk);
+      encodeMap(value as Map<unknown, unknown>, depth, walk);
+      return;
     case 'Set':
-      return encodeSet(value as Set<unknown>, depth, walk);
+      encodeSet(value as Set<unknown>, depth, walk);
+      return;
     case 'RegExp': {
       const { source, flags } = value as RegExp;
       walk.check(source.length + flags.length + 'RegExp("","")'.length);
@@ -361,15 +369,18 @@ function encodeContainer(value: object, depth: number, walk: Walk): void {
       walk.token(`Boolean(${Boolean.prototype.valueOf.call(value)})`);
       return;
     case 'ArrayBuffer':
-      return encodeBytes('ArrayBuffer', new Uint8Array(value as ArrayBuffer), walk);
+      encodeBytes('ArrayBuffer', new Uint8Array(value as ArrayBuffer), walk);
+      return;
     case 'DataView': {
       const view = value as DataView;
       const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-      return encodeBytes('DataView', bytes, walk);
+      encodeBytes('DataView', bytes, walk);
+      return;
     }
     default:
       // Every other tag is a typed array (plain arrays were handled above).
-      return encodeTypedArray(value as ArrayBufferView, tag, walk);
+      encodeTypedArray(value as ArrayBufferView, tag, walk);
+      return;
   }
   if (typeof URL === 'function' && proto === URL.prototype) {
     const { href } = value as URL;
@@ -379,7 +390,8 @@ function encodeContainer(value: object, depth: number, walk: Walk): void {
   }
   // A plain object made in another realm (vm context, iframe): its prototype's prototype is null.
   if (typeof proto === 'object' && Object.getPrototypeOf(proto) === null) {
-    return encodePlain(value, depth, walk);
+    encodePlain(value, depth, walk);
+    return;
   }
   const name = (value.constructor as { name?: unknown } | undefined)?.name;
   throw new Unkeyable(
