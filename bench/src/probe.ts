@@ -10,7 +10,9 @@
  * valgrind --tool=callgrind --callgrind-out-file=/dev/null node /tmp/probe.mjs engine rc 50000
  * ```
  *
- * Sections and arms: `engine floor|rc` (the engine section's input), `inputs floor|rc <fields>`,
+ * Sections and arms: `engine floor|floor-await|rc` (the engine section's input; `floor-await` is
+ * the floor inside an async function, awaited as a routecache call is: the share of a hit that is
+ * the harness awaiting a promise), `inputs floor|floor-await|rc <fields>`,
  * `caller <arm>` / `caller <arm>:floor` (arms of caller.ts: public, private, vary, tags,
  * superjson), `otel plain|instrumented` (otel.ts's createCaller hit, without or with the
  * OpenTelemetry SDK instrumentation), `http <arm>` (a server of the `http` section in this
@@ -36,9 +38,16 @@ import { inputOf } from './inputs.js';
 
 const [section = 'engine', arm = 'floor', count = '0', fields = '1000'] = process.argv.slice(2);
 
-/** The engine-level arms: the floor (`lru.get(JSON.stringify(key))`) or a routecache hit. */
+/**
+ * The engine-level arms: the floor (`lru.get(JSON.stringify(key))`), the floor returning a
+ * promise (`floor-await`, an async function: what awaiting any promise adds), or a routecache hit.
+ */
 async function engineArm(input: object): Promise<() => unknown> {
   const arms = await engineHitArms('users.get', input, { id: 42 });
+  if (arm === 'floor-await') {
+    const { floor } = arms;
+    return async () => floor();
+  }
   return arm === 'floor' ? arms.floor : arms.getOrLoad;
 }
 

@@ -1,5 +1,5 @@
 import { builtinTag } from '../builtins.js';
-import { quote, type TextFacts } from './escape.js';
+import { quote, quotedText, type TextFacts } from './escape.js';
 import { keySegment, through, toKeyError, Unkeyable } from './unkeyable.js';
 
 /**
@@ -71,12 +71,15 @@ const INSERTION_SORT_KEYS = 32;
 const MIN_PROPERTY_LENGTH = 5;
 
 /**
- * One encoding pass: the room left under {@link MAX_INPUT_LENGTH} (every token spends its
- * length as it is produced, so the total spent is the encoding's length), the ancestors on the
- * rare pass that tells a cycle from deep nesting, and what the texts quoted so far showed.
+ * One encoding pass: the encoding written so far (`out`: every token is appended to one string
+ * as it is produced, rather than each container joining its parts), the room left under
+ * {@link MAX_INPUT_LENGTH} (every token spends its length as it is produced, so the total spent
+ * is the encoding's length), the ancestors on the rare pass that tells a cycle from deep
+ * nesting, and what the texts quoted so far showed.
  */
 class Walk {
   constructor(
+    public out: string,
     public room: number,
     readonly ancestors: object[] | undefined,
     readonly facts: TextFacts | undefined,
@@ -95,16 +98,34 @@ class Walk {
     this.room -= length;
   }
 
-  /** `text` as a token of the encoding, spent. */
-  token(text: string): string {
+  /** Append `text`, a token of the encoding, spent. */
+  token(text: string): void {
     this.spend(text.length);
-    return text;
+    this.out += text;
   }
 
-  /** `text` quoted, spent; a text too long for the room fails before it is scanned. */
-  quote(text: string): string {
+  /**
+   * Append `text` quoted, between `open` (ending in the opening quote) and `close` (starting
+   * with the closing one), spent but for `open` and `close`; a text too long for the room fails
+   * before it is scanned. One append per piece: a property is `,"` + name + `":`.
+   */
+  quote(text: string, open = '"', close = '"'): void {
     this.check(text.length + 2);
-    return this.token(quote(text, this.facts));
+    const inner = quotedText(text, this.facts);
+    this.spend(inner.length + 2);
+    this.out += open;
+    this.out += inner;
+    this.out += close;
+  }
+
+  /** What `encode` appends, apart from the encoding (an item to sort); spent as it is written. */
+  apart(encode: () => void): string {
+    const outer = this.out;
+    this.out = '';
+    encode();
+    const part = this.out;
+    this.out = outer;
+    return part;
   }
 }
 
@@ -113,6 +134,8 @@ class Walk {
  * give equal strings whatever their key insertion order; distinct inputs give distinct strings.
  *
  * @param facts - @internal Told when a quoted text may hold non-ASCII characters (key builders).
+ * @param head - @internal Text the encoding is appended to (a key's fields): returned as
+ * `head + encoding`, one string built once. Not counted against {@link MAX_INPUT_LENGTH}.
  * @example
  * ```ts
  * encodeCanonical({ q: 'abc', page: 1 }); // '{"page":1,"q":"abc"}'
@@ -122,20 +145,22 @@ class Walk {
  * unsupported class instance or a cycle, is nested deeper than 128 levels, encodes to more than
  * {@link MAX_INPUT_LENGTH} characters, or a getter throws.
  */
-export function encodeCanonical(value: unknown, facts?: TextFacts): string {
+export function encodeCanonical(value: unknown, facts?: TextFacts, head = ''): string {
   const json = encodeJsonShaped(value);
   if (json !== undefined) {
     if (facts !== undefined && NON_ASCII.test(json)) facts.wide = true;
-    return json;
+    return head + json;
   }
   try {
-    return encodeValue(value, 0, new Walk(MAX_INPUT_LENGTH, undefined, facts));
+    const walk = new Walk(head, MAX_INPUT_LENGTH, undefined, facts);
+    encodeValue(value, 0, walk);
+    return walk.out;
   } catch (error) {
     let failure = through(error, '$');
     if (failure.reason === 'too-deep') {
       // Rare path: encode again tracking ancestors, to tell a cycle from deep nesting.
       try {
-        encodeValue(value, 0, new Walk(MAX_INPUT_LENGTH, [], undefined));
+        encodeValue(value, 0, new Walk('', MAX_INPUT_LENGTH, [], undefined));
       } catch (retry) {
         failure = through(retry, '$');
       }
@@ -254,20 +279,27 @@ class JsonScan {
   }
 }
 
-function encodeValue(value: unknown, depth: number, walk: Walk): string {
+function encodeValue(value: unknown, depth: number, walk: Walk): void {
   switch (typeof value) {
     case 'string':
-      return walk.quote(value);
+      walk.quote(value);
+      return;
     case 'number':
-      return walk.token(encodeNumber(value));
+      walk.token(encodeNumber(value));
+      return;
     case 'boolean':
-      return walk.token(value ? 'true' : 'false');
+      walk.token(value ? 'true' : 'false');
+      return;
     case 'undefined':
-      return walk.token('undefined');
+      walk.token('undefined');
+      return;
     case 'bigint':
-      return walk.token(`${value}n`);
+      walk.token(`${value}n`);
+      return;
     case 'object':
-      return value === null ? walk.token('null') : encodeObject(value, depth + 1, walk);
+      if (value === null) walk.token('null');
+      else encodeObject(value, depth + 1, walk);
+      return;
     default:
       throw new Unkeyable('unsupported-type', `a ${typeof value}`);
   }
@@ -276,25 +308,33 @@ function encodeValue(value: unknown, depth: number, walk: Walk): string {
 // String(n) is injective on numbers except that it prints -0 as "0".
 const encodeNumber = (n: number) => (n === 0 && 1 / n < 0 ? '-0' : String(n));
 
-function encodeObject(value: object, depth: number, walk: Walk): string {
+function encodeObject(value: object, depth: number, walk: Walk): void {
   if (depth > MAX_DEPTH) throw new Unkeyable('too-deep', `nesting deeper than ${MAX_DEPTH}`);
   const { ancestors } = walk;
-  if (ancestors === undefined) return encodeContainer(value, depth, walk);
+  if (ancestors === undefined) {
+    encodeContainer(value, depth, walk);
+    return;
+  }
   if (ancestors.includes(value)) {
     throw new Unkeyable('cycle', 'a reference to one of its own ancestors (a cycle)');
   }
   ancestors.push(value);
-  const encoded = encodeContainer(value, depth, walk);
+  encodeContainer(value, depth, walk);
   ancestors.pop();
-  return encoded;
 }
 
 const dateGetTime = Date.prototype.getTime;
 
-function encodeContainer(value: object, depth: number, walk: Walk): string {
-  if (Array.isArray(value)) return encodeArray(value, depth, walk);
+function encodeContainer(value: object, depth: number, walk: Walk): void {
+  if (Array.isArray(value)) {
+    encodeArray(value, depth, walk);
+    return;
+  }
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto === Object.prototype || proto === null) return encodePlain(value, depth, walk);
+  if (proto === Object.prototype || proto === null) {
+    encodePlain(value, depth, walk);
+    return;
+  }
   // The codec's classification: exact built-in prototypes only (a subclass may hold identity in
   // its own fields, and a faked Symbol.toStringTag cannot pass), plus Buffer and fake-timer Dates.
   const tag = builtinTag(value);
@@ -302,44 +342,56 @@ function encodeContainer(value: object, depth: number, walk: Walk): string {
     case undefined:
       break;
     case 'Date':
-      return walk.token(`Date(${encodeNumber(dateGetTime.call(value))})`);
+      walk.token(`Date(${encodeNumber(dateGetTime.call(value))})`);
+      return;
     case 'Map':
-      return encodeMap(value as Map<unknown, unknown>, depth, walk);
+      encodeMap(value as Map<unknown, unknown>, depth, walk);
+      return;
     case 'Set':
-      return encodeSet(value as Set<unknown>, depth, walk);
+      encodeSet(value as Set<unknown>, depth, walk);
+      return;
     case 'RegExp': {
       const { source, flags } = value as RegExp;
       walk.check(source.length + flags.length + 'RegExp("","")'.length);
-      return walk.token(`RegExp(${quote(source, walk.facts)},${quote(flags, walk.facts)})`);
+      walk.token(`RegExp(${quote(source, walk.facts)},${quote(flags, walk.facts)})`);
+      return;
     }
     case 'Number':
-      return walk.token(`Number(${encodeNumber(Number.prototype.valueOf.call(value))})`);
+      walk.token(`Number(${encodeNumber(Number.prototype.valueOf.call(value))})`);
+      return;
     case 'String': {
       const text = String.prototype.valueOf.call(value);
       walk.check(text.length + 'String("")'.length);
-      return walk.token(`String(${quote(text, walk.facts)})`);
+      walk.token(`String(${quote(text, walk.facts)})`);
+      return;
     }
     case 'Boolean':
-      return walk.token(`Boolean(${Boolean.prototype.valueOf.call(value)})`);
+      walk.token(`Boolean(${Boolean.prototype.valueOf.call(value)})`);
+      return;
     case 'ArrayBuffer':
-      return encodeBytes('ArrayBuffer', new Uint8Array(value as ArrayBuffer), walk);
+      encodeBytes('ArrayBuffer', new Uint8Array(value as ArrayBuffer), walk);
+      return;
     case 'DataView': {
       const view = value as DataView;
       const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-      return encodeBytes('DataView', bytes, walk);
+      encodeBytes('DataView', bytes, walk);
+      return;
     }
     default:
       // Every other tag is a typed array (plain arrays were handled above).
-      return encodeTypedArray(value as ArrayBufferView, tag, walk);
+      encodeTypedArray(value as ArrayBufferView, tag, walk);
+      return;
   }
   if (typeof URL === 'function' && proto === URL.prototype) {
     const { href } = value as URL;
     walk.check(href.length + 'URL("")'.length);
-    return walk.token(`URL(${quote(href, walk.facts)})`);
+    walk.token(`URL(${quote(href, walk.facts)})`);
+    return;
   }
   // A plain object made in another realm (vm context, iframe): its prototype's prototype is null.
   if (typeof proto === 'object' && Object.getPrototypeOf(proto) === null) {
-    return encodePlain(value, depth, walk);
+    encodePlain(value, depth, walk);
+    return;
   }
   const name = (value.constructor as { name?: unknown } | undefined)?.name;
   throw new Unkeyable(
@@ -348,26 +400,28 @@ function encodeContainer(value: object, depth: number, walk: Walk): string {
   );
 }
 
-function encodePlain(value: object, depth: number, walk: Walk): string {
+function encodePlain(value: object, depth: number, walk: Walk): void {
   const keys = Object.keys(value);
   if (keys.length * MIN_PROPERTY_LENGTH > walk.room) checkDefinedCount(value, keys, walk);
   sortKeys(keys);
   walk.spend(2);
-  let out = '{';
+  walk.out += '{';
+  let first = true;
   let key = '';
   try {
     for (let i = 0; i < keys.length; i++) {
       key = keys[i] as string;
       const item = (value as Record<string, unknown>)[key];
       if (item === undefined) continue;
-      const first = out.length === 1;
       walk.spend(first ? 1 : 2);
-      out += `${first ? '' : ','}${walk.quote(key)}:${encodeValue(item, depth, walk)}`;
+      walk.quote(key, first ? '"' : ',"', '":');
+      first = false;
+      encodeValue(item, depth, walk);
     }
   } catch (error) {
     throw through(error, keySegment(key));
   }
-  return `${out}}`;
+  walk.out += '}';
 }
 
 /**
@@ -412,75 +466,84 @@ export function sortKeys(keys: string[]): void {
   }
 }
 
-function encodeArray(value: readonly unknown[], depth: number, walk: Walk): string {
+function encodeArray(value: readonly unknown[], depth: number, walk: Walk): void {
   const length = value.length;
   // Brackets and separating commas; every element but a hole adds at least one more.
   walk.spend(length === 0 ? 2 : length + 1);
-  let out = '[';
+  walk.out += '[';
   let i = 0;
   try {
     for (; i < length; i++) {
-      if (i > 0) out += ',';
+      if (i > 0) walk.out += ',';
       const item = value[i];
       if (item === undefined && !(i in value)) {
         // A hole is an empty slot; a trailing one needs an extra comma, as in the JS literal `[1,,]`.
-        if (i === length - 1) out += walk.token(',');
+        if (i === length - 1) walk.token(',');
       } else {
-        out += encodeValue(item, depth, walk);
+        encodeValue(item, depth, walk);
       }
     }
   } catch (error) {
     throw through(error, `[${i}]`);
   }
-  return `${out}]`;
+  walk.out += ']';
 }
 
 /** Room for `items` separated by commas, each at least `itemLength` long, and `wrapper`. */
 const listLength = (items: number, itemLength: number, wrapper: number) =>
   wrapper + (items === 0 ? 0 : items * (itemLength + 1) - 1);
 
-function encodeMap(value: ReadonlyMap<unknown, unknown>, depth: number, walk: Walk): string {
+function encodeMap(value: ReadonlyMap<unknown, unknown>, depth: number, walk: Walk): void {
   // `Map{` `}`, commas and each entry's `=>` are spent here; keys and values spend themselves.
   walk.spend(listLength(value.size, 2, 5));
   const entries: string[] = [];
   for (const [key, item] of value) {
     try {
-      entries.push(`${encodeValue(key, depth, walk)}=>${encodeValue(item, depth, walk)}`);
+      entries.push(
+        walk.apart(() => {
+          encodeValue(key, depth, walk);
+          walk.out += '=>';
+          encodeValue(item, depth, walk);
+        }),
+      );
     } catch (error) {
       throw through(error, `[map entry ${entries.length}]`);
     }
   }
-  return `Map{${entries.sort().join(',')}}`;
+  walk.out += `Map{${entries.sort().join(',')}}`;
 }
 
-function encodeSet(value: ReadonlySet<unknown>, depth: number, walk: Walk): string {
+function encodeSet(value: ReadonlySet<unknown>, depth: number, walk: Walk): void {
   walk.spend(listLength(value.size, 0, 5));
   const items: string[] = [];
   for (const item of value) {
     try {
-      items.push(encodeValue(item, depth, walk));
+      items.push(walk.apart(() => encodeValue(item, depth, walk)));
     } catch (error) {
       throw through(error, `[set item ${items.length}]`);
     }
   }
-  return `Set[${items.sort().join(',')}]`;
+  walk.out += `Set[${items.sort().join(',')}]`;
 }
 
-function encodeBytes(name: string, bytes: Uint8Array, walk: Walk): string {
+function encodeBytes(name: string, bytes: Uint8Array, walk: Walk): void {
   walk.check(listLength(bytes.length, 1, name.length + 2));
-  return walk.token(`${name}[${bytes.join(',')}]`);
+  walk.token(`${name}[${bytes.join(',')}]`);
 }
 
-function encodeTypedArray(value: ArrayBufferView, name: string, walk: Walk): string {
+function encodeTypedArray(value: ArrayBufferView, name: string, walk: Walk): void {
   const items = value as unknown as ArrayLike<number | bigint> & {
     join(separator: string): string;
   };
   walk.check(listLength(items.length, 1, name.length + 2));
-  if (!name.startsWith('Float')) return walk.token(`${name}[${items.join(',')}]`);
+  if (!name.startsWith('Float')) {
+    walk.token(`${name}[${items.join(',')}]`);
+    return;
+  }
   // Float arrays can hold -0 and NaN, which join() would blur.
   let out = '';
   for (let i = 0; i < items.length; i++) {
     out += `${i > 0 ? ',' : ''}${encodeNumber(items[i] as number)}`;
   }
-  return walk.token(`${name}[${out}]`);
+  walk.token(`${name}[${out}]`);
 }

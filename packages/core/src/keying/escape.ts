@@ -39,22 +39,36 @@ export interface TextFacts {
  * ```
  */
 export function quote(text: string, facts?: TextFacts): string {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) return quoteSlow(text, facts);
-  }
-  return `"${text}"`;
+  return `"${quotedText(text, facts)}"`;
 }
 
-function quoteSlow(text: string, facts: TextFacts | undefined): string {
+/**
+ * @internal What {@link quote} writes between the quotes: `text` itself unless it holds a
+ * character JSON escapes. For writers that append the quotes with what surrounds them.
+ *
+ * @example
+ * ```ts
+ * quotedText('abc'); // 'abc'
+ * quotedText('a"b'); // 'a\"b'
+ * ```
+ */
+export function quotedText(text: string, facts?: TextFacts): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) return quotedSlow(text, facts);
+  }
+  return text;
+}
+
+function quotedSlow(text: string, facts: TextFacts | undefined): string {
   if (facts !== undefined) facts.wide = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
-      return JSON.stringify(text);
+      return JSON.stringify(text).slice(1, -1);
     }
   }
-  return `"${text}"`;
+  return text;
 }
 
 const PERCENT = 0x25;

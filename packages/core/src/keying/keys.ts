@@ -1,4 +1,5 @@
 import { sha256Base64Url } from '../hash.js';
+import { flatString } from '../stores/retained-size.js';
 import { encodeCanonical } from './canonical.js';
 import { escapeText, type TextFacts, utf8ByteLength } from './escape.js';
 
@@ -83,10 +84,11 @@ export function deriveBaseKey(
   const ns = namespace === undefined ? '' : escapeText(namespace, false, facts);
   const id = escapeText(route, false, facts);
   // No input (`undefined`) keys as an empty part: no canonical encoding is empty, and the second
-  // `|` stays, so the key never equals a custom key.
-  const canonical = input === undefined ? '' : encodeCanonical(input, facts);
-  const key = `${ns}|${id}|${canonical}`;
-  if (fits(key, MAX_BASE_KEY_BYTES, !facts.wide)) return key;
+  // `|` stays, so the key never equals a custom key. The encoding is appended to the fields.
+  const fields = `${ns}|${id}|`;
+  const key = input === undefined ? fields : encodeCanonical(input, facts, fields);
+  if (fits(key, MAX_BASE_KEY_BYTES, !facts.wide)) return flatString(key);
+  const canonical = key.slice(fields.length);
   const nsPart = capField(ns);
   const idPart = capField(id);
   const head = `${nsPart}|${idPart}|`;
