@@ -11,6 +11,8 @@
  * ```
  *
  * Sections and arms: `engine floor|rc` (the engine section's input), `inputs floor|rc <fields>`,
+ * `fill floor|rc` (the fill section's arms, a fresh key per call: count at N = 80,000, past the
+ * store's first eviction at about call 55,600 counting the warm-up, since the section evicts too),
  * `caller <arm>` / `caller <arm>:floor` (arms of caller.ts: public, private, vary, tags,
  * superjson), `http <arm>` (a server of the `http` section in this process, loaded by a client
  * process valgrind does not follow: `floor`, `routecache`, `routecache:304` — If-None-Match with
@@ -25,6 +27,7 @@ import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { probeCallers } from './caller.js';
 import { engineHitArms } from './engine-arms.js';
+import { fillArms } from './fill.js';
 import { armServer, CONNECTIONS, HTTP_ARMS, type HttpArm, ITEM_PATH } from './http-arms.js';
 import { inputOf } from './inputs.js';
 
@@ -43,6 +46,10 @@ async function armOf(): Promise<() => unknown> {
   }
   if (section === 'engine') return engineArm({ userId: 42, include: ['profile', 'teams'] });
   if (section === 'inputs') return engineArm(inputOf(Number(fields)));
+  if (section === 'fill') {
+    const arms = fillArms();
+    return arm === 'floor' ? arms.floor : arms.fill;
+  }
   throw new Error(`unknown probe section: ${section}`);
 }
 
