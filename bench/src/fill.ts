@@ -14,36 +14,50 @@ import { compare, type Row } from './harness.js';
 
 const route = 'users.get';
 
-/** Run the fill section; returns its rows (ratios relative to `lru.set + JSON.stringify`). */
-export async function runFillBench(): Promise<Row[]> {
+/**
+ * The two arms of a fill, shared by the section and the callgrind probe: the floor
+ * (`lru.set` of a fresh key, sized by `JSON.stringify`) and routecache's `getOrLoad` miss + store,
+ * each over a 64 MiB bound. Call `dispose` when done.
+ *
+ * @example
+ * ```ts
+ * const { floor, fill, dispose } = fillArms();
+ * floor();
+ * await fill();
+ * await dispose();
+ * ```
+ */
+export function fillArms() {
   const maxBytes = 64 * 1024 * 1024;
   const lru = new LRUCache<string, object>({ maxSize: maxBytes });
   const cache = createCache({ store: memoryStore({ maxBytes }), ttl: 3600 });
   let lruId = 0;
   let cacheId = 0;
+  return {
+    floor: () => {
+      const id = lruId++;
+      const value = rowValue(id);
+      lru.set(JSON.stringify([route, { id }]), value, { size: JSON.stringify(value).length });
+    },
+    fill: () => {
+      const id = cacheId++;
+      return cache.getOrLoad({
+        baseKey: cache.keyFor({ route, input: { id } }),
+        load: async () => rowValue(id),
+      });
+    },
+    dispose: () => cache.dispose(),
+  };
+}
+
+/** Run the fill section; returns its rows (ratios relative to `lru.set + JSON.stringify`). */
+export async function runFillBench(): Promise<Row[]> {
+  const arms = fillArms();
   const rows = await compare({
     title: 'fill (miss + store, ~200 B value, fresh key per call)',
-    baseline: {
-      name: 'lru.set + JSON.stringify (key, and value for its size)',
-      fn: () => {
-        const id = lruId++;
-        const value = rowValue(id);
-        lru.set(JSON.stringify([route, { id }]), value, { size: JSON.stringify(value).length });
-      },
-    },
-    contenders: [
-      {
-        name: 'routecache miss + store (getOrLoad, await)',
-        fn: () => {
-          const id = cacheId++;
-          return cache.getOrLoad({
-            baseKey: cache.keyFor({ route, input: { id } }),
-            load: async () => rowValue(id),
-          });
-        },
-      },
-    ],
+    baseline: { name: 'lru.set + JSON.stringify (key, and value for its size)', fn: arms.floor },
+    contenders: [{ name: 'routecache miss + store (getOrLoad, await)', fn: arms.fill }],
   });
-  await cache.dispose();
+  await arms.dispose();
   return rows;
 }

@@ -13,6 +13,8 @@
  * Sections and arms: `engine floor|floor-await|rc` (the engine section's input; `floor-await` is
  * the floor inside an async function, awaited as a routecache call is: the share of a hit that is
  * the harness awaiting a promise), `inputs floor|floor-await|rc <fields>`,
+ * `fill floor|rc` (the fill section's arms, a fresh key per call: count at N = 80,000, past the
+ * store's first eviction at about call 55,600 counting the warm-up, since the section evicts too),
  * `caller <arm>` / `caller <arm>:floor` (arms of caller.ts: public, private, vary, tags,
  * superjson), `otel plain|instrumented` (otel.ts's createCaller hit, without or with the
  * OpenTelemetry SDK instrumentation), `http <arm>` (a server of the `http` section in this
@@ -33,6 +35,7 @@ import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { probeCallers } from './caller.js';
 import { engineHitArms } from './engine-arms.js';
+import { fillArms } from './fill.js';
 import { armServer, CONNECTIONS, HTTP_ARMS, type HttpArm, ITEM_PATH } from './http-arms.js';
 import { inputOf } from './inputs.js';
 
@@ -76,6 +79,10 @@ async function armOf(): Promise<() => unknown> {
     const arms = await (await import('./otel.js')).otelArms();
     const { caller } = arms[arm];
     return () => caller.users.get(arms.input);
+  }
+  if (section === 'fill') {
+    const arms = fillArms();
+    return arm === 'floor' ? arms.floor : arms.fill;
   }
   throw new Error(`unknown probe section: ${section}`);
 }

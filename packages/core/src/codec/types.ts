@@ -28,4 +28,15 @@ export interface Codec {
   encode(value: unknown): Uint8Array;
   /** Decode bytes made by `encode` of the same codec id. */
   decode(bytes: Uint8Array): unknown;
+  /**
+   * Optional: the same bytes as `encode`, in a buffer the codec reuses (no copy), read only
+   * until the codec encodes again and never kept. A cache over a store that keeps live values
+   * uses it for the entry's size and ETag, which are all it needs of the bytes.
+   *
+   * @example
+   * ```ts
+   * const size = (codec.encodeTransient ?? codec.encode).call(codec, value).length;
+   * ```
+   */
+  encodeTransient?(value: unknown): Uint8Array;
 }

@@ -3,6 +3,7 @@ import type { Codec } from '../codec/types.js';
 import { strongEtag } from '../http/etag.js';
 import type { CacheEntry, EntryAddress, Fence } from '../stores/types.js';
 import { ENTRY_FORMAT } from '../stores/types.js';
+import type { MaybePromise } from '../types.js';
 import { warnOnce } from '../warn.js';
 import type { CacheEvents } from './events.js';
 import type { ResolvedCacheOptions } from './options.js';
@@ -21,14 +22,17 @@ export interface CommitRequest {
   etag?: ((value: never) => string | undefined) | undefined;
 }
 
-/** Stores a loaded value: {@link Committer.commit}. */
+/**
+ * Stores a loaded value: {@link createCommitter}. Answers without a promise when the store's
+ * `set` does (the memory store).
+ */
 export type Committer = (
   address: EntryAddress,
   value: unknown,
   kind: CacheEntry['kind'],
   fence: Fence | Failed,
   request: CommitRequest,
-) => Promise<FillOutcome>;
+) => MaybePromise<FillOutcome>;
 
 /** A per-call window in seconds, or the cache's default (already in ms). */
 export function windowMs(seconds: number | undefined, defaultMs: number): number {
@@ -47,10 +51,20 @@ function lifetime(options: ResolvedCacheOptions, policy: CommitRequest, now: num
   return { freshUntil, staleUntil: freshUntil + staleMs };
 }
 
-/** The value's codec bytes, or `undefined` (warned once) when the codec refuses it. */
-function encode(codec: Codec, address: EntryAddress, value: unknown): Uint8Array | undefined {
+/**
+ * The value's codec bytes, or `undefined` (warned once) when the codec refuses it. `transient`:
+ * bytes only read before the codec runs again ({@link Codec.encodeTransient}), when it has them.
+ */
+function encode(
+  codec: Codec,
+  address: EntryAddress,
+  value: unknown,
+  transient: boolean,
+): Uint8Array | undefined {
   try {
-    return codec.encode(value);
+    return transient && codec.encodeTransient !== undefined
+      ? codec.encodeTransient(value)
+      : codec.encode(value);
   } catch (error) {
     warnOnce(
       'ROUTECACHE_UNCACHEABLE_VALUE',
@@ -95,7 +109,27 @@ export function createCommitter(
     return { value, kind, etag, stored: false, maxAge: 0 };
   }
 
-  return async function commit(address, value, kind, fence, request) {
+  /** The outcome once the store answered `set` for `entry`. */
+  function settled(
+    address: EntryAddress,
+    entry: CacheEntry,
+    stored: boolean | Failed,
+    route: string | undefined,
+    maxAge: number,
+  ): FillOutcome {
+    const { value, kind, etag } = entry;
+    if (stored === FAILED) return skip(address, value, kind, 'store', etag);
+    // Refused: fenced out by an invalidation since the load started (or too large for the store).
+    if (!stored) return skip(address, value, kind, 'invalidated', etag);
+    events.stored(address, entry.size, route);
+    return { value, kind, etag, stored: true, maxAge };
+  }
+
+  // In-process stores keep the live value; holding its bytes as well would double its memory,
+  // and what the entry needs of them (size, ETag) is read before the codec runs again.
+  const keepBytes = store.requiresBytes;
+
+  return function commit(address, value, kind, fence, request) {
     // `never` parameters: the hooks were typed for the caller's own T, which `value` is.
     const typed = value as never;
     if (request.cacheable !== undefined && !request.cacheable(typed, kind)) {
@@ -105,7 +139,8 @@ export function createCommitter(
     const { freshUntil, staleUntil } = lifetime(options, request, now);
     // ttl 0 without stale windows: nothing would survive the store's expiry check.
     if (staleUntil <= now) return skip(address, value, kind, 'uncacheable', undefined);
-    const bytes = encode(codec, address, value);
+    // An `etag` hook may run the codec itself, overwriting transient bytes before they are hashed.
+    const bytes = encode(codec, address, value, !keepBytes && request.etag === undefined);
     if (bytes === undefined) return skip(address, value, kind, 'codec', undefined);
     const etag = request.etag?.(typed) ?? strongEtag(bytes);
     if (fence === FAILED) return skip(address, value, kind, 'store', etag);
@@ -115,8 +150,7 @@ export function createCommitter(
       codec: codec.id,
       kind,
       value,
-      // In-process stores keep the live value; holding its bytes as well would double its memory.
-      bytes: store.requiresBytes ? bytes : undefined,
+      bytes: keepBytes ? bytes : undefined,
       etag,
       storedAt: now,
       freshUntil,
@@ -124,12 +158,10 @@ export function createCommitter(
       tags: address.tags,
       size: bytes.length,
     };
-    let stored = calls.run('set', () => store.set(address, entry, fence));
-    if (isPromiseLike(stored)) stored = await stored;
-    if (stored === FAILED) return skip(address, value, kind, 'store', etag);
-    // Refused: fenced out by an invalidation since the load started (or too large for the store).
-    if (!stored) return skip(address, value, kind, 'invalidated', etag);
-    events.stored(address, bytes.length, request.route);
-    return { value, kind, etag, stored: true, maxAge: Math.floor((freshUntil - now) / 1000) };
+    const { route } = request;
+    const maxAge = Math.floor((freshUntil - now) / 1000);
+    const stored = calls.run('set', () => store.set(address, entry, fence));
+    if (!isPromiseLike(stored)) return settled(address, entry, stored, route, maxAge);
+    return stored.then((answer) => settled(address, entry, answer, route, maxAge));
   };
 }

@@ -136,6 +136,7 @@ export class Fills {
     if (isAsyncIterable(value)) {
       return this.#fillFromStream(address, fence, request, value, background);
     }
-    return await this.#commit(address, value, 'value', fence, request);
+    // Over the memory store the commit answers at once: no await, no promise of its own.
+    return this.#commit(address, value, 'value', fence, request);
   }
 }

@@ -1,5 +1,6 @@
 import { ignore } from '../async.js';
 import type { CacheEntry, EntryAddress, Fence, StreamRecord } from '../stores/types.js';
+import type { MaybePromise } from '../types.js';
 import type { CommitRequest, Committer } from './commit.js';
 import type { CacheEvents } from './events.js';
 import type { FillOutcome } from './single-flight.js';
@@ -82,7 +83,7 @@ export class StreamFill {
   });
 
   constructor(
-    private readonly store: (record: StreamRecord) => Promise<FillOutcome>,
+    private readonly store: (record: StreamRecord) => MaybePromise<FillOutcome>,
     private readonly skip: () => void,
   ) {}
 

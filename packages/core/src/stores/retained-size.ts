@@ -161,6 +161,7 @@ class Walk {
     pending[this.top++] = value;
     while (this.top > 0 && this.total <= limit) {
       const item = pending[--this.top] as object;
+      pending[this.top] = EMPTY;
       if (this.seen.indexOf(item) !== -1) continue;
       this.seen.add(item);
       this.total += this.visit(item);
@@ -190,9 +191,10 @@ class Walk {
       for (const member of item) total += this.held(member);
       return total;
     }
-    const keys = Object.keys(item);
-    let total = objectBytes(keys.length);
-    for (const key of keys) total += this.held((item as Record<string, unknown>)[key]);
+    // Its values in one call: a lookup per key would miss the inline caches (any key, any shape).
+    const values = Object.values(item);
+    let total = objectBytes(values.length);
+    for (const value of values) total += this.held(value);
     return total;
   }
 
@@ -206,9 +208,12 @@ class Walk {
   /** Forget the walk, holding on to none of its objects. */
   reset(): void {
     this.seen.reset();
-    // A stack grown by a large value is let go; a small one is kept, emptied.
-    if (this.pending.length > KEPT_STACK) this.pending.length = 0;
-    else this.pending.fill(EMPTY, 0, this.pending.length);
+    // A stack grown by a large value is let go; a small one is kept, emptied. Each pop cleared
+    // its slot, so only the objects a walk stopped at `limit` left are still held. (A loop:
+    // `Array.prototype.fill` runs in C++, ~800 instructions per fill.)
+    const pending = this.pending;
+    if (pending.length > KEPT_STACK) pending.length = 0;
+    else for (let slot = 0; slot < this.top; slot++) pending[slot] = EMPTY;
     this.top = 0;
     this.total = 0;
   }

@@ -122,6 +122,11 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.bytes.slice(0, this.length);
   }
+
+  /** The bytes written, in place: valid until the writer is written to again. */
+  written(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
 }
 
 function varuintSize(value: number): number {

@@ -21,20 +21,21 @@ const dateGetTime = Date.prototype.getTime;
 let idle: Encoder | undefined;
 
 /**
- * @internal Encode `value`, throwing the codec's `CodecError` for what it refuses.
+ * @internal Encode `value`, throwing the codec's `CodecError` for what it refuses. `transient`:
+ * return the encoder's own buffer (valid until the next encode) instead of a copy.
  *
  * @example
  * ```ts
  * encodeBinary('rcb1', { id: 1 }); // Uint8Array [10, 1, 4, 105, 100, 4, 2]
  * ```
  */
-export function encodeBinary(codec: string, value: unknown): Uint8Array {
+export function encodeBinary(codec: string, value: unknown, transient = false): Uint8Array {
   // One encoder serves every call: its buffer and tables are reused, so a fill allocates only
   // its result. A getter that encodes while an encode runs gets an encoder of its own.
   const encoder = idle ?? new Encoder();
   idle = undefined;
   try {
-    return encoder.encode(codec, value);
+    return encoder.encode(codec, value, transient);
   } finally {
     encoder.reset();
     idle = encoder;
@@ -51,10 +52,10 @@ class Encoder {
   /** Raw keys from the root to the current value; formatted only when a value is refused. */
   private readonly path: unknown[] = [];
 
-  encode(codec: string, value: unknown): Uint8Array {
+  encode(codec: string, value: unknown, transient: boolean): Uint8Array {
     this.codec = codec;
     this.value(value);
-    return this.out.finish();
+    return transient ? this.out.written() : this.out.finish();
   }
 
   /** Forget the last payload (its objects must not stay reachable from here). */

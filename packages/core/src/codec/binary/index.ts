@@ -52,11 +52,10 @@ const ID = 'rcb1';
 export const binaryCodec: Codec = {
   id: ID,
   encode(value: unknown): Uint8Array {
-    try {
-      return encodeBinary(ID, value);
-    } catch (error) {
-      throw encodeFailed(ID, error);
-    }
+    return encodeOrFail(value, false);
+  },
+  encodeTransient(value: unknown): Uint8Array {
+    return encodeOrFail(value, true);
   },
   decode(bytes: Uint8Array): unknown {
     try {
@@ -66,3 +65,11 @@ export const binaryCodec: Codec = {
     }
   },
 };
+
+function encodeOrFail(value: unknown, transient: boolean): Uint8Array {
+  try {
+    return encodeBinary(ID, value, transient);
+  } catch (error) {
+    throw encodeFailed(ID, error);
+  }
+}
