@@ -3,7 +3,7 @@
  * passed through `flatString` or not (argv[2] = 'flat' | 'raw'), and prints the heap they hold
  * per string after `gc()`.
  */
-import { flatString } from '../../packages/core/src/stores/retained-size.js';
+import { flatString } from '../../packages/core/src/flat-string.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc');

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createCache, memoryStore } from '@routecache/core';
 import { LRUCache } from 'lru-cache';
-import { flatString } from '../../packages/core/src/stores/retained-size.js';
+import { flatString } from '../../packages/core/src/flat-string.js';
 import {
   PER_ENTRY_ARMS,
   type PerEntryArm,

@@ -1,5 +1,5 @@
+import { flatString } from '../flat-string.js';
 import { sha256Base64Url } from '../hash.js';
-import { flatString } from '../stores/retained-size.js';
 import { encodeCanonical } from './canonical.js';
 import { escapeText, type TextFacts, utf8ByteLength } from './escape.js';
 

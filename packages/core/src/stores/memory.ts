@@ -1,8 +1,9 @@
 import { LRUCache } from 'lru-cache';
+import { flatString } from '../flat-string.js';
 import { type NumberRule, numberOption, optionKeys, optionsObject } from '../options/validate.js';
 import { warnOnce } from '../warn.js';
 import { InvalidationClock } from './invalidation-clock.js';
-import { entryBytes, flatString, stringBytes, tagListBytes } from './retained-size.js';
+import { entryBytes, stringBytes, tagListBytes } from './retained-size.js';
 import type {
   CacheEntry,
   CacheStore,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCodec } from '../codec/index.js';
+import { flatString } from '../flat-string.js';
 import { testEntry } from '../testing/entries.js';
-import { entryBytes, flatString, stringBytes, tagListBytes, valueBytes } from './retained-size.js';
+import { entryBytes, stringBytes, tagListBytes, valueBytes } from './retained-size.js';
 
 // The rules themselves were measured with --expose-gc (see retained-size.ts); these tests pin
 // what the estimate counts, and test/regression/memory-bounds.test.ts checks it against the heap.

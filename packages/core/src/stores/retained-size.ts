@@ -71,25 +71,6 @@ export function stringBytes(text: string): number {
   return STRING_HEADER + (WIDE.test(text) ? 2 * text.length : text.length);
 }
 
-/**
- * @internal Make `text` one flat string and return it. V8 keeps a string built by concatenation
- * as a tree of its pieces (a key from `keyFor`: ~96 bytes for 19 chars, 40 flat; a computed
- * ETag: ~600 bytes for 45 chars, 64 flat); reading a character flattens it in place, and the
- * next collection drops the pieces (reading it as a number does not, on Node 20's V8). Call it
- * on strings a store keeps for long, so what it keeps is what {@link stringBytes} counts, and on
- * a key about to be looked up: a Map hashes a tree through a copy and compares it piece by piece
- * (measured: an engine hit cost 1.34× the floor's instructions with the tree, 1.12× flat).
- *
- * @example
- * ```ts
- * lru.set(flatString(key), record);
- * ```
- */
-export function flatString(text: string): string {
-  text.charCodeAt(0);
-  return text;
-}
-
 function isSmallInteger(value: number): boolean {
   return Number.isInteger(value) && value >= -0x8000_0000 && value < 0x8000_0000;
 }

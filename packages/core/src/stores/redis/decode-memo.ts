@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import { decodeEnvelope } from '../../codec/index.js';
 import type { Codec } from '../../codec/types.js';
-import { entryBytes, flatString, stringBytes, TYPED_ARRAY } from '../retained-size.js';
+import { flatString } from '../../flat-string.js';
+import { entryBytes, stringBytes, TYPED_ARRAY } from '../retained-size.js';
 import type { CacheEntry } from '../types.js';
 
 interface Memo {

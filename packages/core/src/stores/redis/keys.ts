@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
+import { flatString } from '../../flat-string.js';
 import { sha256Base64Url } from '../../hash.js';
-import { flatString } from '../retained-size.js';
 
 /*
  * Key layout under a prefix P (default `rc:`). `{h}` is a Redis Cluster hash tag: h is 22
