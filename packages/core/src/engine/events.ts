@@ -5,17 +5,8 @@ import type { CacheEventMap, CacheListener, StoreLayer } from './types.js';
 
 type EventName = keyof CacheEventMap;
 
-/**
- * The events timed from a lookup's start: the lookup events' `lookupMs`, and `storeError`'s
- * `durationMs` of a failed `get`. A lookup reads the clock only while one of them is heard.
- */
-const TIMED: ReadonlySet<EventName> = new Set<EventName>([
-  'hit',
-  'miss',
-  'stale',
-  'coalesced',
-  'storeError',
-]);
+/** The events whose payload carries `lookupMs`: a lookup reads the clock only while one is heard. */
+const TIMED: ReadonlySet<EventName> = new Set<EventName>(['hit', 'miss', 'stale', 'coalesced']);
 
 /** The time since `started`, a `performance.now()` (0: nobody timed it). */
 function since(started: number): number {
@@ -53,14 +44,13 @@ export class CacheEvents {
     purgeError: 0,
     evicted: 0,
   };
-  /** Listeners of the events timed from a lookup's start ({@link CacheEvents.startLookup}). */
+  /** Listeners of the lookup events that carry a duration ({@link CacheEvents.startLookup}). */
   #timed = 0;
   readonly #listeners = new Map<EventName, Set<CacheListener<EventName>>>();
 
   /**
-   * The start of a lookup, for its events' `lookupMs` (and a failed `get`'s `storeError`
-   * duration): `performance.now()` while one of those is heard, else `0` without reading the
-   * clock.
+   * The start of a lookup, for its events' `lookupMs`: `performance.now()` while a lookup event
+   * is heard, else `0` without reading the clock.
    */
   startLookup(): number {
     return this.#timed === 0 ? 0 : performance.now();

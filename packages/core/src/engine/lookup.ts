@@ -26,8 +26,9 @@ import type { StoreLayer } from './types.js';
  *
  * None of the hit path is `async`, so a memory hit allocates one promise. Its events carry the
  * {@link StoreLayer} (a synchronous answer is `L1`) and the time since `started`, which is `0`
- * and costs no clock read while neither a lookup event nor `storeError` is heard (`started` is
- * also the start of the `get`, for a failed get's `storeError` duration).
+ * and costs no clock read while no lookup event is heard. `started` is also the start of the
+ * `get` for a failed get's `storeError` duration; while only `storeError` is heard, an
+ * asynchronous `get` reads the clock once it returned its promise (a memory hit reads none).
  *
  * @example
  * ```ts
@@ -72,7 +73,8 @@ export class Lookup {
       }
       if (!isPromiseLike(got))
         return Promise.resolve(this.#serve(request, baseKey, key, got, results, 'L1', started));
-      return this.#calls.settleThen('get', got, started, (entry) =>
+      const callStarted = started === 0 ? this.#calls.start() : started;
+      return this.#calls.settleThen('get', got, callStarted, (entry) =>
         this.#serve(
           request,
           baseKey,

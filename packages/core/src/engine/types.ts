@@ -309,7 +309,8 @@ export interface CacheEventMap {
   /**
    * A store call failed or timed out (the call went on without the cache): `durationMs` is how
    * long it ran until then — `0` unless a `storeError` listener was added before it started
-   * (no clock is read while nobody listens).
+   * (no clock is read while nobody listens), and `0` for a `get` that threw synchronously while
+   * no lookup event is heard (a memory lookup reads no clock for `storeError` alone).
    */
   storeError: { operation: string; error: StoreError; durationMs: number };
   /** A CDN purge (the `purger` option) was accepted, after `attempts` tries. */
@@ -354,8 +355,8 @@ export type BypassReason = 'unkeyable' | 'no-principal' | 'no-context' | 'cache-
 /**
  * What every lookup event carries: the storage and base key, the call's route (its
  * {@link LoadRequest.route}), the {@link StoreLayer} that answered, and `lookupMs`, the time from
- * the call's start to this event — `0` unless a listener of a lookup event (or of `storeError`)
- * was added before the call started (no clock is read for a cache nobody listens to).
+ * the call's start to this event — `0` unless a listener of a lookup event was added before the
+ * call started (no clock is read for a cache nobody listens to).
  *
  * @example
  * ```ts
