@@ -16,8 +16,8 @@
  * `fill floor|rc` (the fill section's arms, a fresh key per call: count at N = 80,000, past the
  * store's first eviction at about call 55,600 counting the warm-up, since the section evicts too),
  * `caller <arm>` / `caller <arm>:floor` (arms of caller.ts: public, private, vary, tags,
- * superjson), `otel plain|instrumented` (otel.ts's createCaller hit, without or with the
- * OpenTelemetry SDK instrumentation), `http <arm>` (a server of the `http` section in this
+ * superjson), `otel plain|instrumented|timed` (otel.ts's createCaller hit, without or with the
+ * OpenTelemetry SDK instrumentation, or with it and `timeL1Hits`), `http <arm>` (a server of the `http` section in this
  * process, loaded by a client process valgrind does not follow: `floor`, `routecache`,
  * `routecache:304` — If-None-Match with the entry's ETag — `plain`, `wrapper`; a call is one
  * request), `redis raw|rc` (a redis-server
@@ -74,7 +74,9 @@ async function armOf(): Promise<() => unknown> {
   if (section === 'engine') return engineArm({ userId: 42, include: ['profile', 'teams'] });
   if (section === 'inputs') return engineArm(inputOf(Number(fields)));
   if (section === 'otel') {
-    if (arm !== 'plain' && arm !== 'instrumented') throw new Error(`unknown otel arm: ${arm}`);
+    if (arm !== 'plain' && arm !== 'instrumented' && arm !== 'timed') {
+      throw new Error(`unknown otel arm: ${arm}`);
+    }
     // Loaded only here: the other sections' counts stay free of the SDK's module set-up.
     const arms = await (await import('./otel.js')).otelArms();
     const { caller } = arms[arm];

@@ -77,7 +77,7 @@ async function everyAttributeValue(meters: TestMeters): Promise<string[]> {
 }
 
 describe('instrument(cache) over HTTP', () => {
-  it('counts a MISS then a HIT, times both, and makes one fill span under the HTTP server span', async () => {
+  it('counts a MISS then a HIT, times the miss, and makes one fill span under the HTTP server span', async () => {
     const meters = sdk.meters();
     const cache = createCache({ store: memoryStore({ maxBytes: MAX_BYTES }) });
     const stop = instrument(cache, {
@@ -101,9 +101,9 @@ describe('instrument(cache) over HTTP', () => {
     expect(points(metrics, 'routecache.misses')).toEqual([[l1, 1]]);
     expect(points(metrics, 'routecache.hits')).toEqual([[l1, 1]]);
     expect(points(metrics, 'routecache.stored')).toEqual([[route, 1]]);
+    // The memory hit is counted above and not timed (timeL1Hits is off): only the miss is.
     expect(histogramCounts(metrics, 'routecache.lookup.duration')).toEqual([
       [{ ...l1, 'routecache.result': 'miss' }, 1],
-      [{ ...l1, 'routecache.result': 'hit' }, 1],
     ]);
     expect(histogramCounts(metrics, 'routecache.fill.duration')).toEqual([
       [{ ...route, 'routecache.fill.outcome': 'stored' }, 1],
@@ -298,10 +298,29 @@ describe('instrument(cache) attributes', () => {
     stop();
   });
 
-  it('refuses unknown options and a bad maxRoutes with ROUTECACHE_INVALID_OPTION', () => {
+  it('times L1 hits too with timeL1Hits, each in the lookup duration of its route and layer', async () => {
+    const meters = sdk.meters();
+    const cache = createCache({ store: memoryStore(), ttl: 60 });
+    const stop = instrument(cache, { meterProvider: meters.meterProvider, timeL1Hits: true });
+    const load = async () => 'v';
+    for (let i = 0; i < 3; i++) await cache.getOrLoad({ baseKey: 'k', route: 'r', load });
+    const r = { 'routecache.route': 'r', 'routecache.layer': 'L1' };
+    const metrics = await meters.collect();
+    expect(points(metrics, 'routecache.hits')).toEqual([[r, 2]]);
+    expect(histogramCounts(metrics, 'routecache.lookup.duration')).toEqual([
+      [{ ...r, 'routecache.result': 'miss' }, 1],
+      [{ ...r, 'routecache.result': 'hit' }, 2],
+    ]);
+    stop();
+  });
+
+  it('refuses unknown options, a bad maxRoutes or timeL1Hits with ROUTECACHE_INVALID_OPTION', () => {
     const cache = createCache();
     expect(() => instrument(cache, { maxRoutes: 0 })).toThrow(
       expect.objectContaining({ code: 'ROUTECACHE_INVALID_OPTION', option: 'maxRoutes' }),
+    );
+    expect(() => instrument(cache, { timeL1Hits: 'yes' as never })).toThrow(
+      expect.objectContaining({ code: 'ROUTECACHE_INVALID_OPTION', option: 'timeL1Hits' }),
     );
     expect(() => instrument(cache, { meterprovider: {} } as never)).toThrow(
       expect.objectContaining({ code: 'ROUTECACHE_INVALID_OPTION' }),
@@ -341,6 +360,11 @@ describe.skipIf(!redisAvailable())('instrument(cache) with Redis killed', () => 
     const healthy = await meters.collect();
     const l2 = { 'routecache.route': 'users.get', 'routecache.layer': 'L2' };
     expect(points(healthy, 'routecache.hits')).toEqual([[l2, 1]]);
+    // A hit answered by the shared store (L2) is timed by default.
+    expect(histogramCounts(healthy, 'routecache.lookup.duration')).toContainEqual([
+      { ...l2, 'routecache.result': 'hit' },
+      1,
+    ]);
     expect(points(healthy, 'routecache.store.breaker')).toEqual([
       [{ 'routecache.store': 'redis' }, 0],
     ]);

@@ -96,6 +96,25 @@ export function numberOption(option: string, value: unknown, rule: NumberRule): 
   });
 }
 
+/**
+ * Check a boolean option: `undefined` passes through (the caller applies its default), anything
+ * else must be `true` or `false` (a `"false"` string is refused rather than read as truthy).
+ *
+ * @internal
+ * @throws {InvalidOptionError} naming `option` and the value received.
+ * @example
+ * ```ts
+ * booleanOption('timeL1Hits', options.timeL1Hits) ?? false;
+ * booleanOption('timeL1Hits', 'yes'); // throws: … must be true or false, got "yes" (string)
+ * ```
+ */
+export function booleanOption(option: string, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value;
+  throw new InvalidOptionError(option, `must be true or false, ${received(value)}`, {
+    context: { value },
+  });
+}
+
 function fits(value: number, rule: NumberRule): boolean {
   if (value === Number.POSITIVE_INFINITY && rule.infinity === true) return true;
   if (rule.integer === true ? !Number.isSafeInteger(value) : !Number.isFinite(value)) return false;
