@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
 import { portableSha256Base64Url, sha256, sha256Base64Url } from './hash.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -63,5 +64,56 @@ describe('sha256Base64Url', () => {
     for (const input of inputs) {
       expect(sha256Base64Url(input)).toBe(portableSha256Base64Url(input));
     }
+  });
+
+  // Lone surrogates are the one place encoders could disagree: TextEncoder (the portable path)
+  // and node:crypto's string conversion both write each as U+FFFD (EF BF BD).
+  const surrogate = fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff');
+  const unit = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), surrogate);
+
+  it('agrees natively and in plain JavaScript on any string (non-ASCII, lone surrogates)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 300 }), (text) => {
+        expect(sha256Base64Url(text)).toBe(portableSha256Base64Url(text));
+        expect(sha256Base64Url(text)).toBe(sha256Base64Url(new TextEncoder().encode(text)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('agrees natively and in plain JavaScript on any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        expect(sha256Base64Url(bytes)).toBe(portableSha256Base64Url(bytes));
+      }),
+    );
+  });
+
+  it('hashes a lone surrogate as U+FFFD', () => {
+    expect(sha256Base64Url('a\ud800b')).toBe(sha256Base64Url('a\ufffdb'));
+    expect(portableSha256Base64Url('\udc00')).toBe(portableSha256Base64Url('\ufffd'));
+  });
+
+  it('uses node:crypto where the runtime has it, else plain JavaScript', async () => {
+    const text = 'héllo \ud800 🌍';
+    const refused = () => {
+      throw new Error('not allowed');
+    };
+    const absent = [undefined, {}, { getBuiltinModule: () => ({}) }, { getBuiltinModule: refused }];
+    const hashIn = async (runtime: unknown) => {
+      vi.resetModules();
+      vi.stubGlobal('process', runtime);
+      try {
+        return (await import('./hash.js')).sha256Base64Url(text);
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    };
+    for (const runtime of absent) {
+      expect(await hashIn(runtime)).toBe(portableSha256Base64Url(text));
+    }
+    const hash = vi.fn(() => 'native digest');
+    expect(await hashIn({ getBuiltinModule: () => ({ hash }) })).toBe('native digest');
+    expect(hash).toHaveBeenCalledWith('sha256', text, 'base64url');
   });
 });

@@ -200,6 +200,29 @@ describe('encodeCanonical: the JSON-shaped fast path', () => {
     }
   });
 
+  it('sorts every large object, whatever order its keys come in and whatever came before', () => {
+    const fields = (order: number[], offset: number) =>
+      Object.fromEntries(order.map((i) => [`k${i}`, i + offset]));
+    const ascending = Array.from({ length: 40 }, (_, i) => i);
+    const descending = [...ascending].reverse();
+    for (const [order, offset] of [
+      [descending, 0],
+      [descending, 1], // the same key list again: the sorted copy is reused
+      [ascending, 0],
+      [descending, 2],
+    ] as const) {
+      const input = fields(order, offset);
+      expect(enc(input)).toBe(walked(input));
+      expect(enc(input)).toBe(enc(fields(ascending, offset)));
+    }
+    // Records of one key set in sorted order, then one in another order.
+    const records = [...new Array(39).fill({ a: 1, b: 2 }), { b: 3, a: 4 }];
+    expect(enc(records)).toBe(walked(records));
+    expect(enc(records).endsWith('{"a":1,"b":2},{"a":4,"b":3}]')).toBe(true);
+    const reversed = [{ b: 3, a: 4 }, ...new Array(39).fill({ a: 1, b: 2 })];
+    expect(enc(reversed).startsWith('[{"a":4,"b":3},{"a":1,"b":2}')).toBe(true);
+  });
+
   it('tells the key builder of non-ASCII text', () => {
     const facts = { wide: false };
     enc({ a: 'abc' }, facts);

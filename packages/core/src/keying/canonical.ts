@@ -148,7 +148,9 @@ class Walk {
 export function encodeCanonical(value: unknown, facts?: TextFacts, head = ''): string {
   const json = encodeJsonShaped(value);
   if (json !== undefined) {
-    if (facts !== undefined && NON_ASCII.test(json)) facts.wide = true;
+    // "May hold non-ASCII", unscanned: the key builder counts bytes only for a key of 69 to 206
+    // code units, and scanning 20 KB (1000 fields) cost 130k instructions per call.
+    if (facts !== undefined) facts.wide = true;
     return head + json;
   }
   try {
@@ -169,9 +171,6 @@ export function encodeCanonical(value: unknown, facts?: TextFacts, head = ''): s
   }
 }
 
-/** Any code unit past ASCII (surrogates included). */
-const NON_ASCII = /[\u0080-\uffff]/;
-
 /**
  * The fast path, for what a schema parses from JSON: plain objects that all have one set of keys
  * (one object, or records of one shape), arrays without holes or `undefined`, strings, finite
@@ -191,21 +190,51 @@ function encodeJsonShaped(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   let scan: JsonScan;
   try {
-    const size = Array.isArray(value) ? value.length : Object.keys(value).length;
+    // An object's keys are listed once, here, and handed to the scan: listing a 1000-key object
+    // (a dictionary-mode object, no enum cache) cost 390k instructions.
+    const keys = Array.isArray(value) ? undefined : Object.keys(value);
+    const size = keys === undefined ? (value as unknown[]).length : keys.length;
     if (size <= INSERTION_SORT_KEYS) return undefined;
     scan = new JsonScan();
-    if (!scan.accepts(value, 0)) return undefined;
+    if (!scan.accepts(value, 0, keys)) return undefined;
   } catch {
     return undefined;
   }
-  let json: string | undefined;
-  if (scan.shape === undefined) json = JSON.stringify(value);
-  else {
-    // The shape is a fresh Object.keys list, the scan's own: sorted in place.
-    sortKeys(scan.shape);
-    json = JSON.stringify(value, scan.shape);
-  }
+  const { shape } = scan;
+  const sorted = shape === undefined ? undefined : sortedShape(shape);
+  // Without a property list when every object's keys already come in code-unit order:
+  // JSON.stringify writes the same text 20% faster (1000 fields: 1.02M against 1.25M).
+  const json =
+    sorted === undefined && scan.inShapeOrder
+      ? JSON.stringify(value)
+      : JSON.stringify(value, sorted ?? shape);
   return json !== undefined && json.length <= MAX_INPUT_LENGTH ? json : undefined;
+}
+
+/**
+ * The last key list {@link sortedShape} sorted, and its sorted copy (`undefined` when it was in
+ * order already). A schema parses every call of a route into one key order, so the next large
+ * input most often lists the same keys: comparing them (one identity check per key) costs less
+ * than sorting them again (1000 keys: ~10k against ~430k instructions).
+ */
+let lastShape: readonly string[] = [];
+let lastSorted: string[] | undefined;
+
+/** `shape` in code-unit order, or `undefined` when it is already; never modified. */
+function sortedShape(shape: readonly string[]): string[] | undefined {
+  if (!sameList(shape, lastShape)) {
+    const sorted = shape.slice();
+    sortKeys(sorted);
+    lastSorted = sameList(sorted, shape) ? undefined : sorted;
+    lastShape = shape;
+  }
+  return lastSorted;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** One pass of {@link encodeJsonShaped}'s check: the room left, and the objects' one key set. */
@@ -214,9 +243,12 @@ class JsonScan {
   room = MAX_INPUT_LENGTH;
   /** The keys of the first object met; every other object must have the same set. */
   shape: string[] | undefined = undefined;
+  /** Whether every object met lists its keys in the order of {@link shape}. */
+  inShapeOrder = true;
   #shapeSet: Set<string> | undefined = undefined;
 
-  accepts(value: unknown, depth: number): boolean {
+  /** `keys`: the value's `Object.keys`, when the caller listed them already. */
+  accepts(value: unknown, depth: number, keys?: string[]): boolean {
     switch (typeof value) {
       case 'string':
         this.room -= value.length + 2;
@@ -235,7 +267,7 @@ class JsonScan {
         }
         return Array.isArray(value)
           ? this.#acceptsArray(value, depth + 1)
-          : this.#acceptsObject(value, depth + 1);
+          : this.#acceptsObject(value, depth + 1, keys ?? Object.keys(value));
       default:
         return false;
     }
@@ -252,10 +284,9 @@ class JsonScan {
     return true;
   }
 
-  #acceptsObject(value: object, depth: number): boolean {
+  #acceptsObject(value: object, depth: number, keys: string[]): boolean {
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return false;
-    const keys = Object.keys(value);
     this.room -= keys.length * MIN_PROPERTY_LENGTH;
     if (this.room < 0 || !this.#sameShape(keys)) return false;
     for (let i = 0; i < keys.length; i++) {
@@ -273,6 +304,8 @@ class JsonScan {
       return true;
     }
     if (keys.length !== shape.length) return false;
+    if (this.inShapeOrder && sameList(keys, shape)) return true;
+    this.inShapeOrder = false;
     this.#shapeSet ??= new Set(shape);
     for (let i = 0; i < keys.length; i++) if (!this.#shapeSet.has(keys[i] as string)) return false;
     return true;
