@@ -10,7 +10,6 @@ import type {
 } from '../engine/types.js';
 import { ConfigurationError } from '../errors.js';
 import { isCacheableResponse } from '../http/index.js';
-import { deriveVariant } from '../keying/index.js';
 import { warnOnce } from '../warn.js';
 import { pathTags } from './path-tags.js';
 import { principalKey } from './principal.js';
@@ -18,6 +17,7 @@ import { type CallRecord, type RequestCacheState, requestStateOf } from './reque
 import { etagSinkContext, responseEtag } from './resolver-etag.js';
 import { routeCustomKey, routeTags } from './route-key.js';
 import type { CacheSetup, ResolvedRouteOptions } from './route-options.js';
+import { VariantMemo } from './variant-memo.js';
 
 /**
  * One call as an adapter hands it to {@link CachedCall.run}: what the cache step reads. A
@@ -84,8 +84,6 @@ interface Served {
   readonly scope: 'public' | 'private';
   readonly declaredTags: readonly string[];
 }
-
-const NO_VARY: readonly (readonly [string, string | undefined])[] = [];
 
 /**
  * The `X-Cache` status of a served result. A miss whose value was never encoded for storing —
@@ -216,6 +214,8 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
   private readonly dynamicTags: boolean;
   /** Per procedure path: the tags stored with every entry (static tags + path tags), or the path tags alone for a tags function. */
   private readonly tagsByPath = new Map<string, readonly string[]>();
+  /** The route's variants by the facts they digest (vary header values, principal). */
+  private readonly variants: VariantMemo;
 
   constructor(
     private readonly cache: Cache,
@@ -225,6 +225,7 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     private readonly binding: CallBinding<TCall, TResult>,
   ) {
     this.dynamicTags = typeof options.tags === 'function';
+    this.variants = new VariantMemo(options.vary);
   }
 
   async run(call: TCall): Promise<TResult> {
@@ -275,7 +276,10 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     const { options } = this;
     return new RouteCall(this.binding, call, state, scope, declaredTags, options, {
       key: routeCustomKey(options, call.path, call.input, call.ctx),
-      variant: this.variantOf(state, scope === 'private' ? principal : undefined),
+      variant: this.variants.variant(
+        state?.requestHeaders,
+        scope === 'private' ? principal : undefined,
+      ),
       tags: this.entryTags(call.path, declaredTags),
     });
   }
@@ -355,18 +359,6 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
       this.tagsByPath.set(path, stored);
     }
     return this.dynamicTags ? [...declared, ...stored] : stored;
-  }
-
-  /** The variant: the route's vary header values and the principal of a private route. */
-  private variantOf(state: RequestCacheState | undefined, principal: string | undefined): string {
-    const { vary } = this.options;
-    // Most routes vary on nothing: no per-call list to build.
-    if (vary.length === 0) return principal === undefined ? '' : deriveVariant(NO_VARY, principal);
-    const headers = state?.requestHeaders;
-    return deriveVariant(
-      vary.map((name) => [name, headers?.get(name) ?? undefined] as const),
-      principal,
-    );
   }
 
   /**
