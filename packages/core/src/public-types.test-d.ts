@@ -91,8 +91,10 @@ describe('stores', () => {
 describe('the CacheStore contract', () => {
   it('lets a store answer synchronously or with a promise', () => {
     expectTypeOf<CacheStore['get']>().toEqualTypeOf<
-      (key: string) => MaybePromise<CacheEntry | undefined>
+      (key: string, now?: number) => MaybePromise<CacheEntry | undefined>
     >();
+    // `now` is optional to stores too: a get that ignores it still fulfils the contract.
+    expectTypeOf<(key: string) => Promise<CacheEntry | undefined>>().toExtend<CacheStore['get']>();
     expectTypeOf<CacheStore['set']>().toEqualTypeOf<
       (address: EntryAddress, entry: CacheEntry, fence: Fence) => MaybePromise<boolean>
     >();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultCodec } from '../codec/index.js';
 import { strongEtag } from '../http/etag.js';
 import { memoryStore } from '../stores/memory.js';
+import type { CacheStore } from '../stores/types.js';
 import { resetWarningsForTests } from '../warn.js';
 import { record } from './__fixtures__/cache-helpers.js';
 import { createCache } from './create-cache.js';
@@ -49,6 +50,38 @@ describe('createCache: hits, misses and ttl', () => {
     expect(await cache.getOrLoad(request)).toMatchObject({ value: 1, status: 'HIT' });
     vi.advanceTimersByTime(1);
     expect(await cache.getOrLoad(request)).toMatchObject({ value: 2, status: 'MISS' });
+  });
+
+  it('judges a memory hit at one clock read, the one it hands to the store', async () => {
+    const store = memoryStore();
+    const get = vi.spyOn(store, 'get');
+    const cache = createCache({ store, ttl: 30 });
+    const request = { baseKey: 'k', load: async () => 'v' };
+    await cache.getOrLoad(request);
+    vi.advanceTimersByTime(10_500);
+    const clock = vi.spyOn(Date, 'now');
+    expect(await cache.getOrLoad(request)).toMatchObject({ status: 'HIT', maxAge: 19 });
+    expect(clock).toHaveBeenCalledTimes(1);
+    expect(get).toHaveBeenLastCalledWith('k', clock.mock.results[0]?.value);
+  });
+
+  it('judges an asynchronous answer when it arrives, not when it was asked for', async () => {
+    const base = memoryStore();
+    const store: CacheStore = {
+      ...base,
+      name: 'slow',
+      get: (key) => new Promise((resolve) => setTimeout(() => resolve(base.get(key)), 600)),
+    };
+    const cache = createCache({ store, ttl: 1, staleWhileRevalidate: 60, storeTimeout: 5_000 });
+    const request = { baseKey: 'k', load: async () => 'v' };
+    const first = cache.getOrLoad(request);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(await first).toMatchObject({ status: 'MISS' }); // stored at 0.6 s, fresh until 1.6 s
+    vi.advanceTimersByTime(500);
+    // Asked for at 1.1 s, while fresh; answered at 1.7 s, stale by then.
+    const second = cache.getOrLoad(request);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(await second).toMatchObject({ status: 'STALE' });
   });
 
   it('lets a request override the ttl', async () => {

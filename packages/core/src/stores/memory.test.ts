@@ -167,6 +167,23 @@ describe('memoryStore', () => {
     expect(store.invalidate(address.baseKey)).toBe(0);
   });
 
+  it("judges expiry against the caller's `now` when given one, else reads the clock", () => {
+    vi.useFakeTimers();
+    const store = memoryStore();
+    const evicted: EvictionReason[] = [];
+    store.onEvict?.((_key, reason) => evicted.push(reason));
+    const address = names.address();
+    put(store, address, testEntry('v', { freshMs: 1_000, staleMs: 2_000 }));
+    const clock = vi.spyOn(Date, 'now');
+
+    expect(store.get(address.key, Date.now() + 1_999)).toBeDefined();
+    expect(store.get(address.key)).toBeDefined();
+    expect(clock).toHaveBeenCalledTimes(2); // the test's own read, then the store's
+    expect(store.get(address.key, Date.now() + 2_000)).toBeUndefined();
+    expect(evicted).toEqual(['expired']);
+    expect(store.get(address.key)).toBeUndefined(); // dropped: expired for every later caller
+  });
+
   it('reports an expired entry pushed out by capacity as expired', () => {
     vi.useFakeTimers();
     const store = memoryStore({ maxBytes: 2_000 });

@@ -119,8 +119,9 @@ const entryOf = (held: Held): CacheEntry => (held instanceof MemoryRecord ? held
  * keys, ETag, tags, bookkeeping). Floods of 1M distinct keys held 0.65–0.87× `maxBytes` in
  * `pnpm bench memory`; hits do no accounting work.
  *
- * Expiry is checked against `Date.now()` on read (so fake timers drive it); an expired entry is
- * dropped when read or when capacity pushes it out, and reported as `expired` either way.
+ * Expiry is checked on read against the `now` the caller passes to `get` (the engine's one
+ * `Date.now()` of the lookup), else against `Date.now()`, so fake timers drive it; an expired
+ * entry is dropped when read or when capacity pushes it out, and reported as `expired` either way.
  *
  * @throws {InvalidOptionError} when an option is out of range (names the option).
  * @example
@@ -173,11 +174,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): CacheStore {
   return {
     name: 'memory',
     requiresBytes: false,
-    get(key) {
+    // `now`: the caller's clock reading (the engine's lookup), else this store reads the clock.
+    get(key, now = Date.now()) {
       const held = lru.get(key);
       if (held === undefined) return undefined;
       const entry = entryOf(held);
-      if (entry.staleUntil <= Date.now()) {
+      if (entry.staleUntil <= now) {
         lru.delete(key);
         if (evictListeners.length > 0) report(key, 'expired');
         return undefined;

@@ -195,8 +195,25 @@ export interface CacheStore {
    * own around the store's calls: one timer per call, not two. @default false
    */
   readonly boundsCalls?: boolean;
-  /** The entry at a storage key, or `undefined`. Expired entries (past `staleUntil`) are misses. */
-  get(key: string): MaybePromise<CacheEntry | undefined>;
+  /**
+   * The entry at a storage key, or `undefined`. Expired entries (`staleUntil <= now`) are misses.
+   *
+   * `now` (optional) is the caller's `Date.now()` reading, taken just before the call: the engine
+   * reads the clock once per lookup and judges the entry's freshness against the same reading,
+   * so a store that answers synchronously can judge expiry against it instead of reading the
+   * clock again (a clock read costs as much as an in-process lookup). Without it, the store reads
+   * its own clock. A store answering later (a promise) should judge expiry when it answers, and
+   * may ignore `now`; a store that never expires on read ignores it.
+   *
+   * @example
+   * ```ts
+   * get(key, now = Date.now()) {
+   *   const entry = this.entries.get(key);
+   *   return entry !== undefined && now < entry.staleUntil ? entry : undefined;
+   * }
+   * ```
+   */
+  get(key: string, now?: number): MaybePromise<CacheEntry | undefined>;
   /** Snapshot the invalidation state of `address` (its base key and tags) before loading. */
   fence(address: EntryAddress): MaybePromise<Fence>;
   /**
