@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { testEntry, uniqueNames } from '../testing/entries.js';
 import { storeContractSuite } from '../testing/store-contract.js';
 import type { Bus, BusHandlers, BusMessage } from './bus.js';
@@ -73,6 +73,17 @@ describe('tieredStore', () => {
     expect(hit).not.toBeInstanceOf(Promise);
     expect((hit as { value: unknown }).value).toBe(address.key);
     expect(l2Reads).toBe(0);
+  });
+
+  it("hands the caller's clock reading to L1 (a memory hit reads the clock once)", async () => {
+    const l1 = memoryStore();
+    const get = vi.spyOn(l1, 'get');
+    const store = tieredStore({ l1, l2: memoryStore(), baseKeyOf: testBaseKeyOf });
+    const address = names.address();
+    await put(store, address);
+    const now = Date.now();
+    expect((store.get(address.key, now) as { value: unknown }).value).toBe(address.key);
+    expect(get).toHaveBeenLastCalledWith(address.key, now);
   });
 
   it('fills L1 from an L2 hit, indexed under its base key and tags', async () => {

@@ -153,8 +153,10 @@ class TieredStore implements CacheStore {
       this.acquireLease = (address, ttlMs) => acquire.call(l2, address, ttlMs);
   }
 
-  get(key: string) {
-    const hit = this.#local.store.get(key);
+  get(key: string, now?: number) {
+    // The caller's clock reading reaches L1 (a memory hit then reads the clock once); L2 answers
+    // later, so it judges expiry at its answer.
+    const hit = this.#local.store.get(key, now);
     if (isPromiseLike(hit)) return hit.then((entry) => entry ?? this.#fromL2(key));
     return hit ?? this.#fromL2(key);
   }
