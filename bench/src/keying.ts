@@ -2,7 +2,8 @@
  * Key derivation vs `JSON.stringify` of the same input (issue: the hit path derives the key on
  * every call and must cost at most ~2× `JSON.stringify(input)`). Measured on the two typical
  * input shapes: one key, and five unsorted keys with a nested array. Then the variant digest that
- * routes with `vary` or `scope: 'private'` add on every call, against the same baseline.
+ * a route with `vary` or `scope: 'private'` computes for each new combination of header values
+ * and principal (the adapter memoises it per route), against the same baseline.
  */
 import { deriveBaseKey, deriveVariant } from '@routecache/core/adapter';
 import { compare, type Row } from './harness.js';

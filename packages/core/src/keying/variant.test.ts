@@ -91,17 +91,11 @@ describe('deriveVariant', () => {
     );
   });
 
-  it('is the digest of the documented text, memoized or not, short or long', () => {
+  it('is the digest of the documented text, short or long', () => {
     const expected = (value: string) =>
       sha256Base64Url(`v1|${JSON.stringify('accept-language')}=${JSON.stringify(value)}|p="u"`);
-    const short = deriveVariant([['accept-language', 'fr']], 'u');
-    expect(short).toBe(expected('fr'));
-    // Push 'fr' out of the memo (far more distinct texts than it holds), then derive it again.
-    for (let i = 0; i < 3_000; i++) deriveVariant([['accept-language', `l${i}`]], 'u');
-    expect(deriveVariant([['accept-language', 'fr']], 'u')).toBe(short);
-    // A text above the memo's length cap is hashed directly, to the same digest rule.
+    expect(deriveVariant([['accept-language', 'fr']], 'u')).toBe(expected('fr'));
     const long = 'x'.repeat(1_000);
-    expect(deriveVariant([['accept-language', long]], 'u')).toBe(expected(long));
     expect(deriveVariant([['accept-language', long]], 'u')).toBe(expected(long));
   });
 });
