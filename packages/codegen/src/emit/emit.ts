@@ -1,12 +1,13 @@
 import { CodeBlockWriter, type WriterFunction } from 'ts-morph';
 import type { CachedQuery, GenerationModel } from './model.js';
 import {
-  docText,
   emptyTree,
   type HelperTree,
   insert,
   propertyName,
   quote,
+  writeBraced,
+  writeDocs,
   writeTree,
 } from './tree.js';
 
@@ -112,26 +113,13 @@ function perTag(
   value: (tag: GenerationModel['tags'][number]) => string,
 ): WriterFunction {
   return (writer) => {
-    if (model.tags.length === 0) {
-      writer.write('{} as const');
-      return;
-    }
-    writer.write('{').newLine();
-    writer.indent(() => {
-      for (const tag of model.tags) {
-        writer.writeLine(
-          `/** ${docText(`Tag "${tag.name}", declared by ${tag.paths.map((p) => `\`${p}\``).join(', ')}.`)} */`,
-        );
-        writer.writeLine(`${propertyName(tag.name)}: ${value(tag)},`);
-      }
+    writeBraced(writer, model.tags, (tag) => {
+      const declaredBy = tag.paths.map((p) => `\`${p}\``).join(', ');
+      writeDocs(writer, `Tag "${tag.name}", declared by ${declaredBy}.`);
+      writer.writeLine(`${propertyName(tag.name)}: ${value(tag)},`);
     });
-    writer.write('} as const');
+    writer.write(' as const');
   };
-}
-
-/** A one-line doc comment, as ts-morph printed the `docs` of a structure. */
-function writeDocs(writer: CodeBlockWriter, docs: string): void {
-  writer.writeLine(`/** ${docText(docs)} */`);
 }
 
 /** `export const name = <initializer>;` under its doc comment, after a blank line. */
@@ -150,17 +138,9 @@ function exportedConst(
 
 /** The `Inputs` type: every cached procedure's raw input type by path. */
 function writeInputs(writer: CodeBlockWriter, model: GenerationModel): void {
-  if (model.queries.length === 0) {
-    writer.write('{}');
-    return;
-  }
-  writer.write('{').newLine();
-  writer.indent(() => {
-    for (const query of model.queries) {
-      writer.writeLine(`${quote(query.path)}: ${query.inputType};`);
-    }
+  writeBraced(writer, model.queries, (query) => {
+    writer.writeLine(`${quote(query.path)}: ${query.inputType};`);
   });
-  writer.write('}');
 }
 
 /**

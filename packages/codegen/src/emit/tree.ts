@@ -20,18 +20,6 @@ export function quote(text: string): string {
 }
 
 /**
- * Text safe inside a doc comment: a comment terminator in a tag or path is escaped.
- *
- * @example
- * ```ts
- * writer.writeLine(`/** ${docText(description)} *\/`);
- * ```
- */
-export function docText(text: string): string {
-  return text.replace(/\*\//g, '*\\/');
-}
-
-/**
  * A property name as written in an object literal: bare when it is an identifier, quoted otherwise.
  *
  * @example
@@ -42,6 +30,43 @@ export function docText(text: string): string {
  */
 export function propertyName(segment: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(segment) ? segment : quote(segment);
+}
+
+/**
+ * A one-line doc comment of `docs`, a comment terminator inside it (from a tag or a path)
+ * escaped.
+ *
+ * @example
+ * ```ts
+ * writeDocs(writer, '`users.get` (src/users.ts)'); // /** `users.get` (src/users.ts) *\/
+ * ```
+ */
+export function writeDocs(writer: CodeBlockWriter, docs: string): void {
+  writer.writeLine(`/** ${docs.replace(/\*\//g, '*\\/')} */`);
+}
+
+/**
+ * A braced block, one `writeItem` per item, indented one level: `{}` when there are none.
+ *
+ * @example
+ * ```ts
+ * writeBraced(writer, ['a', 'b'], (name) => writer.writeLine(`${name}: 1,`)); // {\n  a: 1,\n  b: 1,\n}
+ * ```
+ */
+export function writeBraced<T>(
+  writer: CodeBlockWriter,
+  items: readonly T[],
+  writeItem: (item: T) => void,
+): void {
+  if (items.length === 0) {
+    writer.write('{}');
+    return;
+  }
+  writer.write('{').newLine();
+  writer.indent(() => {
+    for (const item of items) writeItem(item);
+  });
+  writer.write('}');
 }
 
 /**
@@ -94,26 +119,18 @@ export function writeTree(
   router?: (path: string) => string,
   prefix: readonly string[] = [],
 ): void {
-  if (tree.children.size === 0) {
-    writer.write('{}');
-    return;
-  }
-  writer.write('{').newLine();
-  writer.indent(() => {
-    for (const segment of [...tree.children.keys()].sort()) {
-      const child = tree.children.get(segment) ?? emptyTree();
-      if (child.leaf) {
-        writer.writeLine(`/** ${docText(child.leaf.docs)} */`);
-        writer.write(`${propertyName(segment)}: `);
-        child.leaf.write(writer);
-      } else {
-        const path = [...prefix, segment];
-        writer.write(`${propertyName(segment)}: ${router ? router(path.join('.')) : ''}`);
-        writeTree(writer, child, router, path);
-        if (router) writer.write(')');
-      }
-      writer.write(',').newLine();
+  writeBraced(writer, [...tree.children.keys()].sort(), (segment) => {
+    const child = tree.children.get(segment) ?? emptyTree();
+    if (child.leaf) {
+      writeDocs(writer, child.leaf.docs);
+      writer.write(`${propertyName(segment)}: `);
+      child.leaf.write(writer);
+    } else {
+      const path = [...prefix, segment];
+      writer.write(`${propertyName(segment)}: ${router ? router(path.join('.')) : ''}`);
+      writeTree(writer, child, router, path);
+      if (router) writer.write(')');
     }
+    writer.write(',').newLine();
   });
-  writer.write('}');
 }
