@@ -115,39 +115,51 @@ async function timeProcess(args: readonly string[], cwd: string): Promise<number
 }
 
 const TSC_BIN = createRequire(join(REPO, 'package.json')).resolve('typescript/bin/tsc');
-const CODEGEN = [join(INSTALLED, 'bin/routecache.js'), 'codegen'];
 const TSC = [TSC_BIN, '--noEmit', '-p', '.'];
 
 /**
- * Lay @routecache/codegen out as a registry install has it: `package.json`, `bin/`, a `dist/`
- * compiled by its own build config, and its dependencies (a link to its `node_modules`).
+ * Lay @routecache/codegen out in `dir` as a registry install has it: `package.json`, `bin/`, a
+ * `dist/` compiled by its own build config, and its dependencies (a link to its `node_modules`),
+ * with no `src/`. Resolves to the command that runs its `codegen` (the bench times this one).
+ *
+ * @example
+ * ```ts
+ * const [bin, ...args] = await installCodegen('/tmp/codegen-installed');
+ * execFileSync(process.execPath, [bin, ...args, '--check'], { cwd: project });
+ * ```
  */
-async function installCodegen(): Promise<void> {
-  rmSync(INSTALLED, { recursive: true, force: true });
-  mkdirSync(join(INSTALLED, 'bin'), { recursive: true });
+export async function installCodegen(dir: string): Promise<string[]> {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'bin'), { recursive: true });
   await run(process.execPath, [
     TSC_BIN,
     '-p',
     join(CODEGEN_PACKAGE, 'tsconfig.build.json'),
     '--outDir',
-    join(INSTALLED, 'dist'),
+    join(dir, 'dist'),
   ]);
   for (const file of ['package.json', 'bin/routecache.js']) {
-    copyFileSync(join(CODEGEN_PACKAGE, file), join(INSTALLED, file));
+    copyFileSync(join(CODEGEN_PACKAGE, file), join(dir, file));
   }
-  symlinkSync(join(CODEGEN_PACKAGE, 'node_modules'), join(INSTALLED, 'node_modules'), 'dir');
+  symlinkSync(join(CODEGEN_PACKAGE, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return [join(dir, 'bin/routecache.js'), 'codegen'];
 }
 
-/** Time both tools in `cwd`, interleaved; the rows of one section titled `title`. */
-async function compare(title: string, cwd: string, repetitions: number): Promise<Row[]> {
+/** Time `codegen` and tsc in `cwd`, interleaved; the rows of one section titled `title`. */
+async function compare(
+  codegen: readonly string[],
+  title: string,
+  cwd: string,
+  repetitions: number,
+): Promise<Row[]> {
   // Write the generated module once, so both tools see the same project (with it).
-  await run(process.execPath, CODEGEN, { cwd });
+  await run(process.execPath, codegen, { cwd });
   await run(process.execPath, TSC, { cwd });
   const samples = { codegen: [] as number[], tsc: [] as number[] };
   for (let r = 0; r < repetitions; r++) {
     const order = r % 2 === 0 ? (['tsc', 'codegen'] as const) : (['codegen', 'tsc'] as const);
     for (const name of order)
-      samples[name].push(await timeProcess(name === 'tsc' ? TSC : CODEGEN, cwd));
+      samples[name].push(await timeProcess(name === 'tsc' ? TSC : codegen, cwd));
   }
   const base = median(samples.tsc);
   const section = `${title}, process each, median of ${repetitions}`;
@@ -174,15 +186,17 @@ async function compare(title: string, cwd: string, repetitions: number): Promise
  */
 export async function runCodegenBench(options: { repetitions?: number } = {}): Promise<Row[]> {
   writeProject();
-  await installCodegen();
+  const codegen = await installCodegen(INSTALLED);
   return [
     ...(await compare(
+      codegen,
       `codegen vs tsc --noEmit (${FILES * PER_FILE} procedures, ${FILES} files)`,
       DIR,
       options.repetitions ?? 5,
     )),
     // Codegen writes nothing here: the committed module is up to date.
     ...(await compare(
+      codegen,
       'codegen vs tsc --noEmit, t3 fixture (198 procedures, 25 router files)',
       T3,
       3,
