@@ -53,12 +53,21 @@ export function quote(text: string, facts?: TextFacts): string {
  * ```
  */
 export function quotedText(text: string, facts?: TextFacts): string {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x7f) return quotedSlow(text, facts);
-  }
-  return text;
+  return NOT_PLAIN_JSON.test(text) ? quotedSlow(text, facts) : text;
 }
+
+/*
+ * The fast checks below are regular expressions, not `charCodeAt` loops: once any code in the
+ * process declares a subclass of `String` (ioredis 6 does, for RESP3 verbatim strings), V8 no
+ * longer inlines String.prototype methods, and a `charCodeAt` loop cost an engine hit +55% of
+ * its instructions (8.7k → 13.5k per call; a RegExp test is not affected). Slow paths keep
+ * their loops: they run only for text that needs escaping.
+ */
+/**
+ * A character `quote` cannot write as is: a control, `"`, `\`, or anything past ASCII — that
+ * is, anything but space to `~` without `"` (0x22) and `\` (0x5c).
+ */
+const NOT_PLAIN_JSON = /[^ !#-[\]-~]/;
 
 function quotedSlow(text: string, facts: TextFacts | undefined): string {
   if (facts !== undefined) facts.wide = true;
@@ -70,6 +79,11 @@ function quotedSlow(text: string, facts: TextFacts | undefined): string {
   }
   return text;
 }
+
+/** A character `escapeText` may escape (`%`, `|`, `#`, `~`) or past ASCII (a surrogate?). */
+const NOT_PLAIN_FIELD = /[%|#~\u007f-\uffff]/;
+/** {@link NOT_PLAIN_FIELD}, and `:`. */
+const NOT_PLAIN_FIELD_COLON = /[%|#~:\u007f-\uffff]/;
 
 const PERCENT = 0x25;
 const PIPE = 0x7c;
@@ -100,15 +114,10 @@ function isReserved(c: number, colon: boolean): boolean {
  * ```
  */
 export function escapeText(text: string, colon: boolean, facts?: TextFacts): string {
-  let i = 0;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x7f || isReserved(c, colon)) break;
-  }
-  if (i === text.length) return text;
+  if (!(colon ? NOT_PLAIN_FIELD_COLON : NOT_PLAIN_FIELD).test(text)) return text;
   if (facts !== undefined) facts.wide = true;
-  let out = text.slice(0, i);
-  for (; i < text.length; i++) {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (!isReserved(c, colon)) {
       out += text[i];

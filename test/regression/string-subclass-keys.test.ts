@@ -1,0 +1,93 @@
+/**
+ * Regression (issue 13, engine hit row): deriving a key scanned every quoted and escaped text
+ * with a `String.prototype.charCodeAt` loop. Once any module in the process declares a subclass
+ * of `String` — ioredis 6 does (`class VerbatimString extends String`), so every app that loads
+ * it — V8 stops inlining String.prototype methods, and each call goes through the builtin: a
+ * memory hit then cost 13.5k instructions instead of 8.7k (callgrind, engine section's input),
+ * the "~40% slower with the Redis section's imports loaded" that bench/src/main.ts once left
+ * unexplained. The scans are now RegExp tests, which a String subclass does not slow.
+ *
+ * Checked structurally, not timed: String.prototype's per-character readers are counted while
+ * keys are derived from long ASCII texts. A scan per character makes hundreds of calls; the
+ * key path now makes at most one per key (`flatString` reads the first character to flatten).
+ */
+import { createCache } from '@routecache/core';
+import { baseKeyOfStorageKey, deriveVariant, storageKey } from '@routecache/core/adapter';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const READERS = ['charCodeAt', 'codePointAt', 'charAt', 'at'] as const;
+type Reader = (typeof READERS)[number];
+
+const originals = new Map<Reader, (...args: never[]) => unknown>();
+
+/** Count every call of String.prototype's per-character readers until `restore`. */
+function countReads(): () => number {
+  let calls = 0;
+  for (const name of READERS) {
+    const original = String.prototype[name] as (this: string, ...args: never[]) => unknown;
+    originals.set(name, original);
+    Object.defineProperty(String.prototype, name, {
+      configurable: true,
+      writable: true,
+      value: function counted(this: string, ...args: never[]) {
+        calls++;
+        return original.apply(this, args);
+      },
+    });
+  }
+  return () => calls;
+}
+
+function restore(): void {
+  for (const [name, original] of originals) {
+    Object.defineProperty(String.prototype, name, {
+      configurable: true,
+      writable: true,
+      value: original,
+    });
+  }
+  originals.clear();
+}
+
+afterEach(restore);
+
+describe('key derivation does not scan text with String.prototype methods', () => {
+  const text = 'profile-and-teams-'.repeat(3); // 54 ASCII characters: no escaping needed
+  // Short enough that the key is kept as written (not hashed): ~180 characters.
+  const input = { userId: 42, include: [text, text], [text.slice(0, 40)]: 'x' };
+
+  it('keyFor of an ASCII input reads at most one character, whatever its length', () => {
+    const cache = createCache({ namespace: 'api-v1' });
+    const expected = cache.keyFor({ route: 'users.get', input });
+    const reads = countReads();
+    const key = cache.keyFor({ route: 'users.get', input });
+    const calls = reads();
+    restore();
+    expect(key).toBe(expected);
+    expect(key).toContain(text);
+    // A charCodeAt scan reads every character of the texts quoted: over 150 calls here.
+    expect(calls).toBeLessThanOrEqual(1);
+  });
+
+  it('a storage key is split from its variant without a per-character scan', () => {
+    const cache = createCache();
+    const baseKey = cache.keyFor({ route: 'users.get', input: { id: 7 } });
+    const key = storageKey(baseKey, deriveVariant([['accept-language', 'fr']], 'user-7'));
+    const reads = countReads();
+    const base = baseKeyOfStorageKey(key);
+    const unsplit = baseKeyOfStorageKey(baseKey);
+    const calls = reads();
+    restore();
+    expect(base).toBe(baseKey);
+    expect(unsplit).toBe(baseKey);
+    // The suffix check read 44 characters per key.
+    expect(calls).toBe(0);
+  });
+
+  it('keys that need escaping still escape', () => {
+    const cache = createCache({ namespace: 'api' });
+    expect(cache.keyFor({ route: 'r#1|~%', input: { q: 'say "hi"\u00e9' } })).toBe(
+      'api|r%231%7C%7E%25|{"q":"say \\"hi\\"\u00e9"}',
+    );
+  });
+});
