@@ -5,6 +5,16 @@
 import { createCache, memoryStore } from '@routecache/core';
 import { LRUCache } from 'lru-cache';
 
+/** The engine sections' call: route, input and the value its entry holds. */
+export const ENGINE_ROUTE = 'users.get';
+export const ENGINE_INPUT = { userId: 42, include: ['profile', 'teams'] };
+export const ENGINE_VALUE = {
+  id: 42,
+  name: 'Ada',
+  teams: [{ id: 1, name: 'core' }],
+  createdAt: new Date(0),
+};
+
 /**
  * The two arms of an engine hit for `input`, warmed: the floor (`lru.get(JSON.stringify(key))`)
  * and routecache's `getOrLoad(keyFor(…))` over a memory store holding the same live value.

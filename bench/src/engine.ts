@@ -3,12 +3,12 @@ import { memoryDriver } from 'bentocache/drivers/memory';
 import { createCache as createCacheManager } from 'cache-manager';
 import { KeyvCacheableMemory } from 'cacheable';
 import { Keyv } from 'keyv';
-import { engineHitArms } from './engine-arms.js';
+import { ENGINE_INPUT, ENGINE_ROUTE, ENGINE_VALUE, engineHitArms } from './engine-arms.js';
 import { compare, type Row } from './harness.js';
 
-const input = { userId: 42, include: ['profile', 'teams'] };
-const value = { id: 42, name: 'Ada', teams: [{ id: 1, name: 'core' }], createdAt: new Date(0) };
-const route = 'users.get';
+const input = ENGINE_INPUT;
+const value = ENGINE_VALUE;
+const route = ENGINE_ROUTE;
 
 /** Run the engine section; returns its rows (ratios relative to `lru.get(JSON.stringify(key))`). */
 export async function runEngineBench(): Promise<Row[]> {

@@ -3,8 +3,10 @@
  * Ratios are medians of interleaved samples (see harness.ts); absolute times are for context only.
  *
  * Each section runs in a process of its own: what one section loads must not tilt another's
- * numbers (with the Redis section's imports loaded first, the memory engine's hit path measured
- * ~40% slower, cause unknown: a bare await loop was unaffected).
+ * numbers. With the Redis section's imports loaded first, the memory engine's hit path once
+ * measured ~40% slower: ioredis 6 declares a String subclass, which stops V8 inlining
+ * String.prototype methods, and the key path scanned text with `charCodeAt` (it no longer does;
+ * the `engine-ioredis` section measures that hit with ioredis loaded, as Redis apps run it).
  *
  * `pnpm bench engine redis` runs only the named sections. `memory` (heap held after floods of 1M
  * keys, issue 8) runs with `--expose-gc` and starts a redis-server of its own.
@@ -24,6 +26,7 @@ import { formatResult, judgeAll } from './targets.js';
 const sections: Record<string, () => Promise<Row[]>> = {
   caller: async () => (await import('./caller.js')).runCallerBench(),
   engine: async () => (await import('./engine.js')).runEngineBench(),
+  'engine-ioredis': async () => (await import('./engine-ioredis.js')).runEngineIoredisBench(),
   inputs: async () => (await import('./inputs.js')).runInputsBench(),
   keying: async () => (await import('./keying.js')).runKeyingBench(),
   codec: async () => (await import('./codec.js')).runCodecBench(),

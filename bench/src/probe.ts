@@ -12,7 +12,7 @@
  *
  * Sections and arms: `engine floor|floor-await|rc` (the engine section's input; `floor-await` is
  * the floor inside an async function, awaited as a routecache call is: the share of a hit that is
- * the harness awaiting a promise), `inputs floor|floor-await|rc <fields>`,
+ * the harness awaiting a promise), `engine-ioredis <arm>` (the same, ioredis loaded first), `inputs floor|floor-await|rc <fields>`,
  * `fill floor|rc` (the fill section's arms, a fresh key per call: count at N = 80,000, past the
  * store's first eviction at about call 55,600 counting the warm-up, since the section evicts too),
  * `caller <arm>` / `caller <arm>:floor` (arms of caller.ts: public, private, vary, tags,
@@ -34,7 +34,7 @@ import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { probeCallers } from './caller.js';
-import { engineHitArms } from './engine-arms.js';
+import { ENGINE_INPUT, ENGINE_ROUTE, engineHitArms } from './engine-arms.js';
 import { fillArms } from './fill.js';
 import { armServer, CONNECTIONS, HTTP_ARMS, type HttpArm, ITEM_PATH } from './http-arms.js';
 import { inputOf } from './inputs.js';
@@ -46,7 +46,7 @@ const [section = 'engine', arm = 'floor', count = '0', fields = '1000'] = proces
  * promise (`floor-await`, an async function: what awaiting any promise adds), or a routecache hit.
  */
 async function engineArm(input: object): Promise<() => unknown> {
-  const arms = await engineHitArms('users.get', input, { id: 42 });
+  const arms = await engineHitArms(ENGINE_ROUTE, input, { id: 42 });
   if (arm === 'floor-await') {
     const { floor } = arms;
     return async () => floor();
@@ -71,7 +71,12 @@ async function armOf(): Promise<() => unknown> {
     const callers = await probeCallers(arm.replace(/:floor$/, ''));
     return arm.endsWith(':floor') ? callers.floor : callers.routecache;
   }
-  if (section === 'engine') return engineArm({ userId: 42, include: ['profile', 'teams'] });
+  if (section === 'engine') return engineArm(ENGINE_INPUT);
+  if (section === 'engine-ioredis') {
+    // Evaluating ioredis declares its String subclass (see engine-ioredis.ts).
+    await import('ioredis');
+    return engineArm(ENGINE_INPUT);
+  }
   if (section === 'inputs') return engineArm(inputOf(Number(fields)));
   if (section === 'otel') {
     if (arm !== 'plain' && arm !== 'instrumented' && arm !== 'timed') {

@@ -79,6 +79,16 @@ export const targets: readonly Target[] = [
   },
   {
     issue: '#13',
+    what: 'engine hit, ioredis loaded (as in every Redis app), ≤ 1.3× the same floor',
+    key: 'engine-ioredis',
+    kind: 'ratio',
+    section: 'engine hit, ioredis loaded',
+    row: 'routecache getOrLoad',
+    baseline: ['lru-cache get + JSON.stringify key'],
+    limit: 1.3,
+  },
+  {
+    issue: '#13',
     what: 'HTTP HIT 200 ≥ 0.95× the floor req/s (time per request ≤ 1/0.95×)',
     key: 'http',
     kind: 'ratio',
