@@ -13,9 +13,10 @@
  */
 export function baseKeyOfStorageKey(key: string): string {
   const at = key.length - VARIANT_SUFFIX_LENGTH;
-  if (at < 0) return key;
-  // A RegExp, not a charCodeAt loop, for the reason escape.ts gives (a String subclass, as
-  // ioredis 6 declares, slows every String.prototype call; a RegExp test keeps its speed).
+  // Most keys carry no variant: one character read (an index, not a String.prototype call)
+  // rejects them. The suffix is a RegExp test, not a charCodeAt loop, for the reason escape.ts
+  // gives (a String subclass, as ioredis 6 declares, slows every String.prototype call).
+  if (at < 0 || key[at] !== '#') return key;
   VARIANT_SUFFIX.lastIndex = at;
   return VARIANT_SUFFIX.test(key) ? key.slice(0, at) : key;
 }
