@@ -9,7 +9,7 @@
  */
 import { createCache, memoryStore } from '@routecache/core';
 import { LRUCache } from 'lru-cache';
-import { rowValue } from '../../test/support/memory-per-entry.js';
+import { rowValue } from '../../test/support/row-value.js';
 import { compare, type Row } from './harness.js';
 
 const route = 'users.get';

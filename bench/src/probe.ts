@@ -10,6 +10,11 @@
  * valgrind --tool=callgrind --callgrind-out-file=/dev/null node /tmp/probe.mjs engine rc 50000
  * ```
  *
+ * Bundled with `--external:ioredis`, every section runs with ioredis loaded (esbuild hoists that
+ * import of the lazily loaded redis arms to the bundle's top), so its String subclass is declared:
+ * the counts are those of a Redis app (see bench/README). Through tsx only `redis` and
+ * `engine-ioredis` load it.
+ *
  * Sections and arms: `engine floor|floor-await|rc` (the engine section's input; `floor-await` is
  * the floor inside an async function, awaited as a routecache call is: the share of a hit that is
  * the harness awaiting a promise), `engine-ioredis <arm>` (the same, ioredis loaded first), `inputs floor|floor-await|rc <fields>`,

@@ -8,12 +8,8 @@ import { createHash } from 'node:crypto';
 import { createCache, memoryStore } from '@routecache/core';
 import { LRUCache } from 'lru-cache';
 import { flatString } from '../../packages/core/src/flat-string.js';
-import {
-  PER_ENTRY_ARMS,
-  type PerEntryArm,
-  type PerEntryResult,
-  rowValue,
-} from './memory-per-entry.js';
+import { PER_ENTRY_ARMS, type PerEntryArm, type PerEntryResult } from './memory-per-entry.js';
+import { rowValue } from './row-value.js';
 
 const route = 'users.get';
 

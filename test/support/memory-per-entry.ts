@@ -35,26 +35,6 @@ export interface PerEntryResult {
   ms: number;
 }
 
-/**
- * A row of about 200 bytes of JSON, fresh per call (what a resolver returns).
- *
- * @example
- * ```ts
- * JSON.stringify(rowValue(1)).length; // ≈ 200
- * ```
- */
-export function rowValue(id: number) {
-  return {
-    id,
-    name: `user ${id}`,
-    email: `user${id}@example.com`,
-    active: id % 2 === 0,
-    score: id / 7,
-    roles: ['reader', 'writer'],
-    bio: 'Writes about caches, HTTP semantics and database migrations.',
-  };
-}
-
 const CHILD = fileURLToPath(new URL('./memory-per-entry-child.ts', import.meta.url));
 
 /**
