@@ -3,12 +3,13 @@ import { memoryDriver } from 'bentocache/drivers/memory';
 import { createCache as createCacheManager } from 'cache-manager';
 import { KeyvCacheableMemory } from 'cacheable';
 import { Keyv } from 'keyv';
-import { ENGINE_INPUT, ENGINE_ROUTE, ENGINE_VALUE, engineHitArms } from './engine-arms.js';
+import {
+  engineHitArms,
+  ENGINE_INPUT as input,
+  ENGINE_ROUTE as route,
+  ENGINE_VALUE as value,
+} from './engine-arms.js';
 import { compare, type Row } from './harness.js';
-
-const input = ENGINE_INPUT;
-const value = ENGINE_VALUE;
-const route = ENGINE_ROUTE;
 
 /** Run the engine section; returns its rows (ratios relative to `lru.get(JSON.stringify(key))`). */
 export async function runEngineBench(): Promise<Row[]> {

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { escapeText, quote, utf8ByteLength } from './escape.js';
 
 const anyString = fc.string({ unit: 'binary' });
+/** Every UTF-16 code unit, one string each (the fast checks are per character). */
+const everyUnit = Array.from({ length: 0x10000 }, (_, unit) => String.fromCharCode(unit));
 const lone = (text: string) =>
   /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
 
@@ -14,9 +16,33 @@ describe('quote', () => {
       }),
     );
   });
+
+  it('equals JSON.stringify for every single code unit, and flags every non-ASCII one', () => {
+    for (const text of everyUnit) {
+      const facts = { wide: false };
+      expect(quote(text, facts)).toBe(JSON.stringify(text));
+      if (text.charCodeAt(0) >= 0x80) expect(facts.wide).toBe(true);
+    }
+  });
 });
 
 describe('escapeText', () => {
+  it('escapes exactly the reserved code units, and flags every non-ASCII one', () => {
+    const reserved = (unit: number, colon: boolean) =>
+      '%|#~'.includes(String.fromCharCode(unit)) || (colon && unit === 0x3a);
+    for (const text of everyUnit) {
+      const unit = text.charCodeAt(0);
+      for (const colon of [false, true]) {
+        const facts = { wide: false };
+        const escaped = escapeText(text, colon, facts);
+        const hex = unit.toString(16).toUpperCase();
+        if (unit >= 0xd800 && unit <= 0xdfff) expect(escaped).toBe(`%u${hex}`);
+        else expect(escaped).toBe(reserved(unit, colon) ? `%${hex}` : text);
+        if (unit >= 0x80) expect(facts.wide).toBe(true);
+      }
+    }
+  });
+
   it('leaves ordinary text alone', () => {
     expect(escapeText('users.get', true)).toBe('users.get');
     expect(escapeText('héllo 😀', false)).toBe('héllo 😀');

@@ -80,7 +80,7 @@ function quotedSlow(text: string, facts: TextFacts | undefined): string {
   return text;
 }
 
-/** A character `escapeText` may escape (`%`, `|`, `#`, `~`) or past ASCII (a surrogate?). */
+/** A reserved character (`%`, `|`, `#`, `~`) or one past ASCII, which may be a lone surrogate. */
 const NOT_PLAIN_FIELD = /[%|#~\u007f-\uffff]/;
 /** {@link NOT_PLAIN_FIELD}, and `:`. */
 const NOT_PLAIN_FIELD_COLON = /[%|#~:\u007f-\uffff]/;

@@ -14,6 +14,20 @@ describe('baseKeyOfStorageKey', () => {
     for (const base of bases) expect(baseKeyOfStorageKey(storageKey(base, ''))).toBe(base);
   });
 
+  it('keeps a key whose tail only nearly is a variant', () => {
+    const digits = 'A'.repeat(42);
+    for (const tail of [
+      `#${digits}!`,
+      `#${digits}`,
+      `#${digits}=A`,
+      `%${digits}AA`,
+      `#${digits}A\u00e9`,
+    ]) {
+      const key = `api|user:42${tail}`;
+      expect(baseKeyOfStorageKey(key)).toBe(key);
+    }
+  });
+
   it('strips the variant of a storage key', () => {
     const variant = deriveVariant([['accept-language', 'fr']], undefined);
     for (const base of bases) expect(baseKeyOfStorageKey(storageKey(base, variant))).toBe(base);
