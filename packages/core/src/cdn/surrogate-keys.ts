@@ -4,6 +4,8 @@
  * (the implicit `@path` tags included) and base keys — so the HTTP glue (which emits them on a
  * response) and the purger (which purges by them on an invalidation) always agree.
  */
+
+import { codeUnitAt } from '../code-unit.js';
 import { sha256Base64Url } from '../hash.js';
 
 /**
@@ -27,7 +29,7 @@ const DIGEST_CHARS = 22;
 function isPlainKey(tag: string): boolean {
   if (tag.length === 0 || tag.length > MAX_SURROGATE_KEY_LENGTH) return false;
   for (let i = 0; i < tag.length; i++) {
-    const code = tag.charCodeAt(i);
+    const code = codeUnitAt(tag, i);
     if (code <= 0x20 || code >= 0x7f || code === 0x2c || code === 0x22 || code === 0x5c) {
       return false;
     }

@@ -1,3 +1,4 @@
+import { codeUnitAt } from '../code-unit.js';
 import { isToken } from './syntax.js';
 
 /**
@@ -159,7 +160,7 @@ function unquote(argument: string): string | undefined {
 function deltaSeconds(argument: string | undefined): number | undefined {
   if (argument === undefined || argument.length === 0) return undefined;
   for (let i = 0; i < argument.length; i++) {
-    const code = argument.charCodeAt(i);
+    const code = codeUnitAt(argument, i);
     if (code < 0x30 || code > 0x39) return undefined;
   }
   return Math.min(Number(argument), MAX_DELTA_SECONDS);

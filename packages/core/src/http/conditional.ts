@@ -1,3 +1,4 @@
+import { codeUnitAt } from '../code-unit.js';
 import { isValidEtag, opaqueTag, scanEntityTag } from './etag.js';
 import { isOws } from './syntax.js';
 
@@ -89,16 +90,16 @@ export function etagMatches(
   const text = ifNoneMatch;
   let start = 0;
   let end = text.length;
-  while (start < end && isOws(text.charCodeAt(start))) start++;
-  while (end > start && isOws(text.charCodeAt(end - 1))) end--;
-  if (end - start === 1 && text.charCodeAt(start) === 0x2a /* * */) return true;
+  while (start < end && isOws(codeUnitAt(text, start))) start++;
+  while (end > start && isOws(codeUnitAt(text, end - 1))) end--;
+  if (end - start === 1 && codeUnitAt(text, start) === 0x2a /* * */) return true;
 
   const wanted = opaqueTag(etag);
   let matched = false;
   let entries = 0;
   let i = start;
   while (i < end) {
-    const code = text.charCodeAt(i);
+    const code = codeUnitAt(text, i);
     // Whitespace and empty elements (`"a", , "b"`) are skipped, as RFC 9110 §5.6.1.2 asks.
     if (code === 0x2c /* , */ || isOws(code)) {
       i++;
@@ -109,13 +110,13 @@ export function etagMatches(
     entries++;
     if (entries > MAX_IF_NONE_MATCH_ENTRIES) return false;
     // Keep scanning after a match: a list is only trusted once all of it is well-formed.
-    const opaqueStart = text.charCodeAt(i) === 0x22 /* " */ ? i : i + 2;
+    const opaqueStart = codeUnitAt(text, i) === 0x22 /* " */ ? i : i + 2;
     if (tagEnd - opaqueStart === wanted.length && text.startsWith(wanted, opaqueStart)) {
       matched = true;
     }
     i = tagEnd;
-    while (i < end && isOws(text.charCodeAt(i))) i++;
-    if (i < end && text.charCodeAt(i) !== 0x2c) return false; // junk after a tag
+    while (i < end && isOws(codeUnitAt(text, i))) i++;
+    if (i < end && codeUnitAt(text, i) !== 0x2c) return false; // junk after a tag
   }
   return matched;
 }

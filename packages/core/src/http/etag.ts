@@ -1,3 +1,4 @@
+import { codeUnitAt } from '../code-unit.js';
 import { sha256Base64Url } from '../hash.js';
 import { isEtagChar } from './syntax.js';
 
@@ -19,10 +20,10 @@ const BATCH_TAG_DOMAIN = 'routecache-batch-etag-v1\n';
  */
 export function scanEntityTag(text: string, start: number): number {
   let i = start;
-  if (text.charCodeAt(i) === 0x57 /* W */ && text.charCodeAt(i + 1) === 0x2f /* / */) i += 2;
-  if (text.charCodeAt(i) !== 0x22 /* " */) return -1;
+  if (codeUnitAt(text, i) === 0x57 /* W */ && codeUnitAt(text, i + 1) === 0x2f /* / */) i += 2;
+  if (codeUnitAt(text, i) !== 0x22 /* " */) return -1;
   for (i += 1; i < text.length; i++) {
-    const code = text.charCodeAt(i);
+    const code = codeUnitAt(text, i);
     if (code === 0x22) return i + 1;
     if (!isEtagChar(code)) return -1;
   }

@@ -1,3 +1,5 @@
+import { codeUnitAt } from '../code-unit.js';
+
 /**
  * Character-level grammar shared by the HTTP helpers (RFC 9110 §5.6). Every check here is a
  * constant-time lookup on one char code, so the parsers built on it scan in linear time — no
@@ -69,7 +71,7 @@ export function isTokenChar(code: number): boolean {
 export function isToken(value: string): boolean {
   if (value.length === 0) return false;
   for (let i = 0; i < value.length; i++) {
-    if (!isTokenChar(value.charCodeAt(i))) return false;
+    if (!isTokenChar(codeUnitAt(value, i))) return false;
   }
   return true;
 }

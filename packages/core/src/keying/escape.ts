@@ -1,3 +1,5 @@
+import { codeUnitAt } from '../code-unit.js';
+
 /**
  * Text escaping shared by the key builders. Two forms:
  *
@@ -61,7 +63,8 @@ export function quotedText(text: string, facts?: TextFacts): string {
  * process declares a subclass of `String` (ioredis 6 does, for RESP3 verbatim strings), V8 no
  * longer inlines String.prototype methods, and a `charCodeAt` loop cost an engine hit +55% of
  * its instructions (8.7k → 13.5k per call; a RegExp test is not affected). Slow paths keep
- * their loops: they run only for text that needs escaping.
+ * their loops, over `codeUnitAt` (code-unit.ts), which the subclass does not slow either: they
+ * run only for text that needs escaping.
  */
 /**
  * A character `quote` cannot write as is: a control, `"`, `\`, or anything past ASCII — that
@@ -72,7 +75,7 @@ const NOT_PLAIN_JSON = /[^ !#-[\]-~]/;
 function quotedSlow(text: string, facts: TextFacts | undefined): string {
   if (facts !== undefined) facts.wide = true;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+    const c = codeUnitAt(text, i);
     if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
       return JSON.stringify(text).slice(1, -1);
     }
@@ -118,13 +121,13 @@ export function escapeText(text: string, colon: boolean, facts?: TextFacts): str
   if (facts !== undefined) facts.wide = true;
   let out = '';
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+    const c = codeUnitAt(text, i);
     if (!isReserved(c, colon)) {
       out += text[i];
     } else if (c < 0xd800) {
       out += `%${c.toString(16).toUpperCase()}`;
     } else {
-      const next = text.charCodeAt(i + 1);
+      const next = codeUnitAt(text, i + 1);
       if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         // A well-formed surrogate pair is ordinary text.
         out += text.slice(i, i + 2);
@@ -148,11 +151,11 @@ export function escapeText(text: string, colon: boolean, facts?: TextFacts): str
 export function utf8ByteLength(text: string): number {
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+    const c = codeUnitAt(text, i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
     else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
+      const next = codeUnitAt(text, i + 1);
       if (next >= 0xdc00 && next <= 0xdfff) {
         bytes += 4;
         i++;

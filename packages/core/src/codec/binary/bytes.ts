@@ -1,3 +1,5 @@
+import { codeUnitAt } from '../../code-unit.js';
+
 /**
  * Byte-level reader and writer of the binary codec: varints, float64, and strings as WTF-8
  * (UTF-8 that also carries lone surrogates, so every JS string round-trips exactly).
@@ -85,7 +87,7 @@ export class ByteWriter {
     const bytes = this.bytes;
     let at = start + reserved;
     for (let index = 0; index < units; index += 1) {
-      const unit = text.charCodeAt(index);
+      const unit = codeUnitAt(text, index);
       if (unit < 0x80) {
         bytes[at++] = unit;
         continue;
@@ -95,7 +97,7 @@ export class ByteWriter {
         bytes[at++] = 0x80 | (unit & 0x3f);
         continue;
       }
-      const next = text.charCodeAt(index + 1);
+      const next = codeUnitAt(text, index + 1);
       if (unit >= 0xd800 && unit < 0xdc00 && next >= 0xdc00 && next < 0xe000) {
         const point = 0x10000 + ((unit - 0xd800) << 10) + (next - 0xdc00);
         bytes[at++] = 0xf0 | (point >> 18);
