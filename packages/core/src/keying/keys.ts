@@ -127,5 +127,7 @@ export function deriveCustomBaseKey(namespace: string | undefined, key: string):
  * ```
  */
 export function storageKey(baseKey: string, variant: string): string {
-  return variant === '' ? baseKey : `${baseKey}#${variant}`;
+  // Flat, as the base key is: a store looks it up next, and a Map hashes a concatenation
+  // through a copy (a vary hit: 1.4k instructions more per call).
+  return variant === '' ? baseKey : flatString(`${baseKey}#${variant}`);
 }
