@@ -1,3 +1,4 @@
+import { isPromiseLike } from '../async.js';
 import { baseKeySurrogateKey, tagSurrogateKey } from '../cdn/index.js';
 import type {
   Cache,
@@ -249,7 +250,9 @@ export class CachedCall<TCall extends AdapterCall, TResult> {
     const request = this.callRequest(call, state, scope, declaredTags, principal);
     let answer: CallResult<unknown, unknown>;
     try {
-      answer = await this.cache.call(request);
+      // A memory hit comes back as is: served without waiting a microtask.
+      const called = this.cache.call(request);
+      answer = isPromiseLike(called) ? await called : called;
     } catch (error) {
       // The cache itself failed before running this call's resolver: fail open, answer uncached.
       if (request.ranResolver) throw error;

@@ -336,6 +336,37 @@ describe('createCache: call, one engine step from key parts to a result', () => 
     expect(load).toHaveBeenCalledTimes(1);
   });
 
+  it('answers a memory hit as is (no promise), a miss with a promise; getOrLoad always with one', async () => {
+    const cache = createCache();
+    const request = { route: 'r', input: 1, load: async () => ({ ok: true as const, value: 'v' }) };
+    const miss = cache.call(request);
+    expect(miss).toBeInstanceOf(Promise);
+    await miss;
+    const hit = cache.call(request);
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(hit).toMatchObject({ outcome: 'served', status: 'HIT', value: 'v' });
+    const baseKey = cache.keyFor(request);
+    const loaded = cache.getOrLoad({ baseKey, load: async () => 'never' });
+    expect(loaded).toBeInstanceOf(Promise);
+    expect(await loaded).toMatchObject({ status: 'HIT', value: 'v' });
+  });
+
+  it('rejects (never throws) when a synchronous store answers with an entry it cannot read', async () => {
+    const memory = memoryStore();
+    const garbage = Object.defineProperty({}, 'freshUntil', {
+      get() {
+        throw new Error('garbage entry');
+      },
+    });
+    const store: CacheStore = { ...memory, get: () => garbage as never };
+    const cache = createCache({ store });
+    let answer: unknown;
+    expect(() => {
+      answer = cache.call({ route: 'r', input: 1, load: async () => ({ ok: true, value: 'v' }) });
+    }).not.toThrow();
+    await expect(answer).rejects.toThrow('garbage entry');
+  });
+
   it('passes a failure back to the caller and every joiner, and stores nothing', async () => {
     const cache = createCache();
     const failure = { code: 'NOT_FOUND' };

@@ -1,3 +1,4 @@
+import { isPromiseLike } from '../async.js';
 import { createPurges } from '../cdn/purges.js';
 import { KeyError } from '../errors.js';
 import { deriveBaseKey, deriveCustomBaseKey } from '../keying/index.js';
@@ -126,9 +127,10 @@ export function createCache(options: CacheOptions = {}): Cache {
     store,
     keyFor,
     getOrLoad<T>(request: LoadRequest<T>): Promise<LoadResult<T>> {
-      return lookup.run(request as EngineRequest, request.baseKey, false) as Promise<LoadResult<T>>;
+      const answer = lookup.run(request as EngineRequest, request.baseKey, false);
+      return (isPromiseLike(answer) ? answer : Promise.resolve(answer)) as Promise<LoadResult<T>>;
     },
-    call<T, F>(request: CallRequest<T, F>): Promise<CallResult<T, F>> {
+    call<T, F>(request: CallRequest<T, F>): MaybePromise<CallResult<T, F>> {
       let baseKey: string;
       try {
         baseKey = keyFor(request);
@@ -139,7 +141,7 @@ export function createCache(options: CacheOptions = {}): Cache {
         }
         return Promise.reject(error);
       }
-      return lookup.run(request as EngineRequest, baseKey, true) as Promise<CallResult<T, F>>;
+      return lookup.run(request as EngineRequest, baseKey, true) as MaybePromise<CallResult<T, F>>;
     },
     async invalidate(baseKey) {
       // Callers arriving from now on must not join a fill that started before this invalidation.

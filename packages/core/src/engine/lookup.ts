@@ -24,7 +24,9 @@ import type { StoreLayer } from './types.js';
  * hit, serve stale while one background refresh runs, or on a miss join the fill in flight or
  * start one (serving a stale entry if that load fails). A store failure is a miss.
  *
- * None of the hit path is `async`, so a memory hit allocates one promise. Its events carry the
+ * None of the hit path is `async`, so a memory hit allocates no promise: its answer is returned
+ * as is (`getOrLoad` wraps it in one; `call` hands it to the adapter, which serves it without
+ * awaiting). Its events carry the
  * {@link StoreLayer} (a synchronous answer is `L1`) and the time since `started`, which is `0`
  * and costs no clock read while no lookup event is heard. `started` is also the start of the
  * `get` for a failed get's `storeError` duration; while only `storeError` is heard, an
@@ -37,7 +39,7 @@ import type { StoreLayer } from './types.js';
  * @example
  * ```ts
  * const lookup = new Lookup(options, calls, events, flights, fills);
- * const answer = await lookup.run(request, baseKey, true);
+ * const answer = await lookup.run(request, baseKey, true); // a memory hit: no promise
  * ```
  */
 export class Lookup {
@@ -63,8 +65,12 @@ export class Lookup {
     this.#fills = fills;
   }
 
-  /** Look `baseKey` + variant up in the store, then serve or load. `results`: a `call`. */
-  run(request: EngineRequest, baseKey: string, results: boolean): Promise<Answer> {
+  /**
+   * Look `baseKey` + variant up in the store, then serve or load. `results`: a `call`. A
+   * synchronous store's hit (or stale entry) is the answer itself, not a promise; a failure is
+   * always a rejected promise, never thrown.
+   */
+  run(request: EngineRequest, baseKey: string, results: boolean): MaybePromise<Answer> {
     try {
       const started = this.#events.startLookup();
       const key = storageKey(baseKey, request.variant ?? '');
@@ -79,9 +85,7 @@ export class Lookup {
         return this.#load(request, baseKey, key, undefined, results, 'L1', started);
       }
       if (!isPromiseLike(got)) {
-        return Promise.resolve(
-          this.#serve(request, baseKey, key, got, now, results, 'L1', started),
-        );
+        return this.#serve(request, baseKey, key, got, now, results, 'L1', started);
       }
       const callStarted = started === 0 ? this.#calls.start() : started;
       // An asynchronous answer is judged when it arrives, not when it was asked for.

@@ -3,6 +3,7 @@ import type { Codec } from '../codec/types.js';
 import type { KeyError, PurgeError, StoreError } from '../errors.js';
 import type { NamespacePolicy } from '../keying/namespace.js';
 import type { CacheEntry, CacheStore, EvictionReason } from '../stores/types.js';
+import type { MaybePromise } from '../types.js';
 
 export type { NamespacePolicy };
 
@@ -402,8 +403,14 @@ export interface Cache {
   /**
    * One call: derive its key from the parts, then as {@link Cache.getOrLoad}, with the loader's
    * failure returned as a result rather than thrown. An adapter's whole cache step.
+   *
+   * A hit in a synchronous store (memory) is the result itself, not a promise, so an adapter
+   * can serve it without waiting a microtask; anything else is a promise, and a failure of the
+   * cache is always a rejected promise, never thrown. `await` it either way:
+   * `const result = await cache.call(request)`. (A createCaller hit through tRPC, callgrind:
+   * 107.9k → 104.8k instructions when the adapter skips the `await`.)
    */
-  call<T, F>(request: CallRequest<T, F>): Promise<CallResult<T, F>>;
+  call<T, F>(request: CallRequest<T, F>): MaybePromise<CallResult<T, F>>;
   /**
    * Return the cached value for the request, or run `load` once (single-flight across concurrent
    * callers of the same storage key), store its result, and return it. A stream is filled as
