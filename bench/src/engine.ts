@@ -5,6 +5,7 @@ import { KeyvCacheableMemory } from 'cacheable';
 import { Keyv } from 'keyv';
 import {
   engineHitArms,
+  FLOOR_IN_PROMISE,
   ENGINE_INPUT as input,
   ENGINE_ROUTE as route,
   ENGINE_VALUE as value,
@@ -13,7 +14,11 @@ import { compare, type Row } from './harness.js';
 
 /** Run the engine section; returns its rows (ratios relative to `lru.get(JSON.stringify(key))`). */
 export async function runEngineBench(): Promise<Row[]> {
-  const { cache, load, floor, getOrLoad } = await engineHitArms(route, input, value);
+  const { cache, load, floor, floorInPromise, getOrLoad } = await engineHitArms(
+    route,
+    input,
+    value,
+  );
   const callLoad = async () => ({ ok: true as const, value });
   const callRequest = () => ({ route, input, load: callLoad });
 
@@ -45,6 +50,7 @@ export async function runEngineBench(): Promise<Row[]> {
     },
     contenders: [
       { name: 'routecache getOrLoad', fn: getOrLoad },
+      { name: FLOOR_IN_PROMISE, fn: floorInPromise },
       // The adapter's path: key parts in, one engine call.
       { name: 'routecache call', fn: () => cache.call(callRequest()) },
       {

@@ -1,4 +1,3 @@
-import { isPromiseLike } from '../async.js';
 import { createPurges } from '../cdn/purges.js';
 import { KeyError } from '../errors.js';
 import { deriveBaseKey, deriveCustomBaseKey } from '../keying/index.js';
@@ -127,8 +126,7 @@ export function createCache(options: CacheOptions = {}): Cache {
     store,
     keyFor,
     getOrLoad<T>(request: LoadRequest<T>): Promise<LoadResult<T>> {
-      const answer = lookup.run(request as EngineRequest, request.baseKey, false);
-      return (isPromiseLike(answer) ? answer : Promise.resolve(answer)) as Promise<LoadResult<T>>;
+      return lookup.run(request as EngineRequest, request.baseKey, false) as Promise<LoadResult<T>>;
     },
     call<T, F>(request: CallRequest<T, F>): MaybePromise<CallResult<T, F>> {
       let baseKey: string;

@@ -24,9 +24,8 @@ import type { StoreLayer } from './types.js';
  * hit, serve stale while one background refresh runs, or on a miss join the fill in flight or
  * start one (serving a stale entry if that load fails). A store failure is a miss.
  *
- * None of the hit path is `async`, so a memory hit allocates no promise: its answer is returned
- * as is (`getOrLoad` wraps it in one; `call` hands it to the adapter, which serves it without
- * awaiting). Its events carry the
+ * None of the hit path is `async`, so a memory hit allocates at most one promise: `getOrLoad`'s
+ * (a `call` hands the answer itself to the adapter, which serves it without awaiting). Its events carry the
  * {@link StoreLayer} (a synchronous answer is `L1`) and the time since `started`, which is `0`
  * and costs no clock read while no lookup event is heard. `started` is also the start of the
  * `get` for a failed get's `storeError` duration; while only `storeError` is heard, an
@@ -66,9 +65,9 @@ export class Lookup {
   }
 
   /**
-   * Look `baseKey` + variant up in the store, then serve or load. `results`: a `call`. A
-   * synchronous store's hit (or stale entry) is the answer itself, not a promise; a failure is
-   * always a rejected promise, never thrown.
+   * Look `baseKey` + variant up in the store, then serve or load. `results`: a `call`, whose
+   * synchronous store's hit (or stale entry) is the answer itself, not a promise; otherwise a
+   * promise. A failure is always a rejected promise, never thrown.
    */
   run(request: EngineRequest, baseKey: string, results: boolean): MaybePromise<Answer> {
     try {
@@ -85,7 +84,9 @@ export class Lookup {
         return this.#load(request, baseKey, key, undefined, results, 'L1', started);
       }
       if (!isPromiseLike(got)) {
-        return this.#serve(request, baseKey, key, got, now, results, 'L1', started);
+        const answer = this.#serve(request, baseKey, key, got, now, results, 'L1', started);
+        // A call's adapter serves the answer as is; getOrLoad's caller is promised one.
+        return results ? answer : Promise.resolve(answer);
       }
       const callStarted = started === 0 ? this.#calls.start() : started;
       // An asynchronous answer is judged when it arrives, not when it was asked for.
