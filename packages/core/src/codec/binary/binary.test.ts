@@ -45,6 +45,19 @@ describe('rcb1 strings', () => {
     );
   });
 
+  it('writes a well-formed text as its UTF-8, by the loop or (from 16 code units) TextEncoder', () => {
+    const utf8 = new TextEncoder();
+    for (const unit of ['a', 'é', '€', '🌍']) {
+      for (let count = 1; count <= 40; count++) {
+        const text = unit.repeat(count);
+        const bytes = binaryCodec.encode(text);
+        const expected = utf8.encode(text);
+        expect([...bytes.subarray(bytes.length - expected.length)]).toStrictEqual([...expected]);
+        expect(roundTrip(text)).toBe(text);
+      }
+    }
+  });
+
   it('spells each object key once per payload', () => {
     const rows = Array.from({ length: 100 }, (_, id) => ({ id, createdAt: new Date(id) }));
     const text = new TextDecoder().decode(binaryCodec.encode(rows));
