@@ -25,11 +25,12 @@ import type { StoreLayer } from './types.js';
  * start one (serving a stale entry if that load fails). A store failure is a miss.
  *
  * None of the hit path is `async`, so a memory hit allocates at most one promise: `getOrLoad`'s
- * (a `call` hands the answer itself to the adapter, which serves it without awaiting). Its events carry the
- * {@link StoreLayer} (a synchronous answer is `L1`) and the time since `started`, which is `0`
- * and costs no clock read while no lookup event is heard. `started` is also the start of the
- * `get` for a failed get's `storeError` duration; while only `storeError` is heard, an
- * asynchronous `get` reads the clock once it returned its promise (a memory hit reads no `performance.now()`).
+ * (a `call` hands the answer itself to the adapter, which serves it without awaiting). Its
+ * events carry the {@link StoreLayer} (a synchronous answer is `L1`) and the time since
+ * `started`, which is `0` and costs no clock read while no lookup event is heard. `started` is
+ * also the start of the `get` for a failed get's `storeError` duration; while only `storeError`
+ * is heard, an asynchronous `get` reads the clock once it returned its promise (a memory hit
+ * reads no `performance.now()`).
  *
  * A lookup reads `Date.now()` once before the `get` and hands it to the store (see
  * {@link CacheStore.get}), so a memory hit reads the wall clock once, for the store's expiry and
