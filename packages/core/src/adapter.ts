@@ -32,9 +32,10 @@
  *    ({@link EntryPolicy}: ttl, stale windows), `load` (runs the resolver once per storage key
  *    across concurrent callers and answers a {@link Loaded}: `{ ok: true, value }` or
  *    `{ ok: false, failure }`, never stored), `cacheable`, `etag` and, for streams,
- *    {@link StreamLimits}. It resolves to a {@link CallResult}: `served` (a {@link LoadResult}:
+ *    {@link StreamLimits}. It answers a {@link CallResult}: `served` (a {@link LoadResult}:
  *    value, {@link CacheStatus}, ETag, `maxAge`, kind), `failed` (the loader's failure, passed
- *    through) or `unkeyable` (the input cannot be keyed: serve it uncached, `BYPASS`).
+ *    through) or `unkeyable` (the input cannot be keyed: serve it uncached, `BYPASS`). A memory
+ *    hit is that result itself, anything else a promise of it (a cache failure a rejected one).
  * 3. Invalidation: {@link Cache.keyFor} with a {@link KeyRequest} gives the base key every
  *    variant shares; {@link Cache.invalidate} removes them all, {@link Cache.invalidateTags}
  *    removes by tag. ({@link Cache.getOrLoad} is the lower-level lookup `call` is built on, for
