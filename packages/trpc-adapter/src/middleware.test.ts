@@ -27,6 +27,31 @@ describe('cacheMiddleware', () => {
     vi.restoreAllMocks();
   });
 
+  it('serves a memory hit without waiting on the engine: settled within one microtask turn', async () => {
+    const { cacheMiddleware } = setup();
+    const middleware = cacheMiddleware({ scope: 'public' });
+    const next = vi.fn(async () => ({ ok: true, data: 'v' }) as never);
+    const opts = {
+      ctx: {},
+      input: { id: 1 },
+      path: 'get',
+      type: 'query' as const,
+      getRawInput: async () => ({ id: 1 }),
+      batchIndex: 0,
+      next,
+    };
+    await middleware(opts);
+    let settled = false;
+    const hit = middleware(opts).then((result) => {
+      settled = true;
+      return result;
+    });
+    await Promise.resolve();
+    expect(settled).toBe(true);
+    expect(await hit).toMatchObject({ ok: true, data: 'v' });
+    expect(next).toHaveBeenCalledTimes(1);
+  });
+
   it('on a hit skips the resolver and the middlewares after it, not those before', async () => {
     const { t, cacheMiddleware, runs, count } = setup();
     const router = t.router({

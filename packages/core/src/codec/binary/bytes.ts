@@ -13,10 +13,10 @@ import { codeUnitAt } from '../../code-unit.js';
 const ENCODE_INTO_UNITS = 16;
 const utf8Encoder = new TextEncoder();
 /**
- * `String.prototype.isWellFormed` (ES2024: Node 20, workerd), taken at load as code-unit.ts takes
- * `charCodeAt`, and called once per long text; a runtime without it writes every text by the loop.
+ * `String.prototype.isWellFormed` (ES2024; every runtime the package supports has it: Node 20,
+ * workerd), taken at load as code-unit.ts takes `charCodeAt`, and called once per long text.
  */
-const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean })
+const isWellFormed = (String.prototype as unknown as { isWellFormed: (this: string) => boolean })
   .isWellFormed;
 
 /** A scratch buffer grown past this is dropped when reset, so one large value pins nothing. */
@@ -103,7 +103,7 @@ export class ByteWriter {
     const reserved = varuintSize(units * lengthScale);
     const at = start + reserved;
     const byteLength =
-      units >= ENCODE_INTO_UNITS && isWellFormed !== undefined && isWellFormed.call(text)
+      units >= ENCODE_INTO_UNITS && isWellFormed.call(text)
         ? utf8Encoder.encodeInto(text, this.bytes.subarray(at)).written
         : this.wtf8(text, at);
     const needed = varuintSize(byteLength * lengthScale);
