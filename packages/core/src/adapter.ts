@@ -102,6 +102,7 @@ export {
   headerReader,
   nodeResponseHeaders,
   RequestCacheState,
+  requestHeaderReader,
   requestStateFor,
   requestStateOf,
 } from './adapter/request-state.js';

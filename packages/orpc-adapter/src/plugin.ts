@@ -13,6 +13,7 @@ import {
   headerReader,
   OMITTED_304_HEADERS,
   RequestCacheState,
+  requestHeaderReader,
   resolveHttpCacheOptions,
 } from '@routecache/core/adapter';
 
@@ -59,7 +60,7 @@ export class CachePlugin<T extends Context> implements StandardHandlerPlugin<T> 
       const { request } = interceptor;
       const state = new RequestCacheState();
       applyHttpGlue(state, this.glue);
-      state.requestHeaders = headerReader(request.headers);
+      state.requestHeaders = requestHeaderReader(request.headers);
       // The Headers ResponseHeadersPlugin hands resolvers: made here when it runs after us.
       const given = (interceptor.context as { resHeaders?: unknown }).resHeaders;
       const resHeaders = given instanceof Headers ? given : new Headers();

@@ -2,10 +2,10 @@ import {
   contextWithState,
   existingRequestState,
   type HeaderReader,
-  headerReader,
   type MaybePromise,
   nodeResponseHeaders,
   type RequestCacheState,
+  requestHeaderReader,
   requestStateFor,
   warnOnce,
 } from '@routecache/core/adapter';
@@ -80,7 +80,7 @@ export function withCacheContext(
     // A synchronous createContext is not awaited: one microtask less per request.
     const ctx = typeof (made as { then?: unknown }).then === 'function' ? await made : made;
     const state = existingRequestState(opts.req) ?? unwrappedRequestState(opts.req);
-    const requestHeaders = headerReader((opts.req as { headers?: unknown }).headers);
+    const requestHeaders = requestHeaderReader((opts.req as { headers?: unknown }).headers);
     state.requestHeaders = requestHeaders;
     state.streamed = requestHeaders === undefined || isStreamedRequest(requestHeaders);
     state.responseHeaders = opts.resHeaders ?? nodeResponseHeaders(opts.res);
