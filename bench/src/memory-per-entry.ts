@@ -28,6 +28,24 @@ const ROW_NAMES: Record<PerEntryArm, string> = {
 const TITLE = `memory per entry (${ENTRIES / 1e6}M keys, ~200 B values, bytes per kept entry after gc)`;
 
 /**
+ * The row of one arm: its bytes per kept entry, and their ratio to lru-cache's (`floor`).
+ *
+ * @example
+ * ```ts
+ * perEntryRow({ arm: 'routecache', entries: 1e6, bytesPerEntry: 542, ms: 9000 }, 326); // { …, unit: 'B', ratio: 1.66 }
+ * ```
+ */
+export function perEntryRow(result: PerEntryResult, floor: number): Row {
+  return {
+    section: TITLE,
+    name: ROW_NAMES[result.arm],
+    medianNs: result.bytesPerEntry,
+    unit: 'B',
+    ratio: result.bytesPerEntry / floor,
+  };
+}
+
+/**
  * Run the arms one after the other (PER_ENTRY_ARMS: lru-cache, the two byte-bounded references,
  * routecache); rows: bytes per entry, ratio over lru-cache.
  */
@@ -39,8 +57,9 @@ export async function runMemoryPerEntryBench(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const result of results) {
     const name = ROW_NAMES[result.arm];
-    const ratio = result.bytesPerEntry / floor;
-    rows.push({ section: TITLE, name, medianNs: result.bytesPerEntry, ratio });
+    const row = perEntryRow(result, floor);
+    const { ratio } = row;
+    rows.push(row);
     const accounted =
       result.accountedPerEntry === undefined
         ? ''

@@ -56,6 +56,34 @@ function lruBytesPerEntry(flood: FloodName, count: number): number {
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /**
+ * The rows of one flood: the heap it held (MiB; ratio to `maxBytes`) and its heap per kept entry
+ * (bytes; ratio to a plain lru-cache's `lruPerEntry`).
+ *
+ * @example
+ * ```ts
+ * floodRows('memoryStore, true', 21e6, 512, 123); // [{ …, unit: 'MiB', ratio: 0.63 }, { …, unit: 'B', ratio: 4.16 }]
+ * ```
+ */
+export function floodRows(name: string, held: number, perKept: number, lruPerEntry: number): Row[] {
+  return [
+    {
+      section: TITLE,
+      name: `${name}: heap / maxBytes`,
+      medianNs: held / 2 ** 20,
+      unit: 'MiB',
+      ratio: held / MAX_BYTES,
+    },
+    {
+      section: TITLE,
+      name: `${name}: per kept entry / lru-cache`,
+      medianNs: perKept,
+      unit: 'B',
+      ratio: perKept / lruPerEntry,
+    },
+  ];
+}
+
+/**
  * Run the memory floods, then the `memory per entry` arms (memory-per-entry.ts); returns their
  * rows (ratios: heap / maxBytes, per entry / lru-cache).
  */
@@ -82,16 +110,7 @@ export async function runMemoryBench(): Promise<Row[]> {
         `${`${lru.toFixed(0)} B`.padStart(11)}${`${(perKept / lru).toFixed(1)}×`.padStart(7)}` +
         `${`${(result.ms / 1000).toFixed(0)} s`.padStart(7)}`,
     );
-    const name = LABELS[result.flood];
-    rows.push(
-      { section: TITLE, name: `${name}: heap / maxBytes`, medianNs: 0, ratio },
-      {
-        section: TITLE,
-        name: `${name}: per kept entry / lru-cache`,
-        medianNs: 0,
-        ratio: perKept / lru,
-      },
-    );
+    rows.push(...floodRows(LABELS[result.flood], held, perKept, lru));
   }
   return [...perEntry, ...rows];
 }

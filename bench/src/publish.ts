@@ -82,13 +82,17 @@ function sectionTable(rows: readonly Row[]): string {
   );
 }
 
-/** The chart of one section: each row's median, routecache's rows highlighted. */
+/**
+ * The chart of one section: each row's median, routecache's rows highlighted; its ratio where
+ * the rows' medians are in different units (one bar scale cannot hold MiB and bytes).
+ */
 export function sectionChart(section: SectionTable): string {
+  const oneUnit = new Set(section.rows.map((r) => r.unit)).size === 1;
   return barChart(
     section.title,
     section.rows.map((r) => ({
       label: r.name,
-      value: r.medianNs,
+      value: oneUnit ? r.medianNs : r.ratio,
       text: `${formatMedian(r)} (${r.ratio.toFixed(2)}×)`,
       highlight: /routecache/i.test(r.name),
     })),
