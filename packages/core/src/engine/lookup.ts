@@ -1,5 +1,5 @@
 import { ignore, isPromiseLike } from '../async.js';
-import { storageKey } from '../keying/index.js';
+import { StorageKeys } from '../keying/index.js';
 import type { CacheEntry, CacheStore } from '../stores/types.js';
 import type { MaybePromise } from '../types.js';
 import {
@@ -49,6 +49,8 @@ export class Lookup {
   readonly #events: CacheEvents;
   readonly #flights: Flights;
   readonly #fills: Fills;
+  /** Storage keys, each variant's last one remembered (a private or `vary` hit joins none). */
+  readonly #keys = new StorageKeys();
 
   constructor(
     options: ResolvedCacheOptions,
@@ -73,7 +75,7 @@ export class Lookup {
   run(request: EngineRequest, baseKey: string, results: boolean): MaybePromise<Answer> {
     try {
       const started = this.#events.startLookup();
-      const key = storageKey(baseKey, request.variant ?? '');
+      const key = this.#keys.key(baseKey, request.variant ?? '');
       // One clock read judges a synchronous answer: the store's expiry and the engine's freshness
       // (a read costs ~60-300 ns of wall time here, as much as the rest of a memory hit's get).
       const now = Date.now();

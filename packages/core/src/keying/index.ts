@@ -7,4 +7,5 @@ export {
   storageKey,
 } from './keys.js';
 export { resolveNamespace, validateNamespace } from './namespace.js';
+export { StorageKeys } from './storage-keys.js';
 export { deriveVariant } from './variant.js';
