@@ -6,8 +6,9 @@ import { MAX_KEY_BYTES, storageKey } from './keys.js';
  * or a set of `vary` header values) asked for again with the same base key gets that same string
  * back, already flat and hashed by the store's `Map`. A storage key with a variant is ~100
  * characters, and joining one (concatenate, flatten, hash) cost a createCaller hit of a private
- * or `vary` route 3–4% of its time: 1.05–1.07× the floor middleware, against 1.03× with the key
- * remembered (`pnpm bench caller`, three runs each).
+ * or `vary` route 2–3% of its time: private 1.05–1.07× the floor middleware before this table,
+ * 1.02–1.03× with it; `vary` 1.06–1.07× before, 1.04–1.05× with it (`pnpm bench caller`, three
+ * runs each).
  *
  * A direct-mapped table of {@link SLOTS} slots, each picked by the variant's first characters
  * and holding one variant, the base key it last joined and the key: a variant asked for with
