@@ -70,7 +70,10 @@ export class Fills {
   ): Flight {
     const tags = request.tags ?? NO_TAGS;
     const address: EntryAddress = { key, baseKey, tags };
-    return this.#flights.start(key, baseKey, tags, () =>
+    return this.#flights.start(
+      key,
+      baseKey,
+      tags,
       this.#reported(request, address, background, results),
     );
   }
@@ -119,7 +122,13 @@ export class Fills {
     results: boolean,
     fence: Fence | Failed,
   ): Promise<Filled> {
-    return underLease(this.#store, this.#calls, address, this.#leaseMs, () =>
+    const store = this.#store;
+    const acquire = store.acquireLease;
+    // An in-process store has no lease: its fill runs as it is, without a closure or a promise.
+    if (acquire === undefined) {
+      return this.#loadAndCommit(request, address, background, results, fence);
+    }
+    return underLease(store, acquire, this.#calls, address, this.#leaseMs, () =>
       this.#loadAndCommit(request, address, background, results, fence),
     );
   }

@@ -11,28 +11,20 @@ import { FAILED, type StoreCalls } from './store-calls.js';
  * - lease acquired → `fillLocally`, then release it (a failed load releases too, so the waiters
  *   stop waiting and load themselves; a stream releases it once its fill settles);
  * - lease held elsewhere → wait for that instance's fill (at most `leaseMs`) and serve it;
- * - no lease support, a lease failure, a waiter timeout, or the holder gave up → `fillLocally`.
+ * - a lease failure, a waiter timeout, or the holder gave up → `fillLocally`.
  *   A lease problem never fails or hangs a request.
+ *
+ * A store without `acquireLease` (in-process) is not called here: its fill runs as it is.
  *
  * @example
  * ```ts
- * const outcome = await underLease(store, calls, address, 5_000, () => fill(request, address));
+ * const acquire = store.acquireLease;
+ * const outcome = acquire === undefined
+ *   ? await fill(request, address)
+ *   : await underLease(store, acquire, calls, address, 5_000, () => fill(request, address));
  * ```
  */
-export function underLease(
-  store: CacheStore,
-  calls: StoreCalls,
-  address: EntryAddress,
-  leaseMs: number,
-  fillLocally: () => Promise<Filled>,
-): Promise<Filled> {
-  // An in-process store has no lease: its fill runs as it is, without another promise.
-  const acquire = store.acquireLease;
-  if (acquire === undefined) return fillLocally();
-  return leased(store, acquire, calls, address, leaseMs, fillLocally);
-}
-
-async function leased(
+export async function underLease(
   store: CacheStore,
   acquire: NonNullable<CacheStore['acquireLease']>,
   calls: StoreCalls,

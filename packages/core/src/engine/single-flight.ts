@@ -47,7 +47,7 @@ export interface Flight {
  * @example
  * ```ts
  * const flights = new Flights();
- * const flight = flights.get(key) ?? flights.start(key, baseKey, tags, () => fill());
+ * const flight = flights.get(key) ?? flights.start(key, baseKey, tags, fill());
  * const outcome = await flight.promise;
  * ```
  */
@@ -59,9 +59,9 @@ export class Flights {
     return this.#byKey.get(key);
   }
 
-  /** Start `run` as the fill of `key`. The caller checked {@link Flights.get} first. */
-  start(key: string, baseKey: string, tags: readonly string[], run: () => Promise<Filled>): Flight {
-    const flight: Flight = { baseKey, tags, promise: run() };
+  /** Register `promise`, the fill of `key` just started. The caller checked {@link Flights.get} first. */
+  start(key: string, baseKey: string, tags: readonly string[], promise: Promise<Filled>): Flight {
+    const flight: Flight = { baseKey, tags, promise };
     this.#byKey.set(key, flight);
     const release = () => {
       // A newer flight may own the key by now (this one was dropped by an invalidation).
