@@ -18,8 +18,8 @@
  * Sections and arms: `engine floor|floor-await|rc` (the engine section's input; `floor-await` is
  * the floor inside an async function, awaited as a routecache call is: the share of a hit that is
  * the harness awaiting a promise), `engine-ioredis <arm>` (the same, ioredis loaded first), `inputs floor|floor-await|rc <fields>`,
- * `fill floor|rc` (the fill section's arms, a fresh key per call: count at N = 80,000, past the
- * store's first eviction at about call 55,600 counting the warm-up, since the section evicts too),
+ * `fill floor|rc` (the fill section's arms, a fresh key per call; both start full, so every
+ * call evicts one entry, as in the section),
  * `caller <arm>` / `caller <arm>:floor` (arms of caller.ts: public, private, vary, tags,
  * superjson), `otel plain|instrumented|timed` (otel.ts's createCaller hit, without or with the
  * OpenTelemetry SDK instrumentation, or with it and `timeL1Hits`), `http <arm>` (a server of the `http` section in this
@@ -93,7 +93,7 @@ async function armOf(): Promise<() => unknown> {
     return () => caller.users.get(arms.input);
   }
   if (section === 'fill') {
-    const arms = fillArms();
+    const arms = await fillArms();
     return arm === 'floor' ? arms.floor : arms.fill;
   }
   throw new Error(`unknown probe section: ${section}`);
