@@ -15,6 +15,7 @@ describe('fillArms', () => {
     try {
       expect(arms.held).toBeGreaterThan(1_000);
       expect(arms.lru.size).toBe(arms.held);
+      expect(arms.tagged.size).toBe(arms.held);
       let evicted = 0;
       const stop = arms.cache.on('evicted', () => {
         evicted++;
@@ -22,11 +23,13 @@ describe('fillArms', () => {
       const calls = 2_000;
       for (let i = 0; i < calls; i++) {
         arms.floor();
+        await arms.reference();
         await arms.fill();
       }
       stop();
-      // The floor stays at its bound: each of its sets pushed the oldest entry out.
+      // The floor and the reference stay at their bound: each set pushed the oldest entry out.
       expect(arms.lru.size).toBe(arms.held);
+      expect(arms.tagged.size).toBe(arms.held);
       // The store, full from the start, evicts about one entry per fill (an entry's accounted
       // size varies by a few bytes with its id, so a fill may push out none or two).
       expect(evicted).toBeGreaterThan(calls * 0.9);
